@@ -1,0 +1,93 @@
+"""Send instaloader's traffic to another origin when ``INSTAGRAM_BASE_URL`` is set.
+
+instaloader creates many ``requests.Session`` objects of its own (anonymous sessions, copies for
+GraphQL queries), so mounting an adapter on one session is not enough. Instead the ``requests``
+name inside ``instaloader.instaloadercontext`` is replaced by a stand-in module whose ``Session``
+mounts a rewriting adapter on every new session. Each request keeps its path and query string and
+carries the original host in its ``Host`` header; cookies are still matched on the original URL.
+With no base URL, instaloader's real ``requests`` module is put back and nothing is changed.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from urllib.parse import urlsplit, urlunsplit
+
+import instaloader.instaloadercontext as instaloader_context
+import requests
+from requests.adapters import HTTPAdapter
+
+INSTAGRAM_HOST_SUFFIXES = ("instagram.com", "cdninstagram.com", "fbcdn.net")
+
+_lock = threading.Lock()
+_base_url: str | None = None
+
+
+def is_instagram_host(host: str) -> bool:
+    """True for instagram.com, cdninstagram.com, fbcdn.net and their subdomains."""
+    host = host.lower().rstrip(".")
+    return any(host == suffix or host.endswith("." + suffix) for suffix in INSTAGRAM_HOST_SUFFIXES)
+
+
+def rewrite_url(url: str, base_url: str | None) -> str:
+    """The URL a request for ``url`` is sent to: under ``base_url`` for Instagram hosts, else unchanged."""
+    if not base_url:
+        return url
+    parts = urlsplit(url)
+    if not is_instagram_host(parts.hostname or ""):
+        return url
+    base = urlsplit(base_url)
+    return urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, ""))
+
+
+class RedirectingAdapter(HTTPAdapter):
+    """An adapter that sends Instagram requests to the configured origin, keeping the Host header."""
+
+    def send(self, request, **kwargs):  # type: ignore[override]
+        target = rewrite_url(request.url, _base_url)
+        if target != request.url:
+            original_host = urlsplit(request.url).netloc
+            request = request.copy()
+            request.url = target
+            request.headers["Host"] = original_host
+        return super().send(request, **kwargs)
+
+
+class RedirectingSession(requests.Session):
+    def __init__(self) -> None:
+        super().__init__()
+        adapter = RedirectingAdapter()
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
+
+
+def _requests_with_redirecting_session() -> types.ModuleType:
+    stand_in = types.ModuleType("requests")
+    stand_in.__dict__.update({k: v for k, v in vars(requests).items() if not k.startswith("__")})
+    stand_in.Session = RedirectingSession  # type: ignore[attr-defined]
+    return stand_in
+
+
+def redirect_instagram_to(base_url: str | None) -> None:
+    """Route every request instaloader makes to ``base_url`` (``None``: live Instagram, unpatched)."""
+    global _base_url
+    with _lock:
+        _base_url = base_url.rstrip("/") if base_url else None
+        if _base_url:
+            if not isinstance(getattr(instaloader_context.requests, "Session", None), type) or \
+                    instaloader_context.requests.Session is not RedirectingSession:
+                instaloader_context.requests = _requests_with_redirecting_session()
+        else:
+            instaloader_context.requests = requests
+
+
+def current_base_url() -> str | None:
+    return _base_url
+
+
+def browser_url(url: str | None) -> str | None:
+    """A URL a browser on this machine can load: Instagram CDN URLs go to the base URL when one is set."""
+    if url is None:
+        return None
+    return rewrite_url(url, _base_url)

@@ -1,0 +1,271 @@
+"""Analysis jobs: create them (pending), run them in a thread pool, report progress through the store.
+
+``run_analysis`` is the one job function; the thread pool here (and a Celery worker, where used)
+only decides where it runs. Progress: user id resolved 10 → profile stored 30 → reels fetched
+30-80 → stored 80-100 → completed; any failure → failed with a typed error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from core import store
+from core.config import load_settings
+from core.db import Database, get_database
+from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
+from core.models import Status
+from core.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader
+from core.usernames import RejectedUsername, parse_usernames
+
+log = logging.getLogger("reelscope.jobs")
+
+PROGRESS_RESOLVED = 10
+PROGRESS_PROFILE = 30
+PROGRESS_FETCHED = 80
+PROGRESS_DONE = 100
+PROGRESS_INTERVAL_SECONDS = 0.25
+
+_BOOT = f"{int(time.time())}"
+
+
+def process_owner() -> str:
+    """Identifies this process (host, pid, start) as the owner of the analyses it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_BOOT}"
+
+
+def owner_is_alive(owner: str | None) -> bool:
+    """Whether the process named by ``owner`` may still be running (unknown hosts are assumed alive)."""
+    if not owner:
+        return False
+    try:
+        host, pid, boot = owner.rsplit(":", 2)
+    except ValueError:
+        return False
+    if owner == process_owner():
+        return True
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return int(pid) != os.getpid()  # this pid but another start: the old process is gone
+
+
+class InvalidSubmission(ValueError):
+    """A submission with invalid usernames (nothing was created)."""
+
+    def __init__(self, rejected: list[RejectedUsername], message: str | None = None) -> None:
+        self.rejected = rejected
+        super().__init__(message or "Invalid username(s): " + "; ".join(str(r) for r in rejected))
+
+
+def expected_reels(media_count: int | None, max_reels: int | None, fetched: int) -> int:
+    """How many reels progress is measured against: the cap, else the profile's post count (an upper bound)."""
+    candidates = [n for n in (media_count, max_reels) if n is not None]
+    expected = min(candidates) if candidates else fetched + 12
+    return max(expected, fetched, 1)
+
+
+def fetch_progress(fetched: int, expected: int) -> int:
+    return PROGRESS_PROFILE + int((PROGRESS_FETCHED - PROGRESS_PROFILE) * min(fetched, expected) / expected)
+
+
+@dataclass
+class _ProgressReporter:
+    db: Database
+    analysis_id: str
+    last_write: float = 0.0
+    rate_limited_until: datetime | None = None
+
+    def report(self, progress: int, message: str, reels_fetched: int | None = None, force: bool = True) -> None:
+        now = time.monotonic()
+        if not force and now - self.last_write < PROGRESS_INTERVAL_SECONDS:
+            return
+        self.last_write = now
+        cancel = store.update_progress(self.db, self.analysis_id, progress=progress, message=message,
+                                       reels_fetched=reels_fetched, rate_limited_until=self.rate_limited_until)
+        if cancel:
+            raise Cancelled()
+
+    def waiting(self, until: datetime) -> None:
+        self.rate_limited_until = until
+        local = until.astimezone().strftime("%H:%M:%S")
+        store.update_progress(self.db, self.analysis_id, progress=self._current_progress(),
+                              message=f"Instagram rate limit: waiting, resumes at {local}",
+                              rate_limited_until=until)
+
+    def _current_progress(self) -> int:
+        state = store.get_state(self.db, self.analysis_id)
+        return state.progress if state else 0
+
+
+def run_analysis(analysis_id: str, db: Database | None = None, client: InstagramClient | None = None) -> str:
+    """Run one pending analysis to completion or failure; return its final status. Never raises."""
+    db = db or get_database()
+    if not store.mark_started(db, analysis_id, process_owner()):
+        log.info("analysis %s is not pending; skipped", analysis_id)
+        state = store.get_state(db, analysis_id)
+        return state.status if state else "missing"
+    reporter = _ProgressReporter(db, analysis_id)
+    try:
+        client = client or get_client()
+        _scrape_and_store(db, client, analysis_id, reporter)
+        return Status.COMPLETED
+    except Exception as exc:  # noqa: BLE001 - the job records every failure instead of raising
+        error = map_exception(exc) if not isinstance(exc, ReelScopeError) else exc
+        if not isinstance(error, ReelScopeError):
+            error = InternalError(detail=repr(exc))
+        log.warning("analysis %s failed: %s (%s)", analysis_id, error.kind, error.detail or error.message)
+        try:
+            store.mark_failed(db, analysis_id, error)
+        except Exception:  # noqa: BLE001
+            log.exception("could not record the failure of analysis %s", analysis_id)
+        return Status.FAILED
+
+
+def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, reporter: _ProgressReporter) -> None:
+    state = store.get_state(db, analysis_id)
+    assert state is not None
+    username, max_reels = state.username, state.max_reels
+
+    profile = client.fetch_profile(username, on_wait=reporter.waiting)
+    reporter.report(PROGRESS_RESOLVED, "User id resolved; fetching the profile")
+
+    if client.call(lambda: bool(profile.is_private), reporter.waiting):
+        snapshot = client.call(lambda: profile_from_instaloader(profile), reporter.waiting)
+        store.save_profile(db, analysis_id, snapshot)
+        raise ProfilePrivate()
+
+    if max_reels == 0:
+        snapshot = client.call(lambda: profile_from_instaloader(profile), reporter.waiting)
+        store.save_profile(db, analysis_id, snapshot)
+        reporter.report(PROGRESS_FETCHED, "Storing 0 reels")
+        store.complete_with_reels(db, analysis_id, [])
+        return
+
+    snapshot, iterator = client.open_reels(profile, on_wait=reporter.waiting)
+    store.save_profile(db, analysis_id, snapshot)
+    expected = expected_reels(snapshot.media_count, max_reels, 0)
+    reporter.report(PROGRESS_PROFILE, f"Profile stored; fetching reels 0 of up to {expected}", reels_fetched=0)
+
+    reels: list[FetchedReel] = []
+    while max_reels is None or len(reels) < max_reels:
+        reel = client.next_reel(iterator, on_wait=reporter.waiting)
+        if reel is None:
+            break
+        reels.append(reel)
+        reporter.rate_limited_until = None
+        expected = expected_reels(snapshot.media_count, max_reels, len(reels))
+        reporter.report(fetch_progress(len(reels), expected), f"Fetching reels {len(reels)} of up to {expected}",
+                        reels_fetched=len(reels), force=False)
+
+    reporter.report(PROGRESS_FETCHED, f"Storing {len(reels)} reels", reels_fetched=len(reels))
+    store.complete_with_reels(db, analysis_id, reels)
+
+
+class JobRunner:
+    """A process-wide thread pool that runs analyses; the UI and CLI only submit ids to it."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or load_settings().workers
+        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="reelscope-job")
+        self._futures: dict[str, Future] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, analysis_id: str, db: Database | None = None) -> Future:
+        future = self._executor.submit(run_analysis, analysis_id, db)
+        with self._lock:
+            self._futures = {k: f for k, f in self._futures.items() if not f.done()}
+            self._futures[analysis_id] = future
+        return future
+
+    def running(self) -> int:
+        with self._lock:
+            return sum(1 for f in self._futures.values() if not f.done())
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._executor.shutdown(wait=wait)
+
+
+_runner: JobRunner | None = None
+_runner_lock = threading.Lock()
+
+
+def get_runner() -> JobRunner:
+    global _runner
+    with _runner_lock:
+        if _runner is None:
+            _runner = JobRunner()
+        return _runner
+
+
+def validate_submission(usernames: list[str] | str) -> list[str]:
+    """Normalised, deduplicated names; InvalidSubmission when any is invalid or there are too many."""
+    valid, rejected = parse_usernames(usernames)
+    if rejected:
+        raise InvalidSubmission(rejected)
+    if not valid:
+        raise InvalidSubmission([RejectedUsername("", "is empty")], "Type at least one Instagram username.")
+    cap = load_settings().max_usernames_per_submission
+    if len(valid) > cap:
+        raise InvalidSubmission([], f"Too many usernames in one submission: {len(valid)} (at most {cap}).")
+    return valid
+
+
+def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *, db: Database | None = None,
+                    start: bool = True) -> list[str]:
+    """Validate every name first (nothing is stored if any is invalid), store them pending, start them."""
+    names = validate_submission(usernames)
+    if max_reels is not None and max_reels < 0:
+        raise ValueError("max_reels must be 0 or more")
+    db = db or get_database()
+    ids = store.insert_analyses(db, names, max_reels, process_owner())
+    if start:
+        runner = get_runner()
+        for analysis_id in ids:
+            runner.submit(analysis_id, db)
+    return ids
+
+
+def create_analysis(username: str, max_reels: int | None = None, *, db: Database | None = None) -> str:
+    """Store one pending analysis and start it; return its id at once."""
+    return create_analyses([username], max_reels, db=db)[0]
+
+
+def retry_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
+    db = db or get_database()
+    if not store.reset_for_retry(db, analysis_id, process_owner()):
+        return False
+    get_runner().submit(analysis_id, db)
+    return True
+
+
+def recover_orphans(db: Database | None = None) -> int:
+    """Fail analyses left pending/processing by a process that no longer runs."""
+    return store.fail_orphans(db or get_database(), owner_is_alive)
+
+
+def wait_for(analysis_ids: list[str], db: Database | None = None, timeout: float | None = None,
+             poll: float = 0.2, on_poll=None) -> list[store.AnalysisState]:
+    """Poll the store until every analysis has finished (or the timeout passes)."""
+    db = db or get_database()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        states = [store.get_state(db, i) for i in analysis_ids]
+        if on_poll is not None:
+            on_poll(states)
+        if all(s is None or not s.is_active for s in states):
+            return [s for s in states if s is not None]
+        if deadline is not None and time.monotonic() > deadline:
+            return [s for s in states if s is not None]
+        time.sleep(poll)

@@ -1,0 +1,240 @@
+"""Fetching from Instagram through instaloader, returning plain frozen dataclasses.
+
+Everything that can make an HTTP request (instaloader's lazy attributes included) happens inside
+this module, under one lock: instaloader is not thread-safe, and all jobs in a process share one
+rate budget. What leaves this module is plain data that can never trigger a request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Callable, Iterator
+
+import instaloader
+from instaloader import Post, Profile, RateController
+
+from core.config import Settings, load_settings
+from core.errors import ProfilePrivate, map_exception
+from core.instagram_transport import redirect_instagram_to
+
+REEL_URL = "https://www.instagram.com/reel/{shortcode}/"
+
+
+@dataclass(frozen=True)
+class FetchedProfile:
+    user_id: str
+    username: str
+    full_name: str | None
+    biography: str | None
+    followers: int | None
+    following: int | None
+    media_count: int | None
+    is_private: bool
+    is_verified: bool | None
+    profile_pic_url: str | None
+
+
+@dataclass(frozen=True)
+class FetchedReel:
+    media_id: str
+    shortcode: str
+    url: str
+    thumbnail_url: str | None
+    caption: str | None
+    likes: int | None
+    comments: int | None
+    plays: int | None
+    views: int | None
+    posted_at: datetime
+    duration: float | None
+    product_type: str | None
+    is_pinned: bool
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+
+
+def _count(value: object) -> int | None:
+    """A count Instagram reported, or None when it is absent or a placeholder (negative)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _optional(getter: Callable[[], object]) -> object:
+    try:
+        return getter()
+    except (KeyError, TypeError):
+        return None
+
+
+def profile_from_instaloader(profile: Profile) -> FetchedProfile:
+    """Copy a Profile's fields into plain data (may trigger the profile's metadata request once)."""
+    return FetchedProfile(
+        user_id=str(profile.userid),
+        username=profile.username.lower(),
+        full_name=_optional(lambda: profile.full_name),  # type: ignore[arg-type]
+        biography=_optional(lambda: profile.biography),  # type: ignore[arg-type]
+        followers=_count(_optional(lambda: profile.followers)),
+        following=_count(_optional(lambda: profile.followees)),
+        media_count=_count(_optional(lambda: profile.mediacount)),
+        is_private=bool(profile.is_private),
+        is_verified=_optional(lambda: profile.is_verified),  # type: ignore[arg-type]
+        profile_pic_url=_optional(lambda: profile.profile_pic_url_no_iphone),  # type: ignore[arg-type]
+    )
+
+
+def _is_pinned(node: dict) -> bool:
+    return any(bool(node.get(key)) for key in ("timeline_pinned_user_ids", "clips_tab_pinned_user_ids",
+                                               "pinned_for_users")) or bool(node.get("is_pinned"))
+
+
+def _likes(post: Post) -> int | None:
+    node = post._node  # the full metadata; instaloader turns a missing like_count into 0
+    if node.get("like_and_view_counts_disabled"):
+        return None
+    if "like_count" in node and node.get("like_count") is None:
+        return None
+    return _count(_optional(lambda: post.likes))
+
+
+def _comments(post: Post) -> int | None:
+    node = post._node
+    if "comment_count" in node and node.get("comment_count") is None:
+        return None
+    return _count(_optional(lambda: post.comments))
+
+
+def reel_from_instaloader(post: Post) -> FetchedReel:
+    """Copy a video Post's fields into plain data. Hidden or missing counts become None, never 0."""
+    node = post._node
+    posted_at = post.date_utc.replace(tzinfo=UTC)
+    return FetchedReel(
+        media_id=str(post.mediaid),
+        shortcode=post.shortcode,
+        url=REEL_URL.format(shortcode=post.shortcode),
+        thumbnail_url=_optional(lambda: post.url),  # type: ignore[arg-type]
+        caption=post.caption,
+        likes=_likes(post),
+        comments=_comments(post),
+        plays=_count(_optional(lambda: post.video_play_count)),
+        views=_count(_optional(lambda: post.video_view_count)),
+        posted_at=posted_at,
+        duration=_optional(lambda: float(post.video_duration) if post.video_duration is not None else None),  # type: ignore[arg-type]
+        product_type=node.get("product_type"),
+        is_pinned=_is_pinned(node),
+        hashtags=tuple(post.caption_hashtags),
+        mentions=tuple(post.caption_mentions),
+    )
+
+
+class WaitReportingRateController(RateController):
+    """instaloader's RateController that reports each wait (for "resumes at HH:MM") and can be scaled.
+
+    ``scale`` multiplies every wait: 1.0 in production; tests and benchmarks use a tiny value so that
+    the budget's bookkeeping is real but nobody sleeps for minutes.
+    """
+
+    def __init__(self, context, scale: float, on_wait: Callable[[float], None]) -> None:
+        super().__init__(context)
+        self._scale = scale
+        self._on_wait = on_wait
+
+    def sleep(self, secs: float) -> None:
+        scaled = max(0.0, secs * self._scale)
+        if secs > 1:
+            self._on_wait(scaled)
+        time.sleep(scaled)
+
+
+WaitListener = Callable[[datetime], None]
+
+
+class InstagramClient:
+    """One instaloader instance per process, used under a lock; all jobs share its rate budget."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        redirect_instagram_to(self.settings.instagram_base_url)
+        self.lock = threading.RLock()
+        self._wait_listener: WaitListener | None = None
+        self.loader = instaloader.Instaloader(
+            sleep=self.settings.request_delay,
+            quiet=True,
+            download_pictures=False, download_videos=False, download_video_thumbnails=False,
+            download_geotags=False, download_comments=False, save_metadata=False, compress_json=False,
+            max_connection_attempts=self.settings.max_attempts,
+            request_timeout=self.settings.request_timeout,
+            rate_controller=lambda ctx: WaitReportingRateController(ctx, self.settings.rate_limit_scale,
+                                                                    self._report_wait),
+        )
+
+    @property
+    def context(self):
+        return self.loader.context
+
+    def _report_wait(self, seconds: float) -> None:
+        if self._wait_listener is not None:
+            self._wait_listener(datetime.now(UTC) + timedelta(seconds=seconds))
+
+    def call(self, step: Callable[[], object], on_wait: WaitListener | None = None):
+        """Run one instaloader step under the lock, mapping its exceptions to ReelScope errors."""
+        with self.lock:
+            self._wait_listener = on_wait
+            try:
+                return step()
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a typed ReelScope error
+                raise map_exception(exc) from exc
+            finally:
+                self._wait_listener = None
+
+    def fetch_profile(self, username: str, on_wait: WaitListener | None = None) -> Profile:
+        """Resolve a username to an instaloader Profile (the profile page request)."""
+        return self.call(lambda: Profile.from_username(self.context, username), on_wait)
+
+    def check_public(self, profile: Profile) -> None:
+        if self.call(lambda: bool(profile.is_private)):
+            raise ProfilePrivate()
+
+    def open_reels(self, profile: Profile, on_wait: WaitListener | None = None) -> tuple[FetchedProfile, Iterator]:
+        """Start the reels iterator (profile metadata + first page) and snapshot the profile."""
+        def start():
+            iterator = profile.get_reels()
+            return profile_from_instaloader(profile), iterator
+        return self.call(start, on_wait)
+
+    def next_reel(self, iterator: Iterator[Post], on_wait: WaitListener | None = None) -> FetchedReel | None:
+        """The next video post as plain data (its detail request), or None at the end."""
+        def step():
+            while True:
+                try:
+                    post = next(iterator)
+                except StopIteration:
+                    return None
+                if post.is_video:
+                    return reel_from_instaloader(post)
+        return self.call(step, on_wait)
+
+
+_client: InstagramClient | None = None
+_client_lock = threading.Lock()
+
+
+def get_client() -> InstagramClient:
+    """The process-wide client, rebuilt when the Instagram-related settings change."""
+    global _client
+    settings = load_settings()
+    with _client_lock:
+        if _client is None or _client_settings_key(_client.settings) != _client_settings_key(settings):
+            _client = InstagramClient(settings)
+        return _client
+
+
+def _client_settings_key(s: Settings) -> tuple:
+    return (s.instagram_base_url, s.request_delay, s.rate_limit_scale, s.max_attempts, s.request_timeout)

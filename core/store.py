@@ -1,0 +1,210 @@
+"""Reading and writing analyses, profile snapshots and reels. The caller passes the Database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Callable, Iterable, Sequence
+
+from sqlalchemy import delete, func, insert, select, update
+
+from core.db import Database
+from core.errors import ReelScopeError
+from core.models import Analysis, ProfileSnapshot, Reel, Status, utcnow
+from core.scraper import FetchedProfile, FetchedReel
+
+
+@dataclass(frozen=True)
+class AnalysisState:
+    """An analysis as a page, the CLI or the API shows it."""
+
+    analysis_id: str
+    username: str
+    status: str
+    progress: int
+    message: str | None
+    error: str | None
+    error_kind: str | None
+    max_reels: int | None
+    reels_fetched: int
+    reels_stored: int
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    rate_limited_until: datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in Status.ACTIVE
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left, extrapolated from progress so far; None before there is enough to go on."""
+        if self.status != Status.PROCESSING or self.started_at is None or self.progress < 10:
+            return None
+        now = datetime.now(UTC)
+        if self.rate_limited_until and self.rate_limited_until > now:
+            return (self.rate_limited_until - now).total_seconds()
+        elapsed = (now - self.started_at).total_seconds()
+        return max(0.0, elapsed * (100 - self.progress) / self.progress)
+
+
+def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
+    return AnalysisState(
+        analysis_id=analysis.id, username=analysis.username, status=analysis.status,
+        progress=analysis.progress, message=analysis.status_message, error=analysis.error,
+        error_kind=analysis.error_kind, max_reels=analysis.max_reels, reels_fetched=analysis.reels_fetched,
+        reels_stored=reels_stored, created_at=analysis.created_at, updated_at=analysis.updated_at,
+        started_at=analysis.started_at, finished_at=analysis.finished_at,
+        rate_limited_until=analysis.rate_limited_until,
+    )
+
+
+def insert_analyses(db: Database, usernames: Sequence[str], max_reels: int | None, owner: str | None) -> list[str]:
+    """Create one pending analysis per username, all in one transaction; return their ids in order."""
+    with db.transaction() as session:
+        analyses = [Analysis(username=name, max_reels=max_reels, owner=owner, status=Status.PENDING, progress=0,
+                             status_message="Waiting to start") for name in usernames]
+        session.add_all(analyses)
+        session.flush()
+        return [a.id for a in analyses]
+
+
+def get_state(db: Database, analysis_id: str) -> AnalysisState | None:
+    with db.session() as session:
+        analysis = session.get(Analysis, analysis_id)
+        if analysis is None:
+            return None
+        count = session.scalar(select(func.count()).select_from(Reel).where(Reel.analysis_id == analysis_id))
+        return _state(analysis, count or 0)
+
+
+def list_states(db: Database, *, username: str | None = None, status: str | None = None,
+                limit: int = 200, ids: Iterable[str] | None = None) -> list[AnalysisState]:
+    """Analyses newest first, with their stored reel counts."""
+    counts = select(Reel.analysis_id, func.count().label("n")).group_by(Reel.analysis_id).subquery()
+    query = (select(Analysis, func.coalesce(counts.c.n, 0))
+             .outerjoin(counts, counts.c.analysis_id == Analysis.id)
+             .order_by(Analysis.created_at.desc()).limit(limit))
+    if username:
+        query = query.where(Analysis.username == username)
+    if status:
+        query = query.where(Analysis.status == status)
+    if ids is not None:
+        query = query.where(Analysis.id.in_(list(ids)))
+    with db.session() as session:
+        return [_state(a, n) for a, n in session.execute(query).all()]
+
+
+def update_progress(db: Database, analysis_id: str, *, progress: int, message: str,
+                    reels_fetched: int | None = None, status: str = Status.PROCESSING,
+                    rate_limited_until: datetime | None = None) -> bool:
+    """Record progress; return True when the user asked to cancel this analysis."""
+    values: dict = {"progress": progress, "status_message": message, "status": status,
+                    "rate_limited_until": rate_limited_until, "updated_at": utcnow()}
+    if reels_fetched is not None:
+        values["reels_fetched"] = reels_fetched
+    with db.transaction() as session:
+        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(**values))
+        return bool(session.scalar(select(Analysis.cancel_requested).where(Analysis.id == analysis_id)))
+
+
+def mark_started(db: Database, analysis_id: str, owner: str) -> bool:
+    """Move a pending analysis to processing; False when it is not pending any more (taken or deleted)."""
+    with db.transaction() as session:
+        result = session.execute(
+            update(Analysis).where(Analysis.id == analysis_id, Analysis.status == Status.PENDING)
+            .values(status=Status.PROCESSING, progress=0, started_at=utcnow(), updated_at=utcnow(), owner=owner,
+                    status_message="Resolving the username", error=None, error_kind=None, error_detail=None))
+        return result.rowcount == 1
+
+
+def save_profile(db: Database, analysis_id: str, profile: FetchedProfile) -> None:
+    """Store (or replace) the analysis's profile snapshot."""
+    with db.transaction() as session:
+        session.execute(delete(ProfileSnapshot).where(ProfileSnapshot.analysis_id == analysis_id))
+        session.add(ProfileSnapshot(
+            analysis_id=analysis_id, instagram_user_id=profile.user_id, username=profile.username,
+            full_name=profile.full_name, biography=profile.biography, followers=profile.followers,
+            following=profile.following, media_count=profile.media_count, is_private=profile.is_private,
+            is_verified=profile.is_verified, profile_pic_url=profile.profile_pic_url))
+
+
+def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
+    return [{
+        "analysis_id": analysis_id, "position": position, "media_id": r.media_id, "shortcode": r.shortcode,
+        "url": r.url, "thumbnail_url": r.thumbnail_url, "caption": r.caption, "likes": r.likes,
+        "comments": r.comments, "plays": r.plays, "views": r.views, "posted_at": r.posted_at,
+        "duration": r.duration, "product_type": r.product_type, "is_pinned": r.is_pinned, "is_video": True,
+        "hashtags": list(r.hashtags), "mentions": list(r.mentions),
+    } for position, r in enumerate(reels)]
+
+
+def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedReel]) -> None:
+    """Replace the analysis's reels and mark it completed, in one transaction (idempotent)."""
+    rows = reel_rows(analysis_id, _unique_by_media_id(reels))
+    with db.transaction() as session:
+        session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
+        if rows:
+            session.execute(insert(Reel), rows)
+        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
+            status=Status.COMPLETED, progress=100, status_message=f"Completed: {len(rows)} reels stored",
+            reels_fetched=len(rows), finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+
+
+def _unique_by_media_id(reels: Sequence[FetchedReel]) -> list[FetchedReel]:
+    seen: set[str] = set()
+    unique = []
+    for reel in reels:
+        if reel.media_id not in seen:
+            seen.add(reel.media_id)
+            unique.append(reel)
+    return unique
+
+
+def mark_failed(db: Database, analysis_id: str, error: ReelScopeError) -> None:
+    """Fail the analysis with its error kind and sentence; reels of other analyses are untouched."""
+    with db.transaction() as session:
+        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
+            status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
+            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+
+
+def request_cancel(db: Database, analysis_id: str) -> bool:
+    """Ask a pending or running analysis to stop; False when it is not active."""
+    with db.transaction() as session:
+        result = session.execute(update(Analysis).where(Analysis.id == analysis_id,
+                                                        Analysis.status.in_(Status.ACTIVE))
+                                 .values(cancel_requested=True, updated_at=utcnow()))
+        return result.rowcount == 1
+
+
+def reset_for_retry(db: Database, analysis_id: str, owner: str) -> bool:
+    """Put a failed analysis back to pending (its partial data is replaced when it runs again)."""
+    with db.transaction() as session:
+        result = session.execute(update(Analysis).where(Analysis.id == analysis_id,
+                                                        Analysis.status == Status.FAILED)
+                                 .values(status=Status.PENDING, progress=0, error=None, error_kind=None,
+                                         error_detail=None, cancel_requested=False, owner=owner,
+                                         status_message="Waiting to start (retry)", reels_fetched=0,
+                                         started_at=None, finished_at=None, updated_at=utcnow()))
+        return result.rowcount == 1
+
+
+def delete_analysis(db: Database, analysis_id: str) -> bool:
+    with db.transaction() as session:
+        session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
+        session.execute(delete(ProfileSnapshot).where(ProfileSnapshot.analysis_id == analysis_id))
+        return session.execute(delete(Analysis).where(Analysis.id == analysis_id)).rowcount == 1
+
+
+def fail_orphans(db: Database, owners_alive: Callable[[str | None], bool]) -> int:
+    """Mark active analyses whose owning process is gone as failed ("interrupted")."""
+    from core.errors import Interrupted
+    with db.session() as session:
+        active = session.execute(select(Analysis.id, Analysis.owner).where(Analysis.status.in_(Status.ACTIVE))).all()
+    orphans = [analysis_id for analysis_id, owner in active if not owners_alive(owner)]
+    for analysis_id in orphans:
+        mark_failed(db, analysis_id, Interrupted())
+    return len(orphans)
