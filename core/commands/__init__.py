@@ -1,0 +1,7 @@
+"""Subcommands of `python -m core`: one module each, with `register(subparsers)`; each sets `run`."""
+
+COMMAND_MODULES = [
+    "core.commands.analyze",
+    "core.commands.emulator",
+    "core.commands.jobs",
+]

@@ -1,0 +1,67 @@
+"""`python -m core analyze USERNAME… [--max-reels N] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from core.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+
+def register(sub) -> None:
+    analyze = sub.add_parser("analyze", help="analyse one or more profiles and wait for the results",
+                             description="Analyse each USERNAME (name or @name) to completion, storing its "
+                                         "profile and reels in the database (DATABASE_URL).")
+    analyze.add_argument("usernames", nargs="+", metavar="USERNAME", help="Instagram username, with or without @")
+    analyze.add_argument("--max-reels", type=int, default=None, metavar="N",
+                         help="fetch only the N most recent reels of each profile (default: all)")
+    analyze.add_argument("--json", action="store_true",
+                         help="print one JSON object per analysis on stdout (analysis_id, username, status, "
+                              "error, reels)")
+    analyze.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    analyze.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.jobs import InvalidSubmission, create_analyses, recover_orphans, wait_for
+
+    if args.max_reels is not None and args.max_reels < 0:
+        print("error: --max-reels must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from core.jobs import validate_submission
+        validate_submission(args.usernames)
+    except InvalidSubmission as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    recover_orphans()
+    ids = create_analyses(args.usernames, args.max_reels)
+    last_lines: dict[str, str] = {}
+
+    def show_progress(states) -> None:
+        if args.quiet:
+            return
+        for state in states:
+            if state is None:
+                continue
+            line = f"@{state.username}: {state.status} {state.progress}% {state.message or ''}".rstrip()
+            if last_lines.get(state.analysis_id) != line:
+                last_lines[state.analysis_id] = line
+                print(line, file=sys.stderr, flush=True)
+
+    states = wait_for(ids, on_poll=show_progress, poll=0.1)
+    exit_code = EXIT_OK
+    for state in states:
+        if state.status != "completed":
+            exit_code = EXIT_FAILED
+            print(f"@{state.username}: failed: {state.error}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"analysis_id": state.analysis_id, "username": state.username, "status": state.status,
+                              "error": state.error if state.status != "completed" else None,
+                              "reels": state.reels_stored}, ensure_ascii=False), flush=True)
+        elif state.status == "completed":
+            print(f"{state.analysis_id}\t@{state.username}\t{state.reels_stored} reels")
+    return exit_code
+
+

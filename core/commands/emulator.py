@@ -1,0 +1,28 @@
+"""`python -m core emulator [--port P]`: serve the built-in Instagram emulator."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub) -> None:
+    emulator = sub.add_parser("emulator", help="serve the built-in Instagram emulator (for demos and tests)",
+                              description="Serve synthetic Instagram profiles; the first stdout line is the URL "
+                                          "to put in INSTAGRAM_BASE_URL.")
+    emulator.add_argument("--port", type=int, default=8765, help="port (0 picks a free one; default 8765)")
+    emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    emulator.add_argument("--latency-ms", type=int, default=0, help="delay every answer by this many ms")
+    emulator.add_argument("--fault", action="append", default=[], metavar="KIND[:USERNAME[:TIMES]]",
+                          help="inject a fault (429, 401_wait, 500, 503, reset, slow, malformed, truncated)")
+    emulator.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from emulator.cli import main as emulator_main
+
+    argv = ["--port", str(args.port), "--host", args.host, "--latency-ms", str(args.latency_ms)]
+    for fault in args.fault:
+        argv += ["--fault", fault]
+    return emulator_main(argv)
+
+
