@@ -229,7 +229,7 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     if max_reels is not None and max_reels < 0:
         raise ValueError("max_reels must be 0 or more")
     db = db or get_database()
-    ids = store.insert_analyses(db, names, max_reels, process_owner())
+    ids = store.insert_analyses(db, names, max_reels, process_owner(), is_demo=load_settings().demo)
     if start:
         runner = get_runner()
         for analysis_id in ids:

@@ -33,6 +33,7 @@ class AnalysisState:
     started_at: datetime | None
     finished_at: datetime | None
     rate_limited_until: datetime | None
+    is_demo: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -57,14 +58,16 @@ def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
         error_kind=analysis.error_kind, max_reels=analysis.max_reels, reels_fetched=analysis.reels_fetched,
         reels_stored=reels_stored, created_at=analysis.created_at, updated_at=analysis.updated_at,
         started_at=analysis.started_at, finished_at=analysis.finished_at,
-        rate_limited_until=analysis.rate_limited_until,
+        rate_limited_until=analysis.rate_limited_until, is_demo=bool(analysis.is_demo),
     )
 
 
-def insert_analyses(db: Database, usernames: Sequence[str], max_reels: int | None, owner: str | None) -> list[str]:
+def insert_analyses(db: Database, usernames: Sequence[str], max_reels: int | None, owner: str | None,
+                    is_demo: bool = False) -> list[str]:
     """Create one pending analysis per username, all in one transaction; return their ids in order."""
     with db.transaction() as session:
         analyses = [Analysis(username=name, max_reels=max_reels, owner=owner, status=Status.PENDING, progress=0,
+                             is_demo=is_demo,
                              status_message="Waiting to start") for name in usernames]
         session.add_all(analyses)
         session.flush()
