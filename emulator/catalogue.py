@@ -119,7 +119,7 @@ class SyntheticProfile:
     @property
     def page_id(self) -> str:
         """The "id" of the profile on its logged-out web page, which is not its user id."""
-        return "17841" + str(int(_sig("page", self.user_id)[:10], 16) % 10**10).zfill(10)
+        return "17841" + str(int(_sig("page", self.user_id)[:12], 16) % 10**12).zfill(12)
 
 
 # --- caption material -----------------------------------------------------------------------

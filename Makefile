@@ -1,0 +1,50 @@
+# ReelScope: `make run` (dashboard), `make test` (whole suite), `make demo`, `make bench`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run demo test lint bench bench-quick system-deps clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP) $@
+
+## Set up and start the dashboard on the embedded SQLite default (data/reelscope.db).
+run: $(STAMP)
+	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.address 127.0.0.1
+
+## The dashboard on the built-in Instagram emulator (clearly labelled demo data).
+demo: $(STAMP)
+	REELSCOPE_DEMO=1 $(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.address 127.0.0.1
+
+## Debian packages the tests need (headless Chromium for the browser tests).
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## Set up everything and run the whole test suite (lint, unit, integration, pages, browser).
+test: $(DEV_STAMP) system-deps
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+
+bench: $(DEV_STAMP)
+	$(PY) -m bench
+
+bench-quick: $(DEV_STAMP)
+	$(PY) -m bench --quick
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
