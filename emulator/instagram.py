@@ -11,11 +11,12 @@ the logged-out profile page (``xig_user_by_username`` embedded as ``__bbox.resul
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 from typing import Any
 
-from .catalogue import SyntheticMedia, SyntheticProfile, cdn_image_url
+from .catalogue import SyntheticMedia, SyntheticProfile, cdn_image_url, cdn_video_url
 
 APP_ID = "936619743392459"
 
@@ -214,7 +215,6 @@ def polaris_media(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
                 "__typename": "XDTMediaDict",
             }
             if child_type == 2:
-                from .catalogue import cdn_video_url
                 child["video_versions"] = [{"height": h, "width": w, "type": 101,
                                             "url": cdn_video_url(child_pk)}]
             children.append(child)
@@ -288,7 +288,7 @@ def timeline_connection(p: SyntheticProfile, after_pk: str | None, size: int) ->
 def _preloader(name: str, data: dict[str, Any]) -> str:
     payload = {"require": [["ScheduledServerJS", "handle", None, [{
         "__bbox": {"require": [["RelayPrefetchedStreamCache", "next", [], [
-            f"adp_{name}RelayPreloader_{abs(hash(name)) % 10**16:016x}",
+            f"adp_{name}RelayPreloader_{hashlib.sha1(name.encode()).hexdigest()[:16]}",
             {"__bbox": {"complete": True, "result": {"data": data, "extensions": {"is_final": True}},
                         "sequence_number": 0}},
         ]]]}

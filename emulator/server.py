@@ -1,0 +1,628 @@
+"""A local HTTP server that answers like Instagram does to anonymous instaloader 4.16.
+
+Requests arrive with the original host in the ``Host`` header (see ``core.instagram_transport``),
+so routing is by host and path: ``www.instagram.com`` pages and APIs, ``i.instagram.com`` (the
+mobile API, which refuses anonymous use), and CDN hosts (``*.cdninstagram.com``, ``*.fbcdn.net``)
+that serve small valid images. ``/__emulator__/…`` is the emulator's own control API.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+from . import instagram as ig
+from .catalogue import SyntheticMedia, SyntheticProfile, cdn_video_url, default_catalogue, shortcode_to_mediaid
+from .images import colour_for, solid_jpeg, tiny_mp4
+
+__all__ = ["EmulatorServer", "Fault", "RequestRecord", "FAULT_KINDS", "ENDPOINTS"]
+
+FAULT_KINDS = ("429", "401_wait", "500", "503", "reset", "slow", "malformed", "truncated", "login")
+ENDPOINTS = ("start", "profile_page", "web_profile_info", "reels", "post", "timeline", "cdn", "search",
+             "profile_by_id", "post_page", "login_page", "other")
+
+DOC_REELS = "7845543455542541"
+DOC_CLIPS_FALLBACK = "27234427476213202"
+DOC_POST = "27128499623469141"
+DOC_TIMELINE = "28904005159232689"
+DOC_PROFILE_BY_ID = "27937681195819736"
+
+LOGIN_URL = "https://www.instagram.com/accounts/login/"
+_USERNAME_PATH = re.compile(r"^/([A-Za-z0-9._]{1,30})/?$")
+_POST_PATH = re.compile(r"^/(?:p|reel|reels|tv)/([A-Za-z0-9_-]{1,14})/?$")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A failure to inject.
+
+    ``kind``: one of FAULT_KINDS. ``username``: only requests concerning that profile (None: all).
+    ``after``: let that many matching requests through first. ``times``: fail that many matching
+    requests, then stop (None: forever). ``endpoint``: only that endpoint (see ENDPOINTS).
+    ``delay_ms`` is the extra delay of 'slow'; ``retry_after`` the Retry-After seconds of '429'.
+    """
+
+    kind: str
+    username: str | None = None
+    times: int | None = None
+    after: int = 0
+    endpoint: str | None = None
+    delay_ms: int = 1500
+    retry_after: int = 60
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {', '.join(FAULT_KINDS)}")
+        if self.endpoint is not None and self.endpoint not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {self.endpoint!r}; expected one of {', '.join(ENDPOINTS)}")
+        if self.username is not None:
+            object.__setattr__(self, "username", self.username.lstrip("@").lower())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Fault:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request the emulator served. ``status`` is 0 when the connection was reset."""
+
+    method: str
+    host: str
+    path: str
+    query: str
+    status: int
+    username: str | None
+    endpoint: str
+    fault: str | None = None
+    doc_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def json(cls, obj: Any, status: int = 200, headers: list[tuple[str, str]] | None = None) -> _Response:
+        return cls(status, ig.dumps(obj).encode(), "application/json; charset=utf-8", headers or [])
+
+    @classmethod
+    def html(cls, text: str, status: int = 200, headers: list[tuple[str, str]] | None = None) -> _Response:
+        return cls(status, text.encode(), "text/html; charset=utf-8", headers or [])
+
+    @classmethod
+    def redirect(cls, location: str) -> _Response:
+        return cls(302, b"", "text/html; charset=utf-8", [("Location", location)])
+
+
+@dataclass
+class _Route:
+    endpoint: str
+    username: str | None
+    respond: Callable[[], _Response]
+    doc_id: str | None = None
+
+
+class _FaultState:
+    def __init__(self, fault: Fault) -> None:
+        self.fault = fault
+        self.seen = 0
+        self.applied = 0
+
+
+def _login_redirect(path: str = "/") -> _Response:
+    return _Response.redirect(f"{LOGIN_URL}?next={path}")
+
+
+def _fail(status: int, message: str, **extra: Any) -> _Response:
+    return _Response.json({"message": message, **extra, "status": "fail"}, status)
+
+
+class EmulatorServer:
+    """The emulator. ``start()``/``stop()`` or use it as a context manager; ``url`` is its origin."""
+
+    def __init__(self, catalogue: dict[str, SyntheticProfile] | None = None, host: str = "127.0.0.1",
+                 port: int = 0, latency_ms: int = 0) -> None:
+        self.catalogue: dict[str, SyntheticProfile] = {
+            k.lower(): v for k, v in (catalogue if catalogue is not None else default_catalogue()).items()}
+        self.host = host
+        self.port = port
+        self.latency_ms = latency_ms
+        self._lock = threading.Lock()
+        self._faults: list[_FaultState] = []
+        self._requests: list[RequestRecord] = []
+        self._lsd_tokens: set[str] = set()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._index()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> EmulatorServer:
+        if self._httpd is not None:
+            return self
+        handler = type("_BoundHandler", (_Handler,), {"emulator": self})
+        httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        httpd.daemon_threads = True
+        self._httpd = httpd
+        self.port = httpd.server_address[1]
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name=f"instagram-emulator:{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (used by the CLI)."""
+        self.start()
+        assert self._thread is not None
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout=0.5)
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        return f"http://{host}:{self.port}"
+
+    # --- faults and request log ----------------------------------------------------------------
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(_FaultState(fault))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def faults(self) -> list[Fault]:
+        with self._lock:
+            return [s.fault for s in self._faults]
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._requests)
+
+    def reset_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    def _record(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._requests.append(record)
+
+    def _pick_fault(self, endpoint: str, username: str | None) -> Fault | None:
+        with self._lock:
+            for state in self._faults:
+                f = state.fault
+                if f.endpoint is not None and f.endpoint != endpoint:
+                    continue
+                if f.username is not None and f.username != (username or "").lower():
+                    continue
+                if f.times is not None and state.applied >= f.times:
+                    continue
+                state.seen += 1
+                if state.seen <= f.after:
+                    continue
+                state.applied += 1
+                return f
+        return None
+
+    # --- lookups -----------------------------------------------------------------------------
+
+    def _index(self) -> None:
+        self._by_user_id: dict[str, SyntheticProfile] = {}
+        self._by_page_id: dict[str, SyntheticProfile] = {}
+        self._by_code: dict[str, tuple[SyntheticProfile, SyntheticMedia]] = {}
+        self._by_pk: dict[str, tuple[SyntheticProfile, SyntheticMedia]] = {}
+        self._cdn: dict[str, tuple[str, str, str]] = {}  # path -> (username, oh, kind)
+        for p in self.catalogue.values():
+            self._by_user_id[p.user_id] = p
+            self._by_page_id[p.page_id] = p
+            self._add_cdn(p.profile_pic_url, p.username, "image")
+            self._add_cdn(p.profile_pic_url.replace("s150x150", "s320x320"), p.username, "image")
+            for m in p.media:
+                self._by_code[m.code] = (p, m)
+                self._by_pk[m.pk] = (p, m)
+                self._add_cdn(m.thumbnail_url, p.username, "image")
+                if m.video_url:
+                    self._add_cdn(m.video_url, p.username, "video")
+                for child_pk, child_type in ig.carousel_children(m):
+                    self._add_cdn(ig.cdn_image_url("media", child_pk), p.username, "image")
+                    if child_type == 2:
+                        self._add_cdn(cdn_video_url(child_pk), p.username, "video")
+
+    def _add_cdn(self, url: str, username: str, kind: str) -> None:
+        parts = urlsplit(url)
+        oh = dict(parse_qsl(parts.query)).get("oh", "")
+        self._cdn[parts.path] = (username, oh, kind)
+
+    def profile(self, username: str) -> SyntheticProfile | None:
+        return self.catalogue.get(username.lower())
+
+    def new_lsd(self) -> str:
+        token = "AV" + secrets.token_urlsafe(16).replace("-", "x").replace("_", "y")[:20]
+        with self._lock:
+            self._lsd_tokens.add(token)
+        return token
+
+    def lsd_valid(self, token: str) -> bool:
+        with self._lock:
+            return token in self._lsd_tokens
+
+    # --- routing -----------------------------------------------------------------------------
+
+    def route(self, method: str, host: str, path: str, query: str, headers: Any, body: bytes) -> _Route:
+        host = host.lower()
+        if host.endswith("cdninstagram.com") or host.endswith("fbcdn.net") or (
+                not host.endswith("instagram.com") and path.startswith(("/v/", "/o1/"))):
+            return self._route_cdn(path, query)
+        if host == "i.instagram.com":
+            if path.rstrip("/") == "/api/v1/users/web_profile_info":
+                return self._route_web_profile_info(query, headers)
+            return _Route("other", None, lambda: _fail(401, "login_required", require_login=True,
+                                                       logout_reason=2))
+        # www.instagram.com, instagram.com, and anything else (lenient)
+        if path == "/" and method in ("GET", "HEAD"):
+            return _Route("start", None, self._start_page)
+        if path.rstrip("/") == "/accounts/login":
+            return _Route("login_page", None, lambda: _Response.html(ig.login_page(self.new_lsd())))
+        if path.rstrip("/") == "/api/v1/users/web_profile_info":
+            return self._route_web_profile_info(query, headers)
+        if path.rstrip("/") in ("/graphql/query", "/api/graphql"):
+            if method != "POST":
+                # legacy query_hash queries are refused to anonymous visitors
+                return _Route("other", None, lambda: _login_redirect(path))
+            return self._route_graphql(path.rstrip("/") == "/api/graphql", headers, body)
+        if path.rstrip("/") == "/web/search/topsearch":
+            q = parse_qs(query).get("query", [""])[0]
+            return _Route("search", None, lambda: self._search(q))
+        m = _POST_PATH.match(path)
+        if m:
+            code = m.group(1)
+            hit = self._by_code.get(code)
+            return _Route("post_page", hit[0].username if hit else None,
+                          lambda: _Response.html(ig.post_page(hit[0], hit[1], self.new_lsd())) if hit
+                          else _Response.html(ig.not_found_page(self.new_lsd()), 404))
+        m = _USERNAME_PATH.match(path)
+        if m and method in ("GET", "HEAD"):
+            username = m.group(1).lower()
+            return _Route("profile_page", username, lambda: self._profile_page(username, path))
+        return _Route("other", None, lambda: _Response.html(ig.not_found_page(self.new_lsd()), 404))
+
+    def _start_page(self) -> _Response:
+        cookies = [
+            ("Set-Cookie", f"csrftoken={secrets.token_urlsafe(24)[:32]}; Domain=.instagram.com; "
+                           "Max-Age=31449600; Path=/; Secure"),
+            ("Set-Cookie", f"mid=aF{secrets.token_urlsafe(18)[:24]}; Domain=.instagram.com; "
+                           "Max-Age=63072000; Path=/; Secure; HttpOnly"),
+            ("Set-Cookie", f"ig_did={secrets.token_hex(16).upper()}; Domain=.instagram.com; "
+                           "Max-Age=31536000; Path=/; Secure; HttpOnly"),
+        ]
+        return _Response.html(ig.start_page(self.new_lsd()), headers=cookies)
+
+    def _profile_page(self, username: str, path: str) -> _Response:
+        if not path.endswith("/"):
+            return _Response(301, b"", headers=[("Location", f"https://www.instagram.com{path}/")])
+        p = self.profile(username)
+        if p is None:
+            return _Response.html(ig.not_found_page(self.new_lsd()), 404)
+        return _Response.html(ig.profile_page(p, self.new_lsd()))
+
+    def _route_web_profile_info(self, query: str, headers: Any) -> _Route:
+        username = parse_qs(query).get("username", [""])[0].lower()
+
+        def respond() -> _Response:
+            if headers.get("x-ig-app-id") != ig.APP_ID:
+                return _fail(400, "useragent mismatch")
+            p = self.profile(username)
+            if p is None:
+                return _Response.json({}, 404)
+            return _Response.json({"data": {"user": ig.legacy_user(p)}, "status": "ok"})
+        return _Route("web_profile_info", username or None, respond)
+
+    def _route_graphql(self, web_api: bool, headers: Any, body: bytes) -> _Route:
+        form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        doc_id = form.get("doc_id", "")
+        try:
+            variables = json.loads(form.get("variables", "{}"))
+        except json.JSONDecodeError:
+            variables = None
+
+        def wrap(data: Any) -> _Response:
+            out: dict[str, Any] = {"data": data, "extensions": {"is_final": True}}
+            if not web_api:
+                out["status"] = "ok"
+            return _Response.json(out)
+
+        def check() -> _Response | None:
+            csrf = headers.get("x-csrftoken") or headers.get("X-CSRFToken")
+            if not csrf or csrf not in _cookie_values(headers.get("Cookie", ""), "csrftoken"):
+                return _fail(403, "CSRF token missing or incorrect")
+            if web_api:
+                lsd = form.get("lsd", "")
+                if not lsd or headers.get("x-fb-lsd") != lsd or not self.lsd_valid(lsd):
+                    return _fail(400, "Invalid lsd token")
+            if not isinstance(variables, dict):
+                return _fail(400, "Invalid variables")
+            return None
+
+        def guarded(inner: Callable[[], _Response]) -> Callable[[], _Response]:
+            return lambda: check() or inner()
+
+        variables_d = variables if isinstance(variables, dict) else {}
+        if doc_id in (DOC_REELS, DOC_CLIPS_FALLBACK):
+            data = variables_d.get("data") or {}
+            p = self._by_user_id.get(str(data.get("target_user_id", "")))
+
+            def reels() -> _Response:
+                if p is None:
+                    return wrap({"xdt_api__v1__clips__user__connection_v2": None})
+                if p.is_private:
+                    return _login_redirect(f"/{p.username}/reels/")
+                offset = 0
+                after = variables_d.get("after")
+                if after:
+                    cursor = ig.decode_cursor(str(after))
+                    if cursor is None or cursor.get("u") != p.user_id:
+                        return _fail(400, "Invalid cursor")
+                    offset = int(cursor.get("o", 0))
+                size = int(variables_d.get("first") or data.get("page_size") or 12)
+                conn = ig.clips_connection(p, offset, max(1, min(size, 50)),
+                                           bool(data.get("include_feed_video", False)))
+                return wrap({"xdt_api__v1__clips__user__connection_v2": conn})
+            return _Route("reels", p.username if p else None, guarded(reels), doc_id)
+        if doc_id == DOC_POST:
+            code = str(variables_d.get("shortcode", ""))
+            hit = self._by_code.get(code)
+            if hit is None and 0 < len(code) <= 11 and re.fullmatch(r"[A-Za-z0-9_-]+", code):
+                hit = self._by_pk.get(str(shortcode_to_mediaid(code)))
+
+            def post() -> _Response:
+                if hit is None:
+                    return wrap({"xdt_api__v1__media__shortcode__web_info": {"items": []}})
+                if hit[0].is_private:
+                    return _login_redirect(f"/p/{code}/")
+                return wrap({"xdt_api__v1__media__shortcode__web_info": {
+                    "items": [ig.polaris_media(hit[0], hit[1])]}})
+            return _Route("post", hit[0].username if hit else None, guarded(post), doc_id)
+        if doc_id == DOC_TIMELINE:
+            p = self._by_page_id.get(str(variables_d.get("id", "")))
+
+            def timeline() -> _Response:
+                if p is None:
+                    return wrap({"node": None})
+                if p.is_private:
+                    return _login_redirect(f"/{p.username}/")
+                after = variables_d.get("after")
+                after_pk = str(after).split("_")[0] if after else None
+                size = int(variables_d.get("first") or 12)
+                conn = ig.timeline_connection(p, after_pk, max(1, min(size, 50)))
+                return wrap({"node": {"__typename": "XIGUser", "id": p.page_id,
+                                      "polaris_ordered_timeline_connection": conn}})
+            return _Route("timeline", p.username if p else None, guarded(timeline), doc_id)
+        if doc_id == DOC_PROFILE_BY_ID:
+            p = self._by_user_id.get(str(variables_d.get("id", "")))
+
+            def by_id() -> _Response:
+                if p is None:
+                    return wrap({"user": None})
+                user = ig.xig_user(p)
+                user.update({"id": p.user_id, "media_count": p.media_count,
+                             "friendship_status": None})
+                user.pop("all_media_count", None)
+                return wrap({"user": user})
+            return _Route("profile_by_id", p.username if p else None, guarded(by_id), doc_id)
+        return _Route("other", None, guarded(lambda: _fail(400, f"Unknown doc_id {doc_id!r}")), doc_id or None)
+
+    def _search(self, query: str) -> _Response:
+        q = query.lstrip("@").lower()
+        names = [n for n in self.catalogue if q and (q in n or n in q)]
+        names += [n for n in difflib.get_close_matches(q, list(self.catalogue), n=5, cutoff=0.6) if n not in names]
+        users = []
+        for i, name in enumerate(names[:10]):
+            p = self.catalogue[name]
+            users.append({"position": i, "user": {
+                "pk": p.user_id, "pk_id": p.user_id, "id": p.user_id, "username": p.username,
+                "full_name": p.full_name, "is_private": p.is_private, "is_verified": p.is_verified,
+                "profile_pic_id": f"{p.user_id}_1", "profile_pic_url": p.profile_pic_url,
+                "has_anonymous_profile_picture": False, "latest_reel_media": 0}})
+        return _Response.json({"users": users, "places": [], "hashtags": [], "has_more": False,
+                               "rank_token": secrets.token_hex(8), "clear_client_cache": None,
+                               "status": "ok"})
+
+    def _route_cdn(self, path: str, query: str) -> _Route:
+        hit = self._cdn.get(path)
+
+        def respond() -> _Response:
+            if hit is None:
+                return _Response(404, b"Not Found", "text/plain")
+            username, oh, kind = hit
+            if oh and dict(parse_qsl(query)).get("oh") != oh:
+                return _Response(403, b"URL signature mismatch", "text/plain")
+            if kind == "video":
+                return _Response(200, tiny_mp4(), "video/mp4")
+            return _Response(200, solid_jpeg(colour_for(path)), "image/jpeg",
+                             [("Cache-Control", "max-age=1209600, no-transform")])
+        return _Route("cdn", hit[0] if hit else None, respond)
+
+
+def _cookie_values(cookie_header: str, name: str) -> set[str]:
+    values = set()
+    for part in cookie_header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            values.add(value)
+    return values
+
+
+class _Handler(BaseHTTPRequestHandler):
+    emulator: EmulatorServer
+    protocol_version = "HTTP/1.1"
+    server_version = "proxygen-bolt"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle("POST")
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._handle("HEAD")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._handle("DELETE")
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, resp: _Response, head_only: bool = False, truncate: bool = False) -> None:
+        body = resp.body[: len(resp.body) // 2] if truncate else resp.body
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in resp.headers:
+            self.send_header(key, value)
+        self.end_headers()
+        if not head_only:
+            self.wfile.write(body)
+
+    def _reset(self) -> None:
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()
+        self.wfile.close()
+        self.connection.close()
+        self.close_connection = True
+
+    def _handle(self, method: str) -> None:
+        emu = self.emulator
+        parts = urlsplit(self.path)
+        path, query = parts.path or "/", parts.query
+        body = self._read_body()
+        if path.startswith("/__emulator__/"):
+            self._send(_control(emu, method, path, body))
+            return
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        route = emu.route(method, host, path, query, self.headers, body)
+        if emu.latency_ms:
+            time.sleep(emu.latency_ms / 1000)
+        fault = emu._pick_fault(route.endpoint, route.username)
+        record = dict(method=method, host=host, path=path, query=query, username=route.username,
+                      endpoint=route.endpoint, fault=fault.kind if fault else None, doc_id=route.doc_id)
+        if fault is not None and fault.kind == "reset":
+            emu._record(RequestRecord(status=0, **record))
+            self._reset()
+            return
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.delay_ms / 1000)
+            fault = None
+        truncate = False
+        if fault is None:
+            resp = route.respond()
+        elif fault.kind == "truncated":
+            resp = route.respond()
+            truncate = True
+        else:
+            resp = _fault_response(fault, route)
+        emu._record(RequestRecord(status=resp.status, **record))
+        self._send(resp, head_only=method == "HEAD", truncate=truncate)
+
+
+def _fault_response(fault: Fault, route: _Route) -> _Response:
+    if fault.kind == "429":
+        return _Response.json({"message": "Please wait a few minutes before you try again.",
+                               "require_login": False, "status": "fail"}, 429,
+                              [("Retry-After", str(fault.retry_after))])
+    if fault.kind == "401_wait":
+        return _Response.json({"message": "Please wait a few minutes before you try again.",
+                               "require_login": True, "status": "fail"}, 401)
+    if fault.kind in ("500", "503"):
+        status = int(fault.kind)
+        text = "Internal Server Error" if status == 500 else "Service Unavailable"
+        headers = [("Retry-After", "30")] if status == 503 else []
+        return _Response.html(f"<!DOCTYPE html><html><body><h1>{status} {text}</h1>"
+                              "<p>Sorry, something went wrong.</p></body></html>", status, headers)
+    if fault.kind == "login":
+        return _login_redirect()
+    # malformed
+    if route.endpoint == "cdn":
+        return _Response(200, b"\x00garbage-not-an-image\xff" * 8, "image/jpeg")
+    if route.endpoint in ("start", "profile_page", "post_page", "login_page"):
+        return _Response.html("<!DOCTYPE html><html><head><title>Instagram</title></head>"
+                              "<body><div>Something went wrong.</div></body></html>")
+    return _Response(200, b'<!DOCTYPE html><html><body>{"data": oops</body></html>',
+                     "application/json; charset=utf-8")
+
+
+def _control(emu: EmulatorServer, method: str, path: str, body: bytes) -> _Response:
+    target = path.rstrip("/")
+    if target == "/__emulator__/health" and method in ("GET", "HEAD"):
+        return _Response.json({"status": "ok", "url": emu.url, "profiles": sorted(emu.catalogue),
+                               "faults": len(emu.faults), "requests": len(emu.requests)})
+    if target == "/__emulator__/faults":
+        if method == "GET":
+            return _Response.json({"faults": [f.to_dict() for f in emu.faults]})
+        if method == "DELETE":
+            emu.clear_faults()
+            return _Response.json({"ok": True})
+        if method == "POST":
+            try:
+                data = json.loads(body or b"{}")
+                items = data if isinstance(data, list) else [data]
+                faults = [Fault.from_dict(d) for d in items]
+            except (ValueError, TypeError) as err:
+                return _Response.json({"ok": False, "error": str(err)}, 400)
+            for f in faults:
+                emu.add_fault(f)
+            return _Response.json({"ok": True, "faults": [f.to_dict() for f in faults]}, 201)
+    if target == "/__emulator__/requests":
+        if method == "GET":
+            return _Response.json({"requests": [r.to_dict() for r in emu.requests]})
+        if method == "DELETE":
+            emu.reset_requests()
+            return _Response.json({"ok": True})
+    return _Response.json({"ok": False, "error": f"no such control endpoint: {method} {path}"}, 404)
