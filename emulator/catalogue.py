@@ -224,7 +224,7 @@ def _build(spec: _Spec) -> SyntheticProfile:
     weird_iter = iter(_WEIRD_CAPTIONS)
 
     media: list[SyntheticMedia] = []
-    for i, (kind, taken_at) in enumerate(zip(kinds, times)):
+    for i, (kind, taken_at) in enumerate(zip(kinds, times, strict=False)):
         pk = ((taken_at * 1000 + rng.randint(0, 999) - _IG_EPOCH_MS) << 23) | (int(user_id) % 4096 << 10) | (i % 1024)
         media_type = {"clips": 2, "feed_video": 2, "image": 1, "carousel": 8}[kind]
         product_type = {"clips": "clips", "feed_video": "feed", "image": "feed",

@@ -307,9 +307,8 @@ def _config_script(lsd: str) -> str:
             "IS_BUSINESS_DOMAIN": False, "NON_FACEBOOK_USER_ID": "0", "IG_USER_EIMU": "0"}, 270],
         ["PolarisSiteData", [], {"country_code": "US", "device_id": "", "platform": "web"}, 1],
     ]}
-    return ('<script type="application/json" data-content-len="%d" data-sjs>'
-            '{"require":[["ScheduledServerJS","handle",null,[{"__bbox":%s}]]]}</script>'
-            % (len(dumps(define)), script_json(define)))
+    return (f'<script type="application/json" data-content-len="{len(dumps(define))}" data-sjs>'
+            '{"require":[["ScheduledServerJS","handle",null,[{"__bbox":' + script_json(define) + '}]]]}</script>')
 
 
 def _page(title: str, head_extra: str, body_scripts: str) -> str:
