@@ -141,3 +141,24 @@ class Reel(Base):
         Index("ix_reels_media_id", "media_id"),
         Index("ix_reels_posted_at", "posted_at"),
     )
+
+
+class ExportRecord(Base):
+    """One export as it was generated: enough to regenerate identical bytes from the stored data."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(8))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    filters: Mapped[dict | None] = mapped_column(JSON)
+    plain: Mapped[bool] = mapped_column(Boolean, default=False)
+    gzip: Mapped[bool] = mapped_column(Boolean, default=False)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_exports_analysis_created", "analysis_id", "created_at"),)

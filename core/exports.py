@@ -1,0 +1,434 @@
+"""CSV and JSON exports of one analysis, streamed in chunks so memory stays flat however many reels.
+
+One function produces the bytes for the CLI, the dashboard's download button and the REST API::
+
+    stream = open_export(db, analysis_id, ExportOptions(format="csv"))
+    for chunk in stream: ...            # bytes
+    stream.filename, stream.rows, stream.size, stream.sha256   # after iteration
+
+``export_chunks`` is the same as an iterator; ``export_bytes`` joins it. Unknown analyses and field
+names raise at once (before any byte is produced), as ``UnknownAnalysis`` / ``UnknownFields``.
+"""
+
+from __future__ import annotations
+
+import gzip as gzip_module
+import hashlib
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Iterator, Sequence
+
+from sqlalchemy import select
+
+from core.db import Database
+from core.export_csv import CsvEncoder, csv_cell, csv_column
+from core.export_fields import RAW_FIELDS, all_fields, computed_fields, field_infos, unknown_fields
+from core.models import Analysis, ProfileSnapshot, Reel
+
+SCHEMA_VERSION = 1
+FORMATS = ("csv", "json")
+BATCH_SIZE = 5000
+CHUNK_BYTES = 256 * 1024
+GZIP_OFFER_BYTES = 5 * 1024 * 1024  # the dashboard offers compression above this size
+BOM = "\ufeff"
+
+_READ_COLUMNS = ("media_id", "shortcode", "url", "thumbnail_url", "caption", "likes", "comments", "plays", "views",
+                 "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position")
+_KINDS = {name: info.kind for name, info in field_infos().items()}
+
+
+class ExportError(ValueError):
+    """An export that cannot be made; the message is meant for the user."""
+
+
+class UnknownAnalysis(ExportError):
+    def __init__(self, analysis_id: str) -> None:
+        self.analysis_id = analysis_id
+        super().__init__(f"No analysis with id {analysis_id!r}.")
+
+
+class UnknownFields(ExportError):
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        super().__init__(f"Unknown export field(s): {', '.join(names)}. Known fields: {', '.join(all_fields())}.")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export. ``fields`` None = every field in the default order; ``filters`` None = everything.
+
+    ``filters`` is a ``core.filters.ReelFilters`` (or its ``to_dict()`` form) for "export what I see".
+    """
+
+    format: str = "csv"
+    plain: bool = False
+    fields: tuple[str, ...] | None = None
+    gzip: bool = False
+    filters: Any = None
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ExportError(f"Unknown export format {self.format!r}; use one of {', '.join(FORMATS)}.")
+        if self.fields is not None:
+            object.__setattr__(self, "fields", tuple(self.fields))
+
+    @property
+    def extension(self) -> str:
+        return f".{self.format}.gz" if self.gzip else f".{self.format}"
+
+
+def parse_fields(text: str | None) -> tuple[str, ...] | None:
+    """``"a, b,c"`` → ``("a", "b", "c")``; empty → None (every field). Unknown names raise UnknownFields."""
+    if not text or not text.strip():
+        return None
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    resolve_fields(names)
+    return names
+
+
+def resolve_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
+    if fields is None or len(fields) == 0:
+        return all_fields()
+    unknown = unknown_fields(list(fields))
+    if unknown:
+        raise UnknownFields(unknown)
+    return tuple(fields)
+
+
+def safe_name_part(text: str) -> str:
+    """Letters, digits, ``_``, ``-`` and single inner dots only: never a path separator or ``..``."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text)
+    cleaned = re.sub(r"\.{2,}", "_", cleaned).strip(".")
+    return cleaned[:64] or "export"
+
+
+def export_filename(username: str, exported_at: datetime, options: ExportOptions) -> str:
+    """``reelscope_<username>_<YYYYmmdd-HHMMSS>.csv|.json|.csv.gz|.json.gz`` (UTC), safe characters only."""
+    stamp = exported_at.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"reelscope_{safe_name_part(username)}_{stamp}{options.extension}"
+
+
+# --- filters and metrics (core.filters / core.metrics) -------------------------------------------------
+
+def filters_to_dict(filters: Any) -> dict | None:
+    if filters is None:
+        return None
+    if isinstance(filters, dict):
+        return filters
+    return filters.to_dict()
+
+
+def filters_from_dict(data: dict | None) -> Any:
+    if not data:
+        return None
+    from core.filters import ReelFilters
+
+    return ReelFilters.from_dict(data)
+
+
+def describe_filters(filters: Any) -> str:
+    if filters is None:
+        return "none (everything)"
+    from core.filters import describe
+
+    return describe(filters)
+
+
+def _metrics_available() -> bool:
+    try:
+        import core.metrics  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# --- the export itself -------------------------------------------------------------------------------
+
+@dataclass
+class _Context:
+    analysis: dict
+    profile: dict
+    fields: tuple[str, ...]
+    filters: Any
+    exported_at: datetime
+
+
+@dataclass
+class ExportStream:
+    """An export ready to stream: iterate it once for the bytes; afterwards ``rows``, ``size``, ``sha256``."""
+
+    db: Database
+    analysis_id: str
+    options: ExportOptions
+    exported_at: datetime
+    filename: str
+    context: _Context
+    rows: int = 0
+    size: int = 0
+    sha256: str = ""
+    _digest: Any = field(default_factory=hashlib.sha256, repr=False)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.context.fields
+
+    @property
+    def media_type(self) -> str:
+        if self.options.gzip:
+            return "application/gzip"
+        return "text/csv; charset=utf-8" if self.options.format == "csv" else "application/json"
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.rows = self.size = 0
+        self._digest = hashlib.sha256()
+        chunks = _encoded(self._text_chunks())
+        if self.options.gzip:
+            chunks = _gzipped(chunks)
+        for chunk in _coalesced(chunks):
+            self.size += len(chunk)
+            self._digest.update(chunk)
+            yield chunk
+        self.sha256 = self._digest.hexdigest()
+
+    def read_all(self) -> bytes:
+        return b"".join(self)
+
+    def _text_chunks(self) -> Iterator[str]:
+        if self.options.format == "csv":
+            yield from self._csv()
+        else:
+            yield from self._json()
+
+    def _count(self, batch: dict[str, list]) -> int:
+        n = len(next(iter(batch.values()))) if batch else 0
+        self.rows += n
+        return n
+
+    def _csv(self) -> Iterator[str]:
+        encoder = CsvEncoder()
+        if not self.options.plain:
+            yield BOM
+            yield encoder.rows([(key, csv_cell(value)) for key, value in _header_pairs(self.context)])
+            yield encoder.row([])
+        fields = self.context.fields
+        yield encoder.row(list(fields))
+        for batch in _batches(self.db, self.context):
+            n = self._count(batch)
+            if n:
+                columns = [csv_column(batch[name], _KINDS.get(name, "mixed")) for name in fields]
+                yield encoder.rows(zip(*columns, strict=True))
+
+    def _json(self) -> Iterator[str]:
+        ctx = self.context
+        head = {
+            "schema_version": SCHEMA_VERSION,
+            "exported_at": ctx.exported_at.isoformat(),
+            "analysis": _json_safe(ctx.analysis),
+            "profile": _json_safe(ctx.profile),
+        }
+        text = json.dumps(head, ensure_ascii=False, indent=None)
+        yield text[:-1] + ', "reels": ['
+        fields = ctx.fields
+        first = True
+        dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+        for batch in _batches(self.db, ctx):
+            n = self._count(batch)
+            columns = [[_json_value(v) for v in batch[name]] for name in fields]
+            parts = []
+            for i in range(n):
+                parts.append(("\n" if first else ",\n") + dumps(dict(zip(fields, (c[i] for c in columns), strict=True))))
+                first = False
+            yield "".join(parts)
+        dictionary = {name: field_infos()[name].as_dict() for name in fields}
+        yield "\n], " + f'"reel_count": {self.rows}, "data_dictionary": ' + json.dumps(dictionary, ensure_ascii=False)
+        yield "}\n"
+
+
+def open_export(db: Database, analysis_id: str, options: ExportOptions | None = None, *,
+                exported_at: datetime | None = None) -> ExportStream:
+    """Validate now (UnknownAnalysis / UnknownFields / ExportError) and return a stream to iterate."""
+    options = options or ExportOptions()
+    fields = resolve_fields(options.fields)
+    exported_at = (exported_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    if options.plain and options.format != "csv":
+        options = replace(options, plain=False)
+    with db.session() as session:
+        analysis = session.get(Analysis, analysis_id)
+        if analysis is None:
+            raise UnknownAnalysis(analysis_id)
+        snapshot = session.scalar(select(ProfileSnapshot).where(ProfileSnapshot.analysis_id == analysis_id))
+        analysis_info = {
+            "analysis_id": analysis.id, "username": analysis.username, "status": analysis.status,
+            "created_at": analysis.created_at, "finished_at": analysis.finished_at,
+            "max_reels": analysis.max_reels, "is_demo": bool(analysis.is_demo),
+            "filters": filters_to_dict(options.filters), "filters_description": describe_filters(options.filters),
+            "fields": list(fields),
+        }
+        profile = _profile_info(snapshot, analysis.username)
+    context = _Context(analysis_info, profile, fields, options.filters, exported_at)
+    filename = export_filename(profile["username"] or analysis_info["username"], exported_at, options)
+    return ExportStream(db, analysis_id, options, exported_at, filename, context)
+
+
+def export_chunks(db: Database, analysis_id: str, options: ExportOptions | None = None, *,
+                  exported_at: datetime | None = None) -> Iterator[bytes]:
+    """The export's bytes in chunks; raises at once for an unknown analysis or field."""
+    return iter(open_export(db, analysis_id, options, exported_at=exported_at))
+
+
+def export_bytes(db: Database, analysis_id: str, options: ExportOptions | None = None, *,
+                 exported_at: datetime | None = None) -> bytes:
+    return open_export(db, analysis_id, options, exported_at=exported_at).read_all()
+
+
+def data_dictionary(fields: Sequence[str] | None = None) -> dict[str, dict]:
+    """Field → {label, unit, type, description} for the given fields (default: all), in that order."""
+    infos = field_infos()
+    return {name: infos[name].as_dict() for name in resolve_fields(fields)}
+
+
+def data_dictionary_csv(fields: Sequence[str] | None = None) -> bytes:
+    """The data dictionary as an Excel-friendly CSV (UTF-8 with BOM), to download beside a CSV export."""
+    encoder = CsvEncoder()
+    text = BOM + encoder.row(["field", "label", "unit", "type", "description"])
+    text += encoder.rows([(name, csv_cell(d["label"]), csv_cell(d["unit"]), d["type"], csv_cell(d["description"]))
+                          for name, d in data_dictionary(fields).items()])
+    return text.encode("utf-8")
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def _profile_info(snapshot: ProfileSnapshot | None, username: str) -> dict:
+    if snapshot is None:
+        return {"username": username, "user_id": None, "full_name": None, "biography": None, "followers": None,
+                "following": None, "media_count": None, "is_private": None, "is_verified": None,
+                "profile_pic_url": None, "fetched_at": None}
+    return {
+        "username": snapshot.username, "user_id": snapshot.instagram_user_id, "full_name": snapshot.full_name,
+        "biography": snapshot.biography, "followers": snapshot.followers, "following": snapshot.following,
+        "media_count": snapshot.media_count, "is_private": snapshot.is_private,
+        "is_verified": snapshot.is_verified, "profile_pic_url": snapshot.profile_pic_url,
+        "fetched_at": snapshot.fetched_at,
+    }
+
+
+def _header_pairs(ctx: _Context) -> list[tuple[str, object]]:
+    analysed_at = ctx.analysis["finished_at"] or ctx.profile["fetched_at"] or ctx.analysis["created_at"]
+    return [
+        ("username", ctx.profile["username"]),
+        ("user id", ctx.profile["user_id"]),
+        ("followers", ctx.profile["followers"]),
+        ("following", ctx.profile["following"]),
+        ("media count", ctx.profile["media_count"]),
+        ("analysed at", analysed_at),
+        ("analysis id", ctx.analysis["analysis_id"]),
+        ("filters applied", ctx.analysis["filters_description"]),
+        ("exported at", ctx.exported_at),
+    ]
+
+
+def _batches(db: Database, ctx: _Context) -> Iterator[dict[str, list]]:
+    """The analysis's reels in position order, BATCH_SIZE at a time, as columns (computed ones included)."""
+    wanted_computed = [name for name in ctx.fields if name not in RAW_FIELDS]
+    enrich = bool(wanted_computed) or ctx.filters is not None
+    query = (select(*[getattr(Reel, name) for name in _READ_COLUMNS])
+             .where(Reel.analysis_id == ctx.analysis["analysis_id"]).order_by(Reel.position)
+             .execution_options(yield_per=BATCH_SIZE))
+    with db.session() as session:
+        for partition in session.execute(query).partitions():
+            if enrich:
+                yield _enriched_columns(partition, ctx)
+            else:
+                columns = list(zip(*partition, strict=True)) if partition else [() for _ in _READ_COLUMNS]
+                yield dict(zip(_READ_COLUMNS, (list(c) for c in columns), strict=True))
+
+
+def _enriched_columns(rows: Sequence[Sequence[object]], ctx: _Context) -> dict[str, list]:
+    """Raw rows → reels frame → core.metrics.enrich_reels → core.filters.apply_filters → plain columns."""
+    import pandas as pd
+
+    from core.queries import reels_frame_from_rows
+
+    frame = reels_frame_from_rows([dict(zip(_READ_COLUMNS, row, strict=True)) for row in rows])
+    if _metrics_available():
+        from core.metrics import enrich_reels
+
+        frame = enrich_reels(frame, ctx.profile["followers"], ctx.exported_at)
+    if ctx.filters is not None:
+        from core.filters import apply_filters
+
+        frame = apply_filters(frame, filters_from_dict(ctx.filters) if isinstance(ctx.filters, dict) else ctx.filters)
+    columns: dict[str, list] = {}
+    for name in ctx.fields:
+        series = frame[name] if name in frame.columns else pd.Series([None] * len(frame), dtype=object)
+        columns[name] = _plain_list(series)
+    return columns
+
+
+def _plain_list(series) -> list:
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in series]
+    values = series.astype(object).tolist()
+    return [None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))) else _py(v)
+            for v in values]
+
+
+def _py(value: object) -> object:
+    item = getattr(value, "item", None)  # numpy scalars → Python numbers
+    if item is not None and not isinstance(value, (list, tuple, str)):
+        return item()
+    return value
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _json_safe(data: dict) -> dict:
+    return {k: _json_value(v) if not isinstance(v, dict) else _json_safe(v) for k, v in data.items()}
+
+
+def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
+    for text in chunks:
+        if text:
+            yield text.encode("utf-8")
+
+
+def _gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Gzip with a fixed header (no name, mtime 0): identical content gives identical bytes."""
+    buffer = io.BytesIO()
+    with gzip_module.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as archive:
+        for chunk in chunks:
+            archive.write(chunk)
+            if buffer.tell() >= CHUNK_BYTES:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _coalesced(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= CHUNK_BYTES:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)

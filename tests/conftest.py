@@ -1,0 +1,38 @@
+"""Shared fixtures: the Instagram emulator (real HTTP) and a throwaway store pointed at it."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.db import Database, get_database
+
+
+@pytest.fixture(scope="session")
+def emulator_server():
+    from emulator import EmulatorServer
+
+    server = EmulatorServer(port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_server):
+    """The session's emulator with no faults and an empty request log."""
+    emulator_server.clear_faults()
+    emulator_server.reset_requests()
+    yield emulator_server
+    emulator_server.clear_faults()
+
+
+@pytest.fixture
+def store_env(tmp_path, monkeypatch, emulator) -> Database:
+    """A fresh SQLite store, the scraper pointed at the emulator, rate-limit waits scaled to zero."""
+    url = f"sqlite:///{tmp_path / 'reelscope.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("INSTAGRAM_BASE_URL", emulator.url)
+    monkeypatch.setenv("REELSCOPE_RATE_LIMIT_SCALE", "0")
+    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "1")
+    monkeypatch.delenv("REELSCOPE_DEMO", raising=False)
+    return get_database(url)
