@@ -141,6 +141,18 @@ def _fail(status: int, message: str, **extra: Any) -> _Response:
     return _Response.json({"message": message, **extra, "status": "fail"}, status)
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # connections reset by a fault or dropped by a client are expected here
+        import sys
+
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
 class EmulatorServer:
     """The emulator. ``start()``/``stop()`` or use it as a context manager; ``url`` is its origin."""
 
@@ -165,8 +177,7 @@ class EmulatorServer:
         if self._httpd is not None:
             return self
         handler = type("_BoundHandler", (_Handler,), {"emulator": self})
-        httpd = ThreadingHTTPServer((self.host, self.port), handler)
-        httpd.daemon_threads = True
+        httpd = _QuietHTTPServer((self.host, self.port), handler)
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1},

@@ -83,5 +83,18 @@ def loader(emu):
 
 
 @pytest.fixture
+def loader_factory(emu):
+    """``loader_factory(attempts)``: a loader with that many connection attempts."""
+    made: list[instaloader.Instaloader] = []
+
+    def factory(attempts: int = 1) -> instaloader.Instaloader:
+        made.append(make_loader(attempts))
+        return made[-1]
+    yield factory
+    for L in made:
+        L.close()
+
+
+@pytest.fixture
 def ctx(loader):
     return loader.context

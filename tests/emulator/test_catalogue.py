@@ -37,7 +37,7 @@ def test_order_sizes_and_special_profiles():
         pinned = [m for m in p.media if m.pinned]
         assert list(p.media[:len(pinned)]) == pinned
         rest = p.media[len(pinned):]
-        assert all(x.taken_at > y.taken_at for x, y in zip(rest, rest[1:]))
+        assert all(x.taken_at > y.taken_at for x, y in zip(rest, rest[1:], strict=False))
         assert p.media_count == len(p.media)
         assert all(m.is_video for m in p.videos)
     creator = c["demo_creator"]

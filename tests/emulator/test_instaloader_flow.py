@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import instaloader
 import pytest
@@ -57,8 +57,11 @@ def _check_reel(post: Post, expected) -> None:
     assert post.video_play_count == expected.play_count
     assert post.video_view_count == expected.view_count
     assert post.video_duration == pytest.approx(expected.video_duration)
-    assert post.caption == expected.caption if expected.caption else post.caption in (None, "")
-    assert post.date_utc == datetime.fromtimestamp(expected.taken_at, timezone.utc).replace(tzinfo=None)
+    if expected.caption:
+        assert post.caption == expected.caption
+    else:
+        assert post.caption in (None, "")
+    assert post.date_utc == datetime.fromtimestamp(expected.taken_at, UTC).replace(tzinfo=None)
     assert post._node.get("product_type") == expected.product_type
     assert post._node.get("like_and_view_counts_disabled") == expected.likes_hidden
     assert bool(post._node.get("timeline_pinned_user_ids")) == expected.pinned
@@ -72,7 +75,7 @@ def test_get_reels_yields_the_videos(ctx, emu, username):
     expected = emu.catalogue[username]
     reels = list(Profile.from_username(ctx, username).get_reels())
     assert [r.shortcode for r in reels] == [m.code for m in expected.videos]
-    for post, m in zip(reels, expected.videos):
+    for post, m in zip(reels, expected.videos, strict=True):
         _check_reel(post, m)
 
 
