@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.export_csv import CsvEncoder, csv_cell, csv_column
-from core.export_fields import RAW_FIELDS, all_fields, computed_fields, field_infos, unknown_fields
+from core.export_fields import RAW_FIELDS, all_fields, field_infos, unknown_fields
 from core.models import Analysis, ProfileSnapshot, Reel
 
 SCHEMA_VERSION = 1
@@ -99,11 +99,11 @@ def resolve_fields(fields: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(fields)
 
 
-def safe_name_part(text: str) -> str:
+def safe_name_part(text: str, max_length: int = 64) -> str:
     """Letters, digits, ``_``, ``-`` and single inner dots only: never a path separator or ``..``."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text)
     cleaned = re.sub(r"\.{2,}", "_", cleaned).strip(".")
-    return cleaned[:64] or "export"
+    return cleaned[:max_length] or "export"
 
 
 def export_filename(username: str, exported_at: datetime, options: ExportOptions) -> str:

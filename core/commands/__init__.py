@@ -4,4 +4,5 @@ COMMAND_MODULES = [
     "core.commands.analyze",
     "core.commands.emulator",
     "core.commands.jobs",
+    "core.commands.export",
 ]
