@@ -1,0 +1,60 @@
+"""Results of one analysis: profile header, KPIs, filters, charts, the reels table and the methodology."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import store
+from core.metrics import methodology_markdown
+from ui import cache, sections
+from ui.kpis import kpi_cards
+from ui.layout import setup_page
+from ui.progress import show_progress
+from ui.reels_table import reels_table
+from ui.widgets import analysis_label, profile_header
+
+db = setup_page("Results", icon="📊")
+
+completed = cache.completed_states(db)
+requested = st.query_params.get("analysis")
+requested_state = store.get_state(db, requested) if requested else None
+if requested and requested_state is None:
+    st.warning("That analysis no longer exists (it may have been deleted). Pick another one below.", icon="🔎")
+elif requested_state is not None and requested_state.status != "completed":
+    st.title(f"📊 @{requested_state.username}")
+    st.info("This analysis has not completed yet; results appear here when it does.", icon="⏳")
+    show_progress(db, [requested_state.analysis_id])
+    st.stop()
+if not completed:
+    st.title("📊 Results")
+    st.info("No completed analyses yet: submit a username on the **New analysis** page and come back when it has "
+            "finished.", icon="👋")
+    st.page_link("streamlit_app.py", label="New analysis", icon="➕")
+    st.stop()
+
+by_id = {s.analysis_id: s for s in completed}
+options = list(by_id)
+chosen = st.selectbox("Analysis", options, index=options.index(requested) if requested in by_id else 0,
+                      format_func=lambda i: analysis_label(by_id[i]))
+st.query_params["analysis"] = chosen
+analysis = by_id[chosen]
+
+reels, profile = cache.enriched(db, analysis)
+profile_header(profile, analysis)
+previous = cache.previous_completed(db, analysis)
+kpi_cards(cache.summary(db, analysis), cache.summary(db, previous) if previous else None,
+          previous.created_at if previous else None)
+
+if reels.empty:
+    st.info("No reels yet: this profile has no videos (or none were stored). Try another profile, or re-run it "
+            "later from History.", icon="🎞️")
+    st.stop()
+
+filtered = sections.filters(reels, key=chosen)
+sections.overview_charts(filtered)
+st.subheader("Reels")
+reels_table(filtered, key=f"reels-{chosen}")
+sections.detail_tabs(filtered, key=chosen)
+
+with st.expander("Methodology: how every number on this page is computed"):
+    st.markdown(methodology_markdown())

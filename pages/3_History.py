@@ -1,0 +1,84 @@
+"""History: every analysis with its status and actions; follower growth for creators analysed several times."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import store
+from core.jobs import create_analyses, retry_analysis
+from ui import state
+from ui.layout import setup_page
+from ui.text import escape_markdown, fmt_time, status_label
+from ui.widgets import analyses_table, analysis_label, follower_growth
+
+db = setup_page("History", icon="🗂️")
+st.title("🗂️ History")
+
+analyses = store.list_states(db, limit=1000)
+if not analyses:
+    st.info("No analyses yet. Start one on the **New analysis** page.", icon="👋")
+    st.page_link("streamlit_app.py", label="New analysis", icon="➕")
+    st.stop()
+
+names = sorted({a.username for a in analyses})
+filter_col, status_col = st.columns(2)
+chosen_names = filter_col.multiselect("Usernames", names, placeholder="All usernames")
+chosen_status = status_col.multiselect("Status", ["pending", "processing", "completed", "failed"],
+                                       placeholder="Any status")
+shown = [a for a in analyses if (not chosen_names or a.username in chosen_names)
+         and (not chosen_status or a.status in chosen_status)]
+st.caption(f"{len(shown)} of {len(analyses)} analyses · newest first")
+analyses_table(shown, key="history")
+
+st.subheader("Actions")
+if not shown:
+    st.info("No analysis matches these filters.")
+    st.stop()
+by_id = {a.analysis_id: a for a in shown}
+selected = by_id[st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{analysis_label(by_id[i])} · "
+                              f"{by_id[i].status}")]
+st.markdown(f"**@{escape_markdown(selected.username)}** · {status_label(selected.status)} · {selected.progress}% · "
+            f"created {fmt_time(selected.created_at)} · started {fmt_time(selected.started_at)} · "
+            f"finished {fmt_time(selected.finished_at)}")
+if selected.error:
+    st.error(selected.error, icon="⚠️")
+
+open_col, rerun_col, cancel_col, delete_col = st.columns(4)
+if selected.status == "completed":
+    open_col.page_link("pages/1_Results.py", label="Open results", icon="📊",
+                       query_params={"analysis": selected.analysis_id})
+if rerun_col.button("Re-run", disabled=selected.is_active, help="Failed: retried in place. Otherwise a new "
+                    "analysis of the same username starts, so snapshots can be compared."):
+    if selected.status == "failed":
+        retry_analysis(selected.analysis_id, db=db)
+        state.remember_submitted([selected.analysis_id])
+    else:
+        state.remember_submitted(create_analyses([selected.username], max_reels=selected.max_reels, db=db))
+    st.switch_page("streamlit_app.py")
+if cancel_col.button("Cancel", disabled=not selected.is_active):
+    store.request_cancel(db, selected.analysis_id)
+    st.toast("Cancellation requested; the analysis stops at its next step.")
+    st.rerun()
+if delete_col.button("Delete…", disabled=selected.is_active, help="Delete this analysis and its stored reels."):
+    st.session_state[state.CONFIRM_DELETE] = selected.analysis_id
+if st.session_state.get(state.CONFIRM_DELETE) == selected.analysis_id:
+    st.warning(f"Delete the analysis of @{escape_markdown(selected.username)} from {fmt_time(selected.created_at)} "
+               f"and its {selected.reels_stored} reels? This cannot be undone.")
+    yes, no = st.columns(2)
+    if yes.button("Yes, delete", type="primary"):
+        store.delete_analysis(db, selected.analysis_id)
+        st.session_state.pop(state.CONFIRM_DELETE, None)
+        st.toast("Analysis deleted.")
+        st.rerun()
+    if no.button("Keep it"):
+        st.session_state.pop(state.CONFIRM_DELETE, None)
+        st.rerun()
+
+st.subheader("Follower growth between snapshots")
+repeated = [n for n in names if sum(a.username == n and a.status == "completed" for a in analyses) >= 2]
+if not repeated:
+    st.info("Analyse the same username again (Re-run above) to see how its followers change between snapshots.")
+else:
+    username = st.selectbox("Creator", repeated, format_func=lambda n: f"@{n}")
+    snapshots = [a for a in analyses if a.username == username and a.status == "completed"]
+    follower_growth(db, snapshots)

@@ -1,0 +1,71 @@
+"""Fixtures for page tests: an emulator, an empty store, and a store seeded by the real scraper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.db import get_database
+from core.jobs import create_analyses, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+MAIN = ROOT / "streamlit_app.py"
+PAGES = ["streamlit_app.py", "pages/1_Results.py", "pages/2_Compare.py", "pages/3_History.py"]
+SEEDED_PROFILES = ("demo_creator", "demo_travel")
+
+
+@pytest.fixture(scope="session")
+def pages_emulator():
+    from emulator import EmulatorServer
+
+    server = EmulatorServer(port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _point_at(monkeypatch, url: str, database_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("INSTAGRAM_BASE_URL", url)
+    monkeypatch.setenv("REELSCOPE_RATE_LIMIT_SCALE", "0")
+    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "1")
+    monkeypatch.delenv("REELSCOPE_DEMO", raising=False)
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch, pages_emulator):
+    """A fresh, empty SQLite store; the scraper points at the emulator."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    _point_at(monkeypatch, pages_emulator.url, url)
+    return get_database(url)
+
+
+@pytest.fixture(scope="session")
+def _seeded_database_url(tmp_path_factory, pages_emulator) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seeded.db'}"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _point_at(monkeypatch, pages_emulator.url, url)
+        db = get_database(url)
+        ids = create_analyses(list(SEEDED_PROFILES), db=db)
+        states = wait_for(ids, db=db, timeout=120)
+    assert [s.status for s in states] == ["completed"] * len(SEEDED_PROFILES), [(s.status, s.error) for s in states]
+    return url
+
+
+@pytest.fixture
+def seeded_store(monkeypatch, pages_emulator, _seeded_database_url):
+    """A store holding completed analyses of demo_creator and demo_travel, scraped from the emulator."""
+    _point_at(monkeypatch, pages_emulator.url, _seeded_database_url)
+    return get_database(_seeded_database_url)
+
+
+def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
+    """Run the app and switch to ``page`` (pages are run through the main script, as Streamlit serves them)."""
+    at = AppTest.from_file(str(MAIN), default_timeout=60)
+    if page != "streamlit_app.py":
+        at.switch_page(page)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()

@@ -1,0 +1,1 @@
+"""ReelScope's Streamlit UI helpers: the only place besides streamlit_app.py and pages/ that imports streamlit."""

@@ -1,0 +1,73 @@
+"""Cached reads for pages. Keys include the analysis's updated_at, so a changed analysis is re-read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from core import queries, store
+from core.db import Database, get_database
+from core.models import Status
+from core.store import AnalysisState
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _reels(database_url: str, analysis_id: str, updated_at: datetime) -> pd.DataFrame:
+    return queries.load_reels_frame(get_database(database_url), analysis_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _profile(database_url: str, analysis_id: str, updated_at: datetime) -> dict | None:
+    return queries.load_profile(get_database(database_url), analysis_id)
+
+
+def reels_frame(db: Database, state: AnalysisState) -> pd.DataFrame:
+    return _reels(db.url, state.analysis_id, state.updated_at)
+
+
+def profile(db: Database, state: AnalysisState) -> dict | None:
+    return _profile(db.url, state.analysis_id, state.updated_at)
+
+
+def completed_states(db: Database, limit: int = 500) -> list[AnalysisState]:
+    return store.list_states(db, status=Status.COMPLETED, limit=limit)
+
+
+def previous_completed(db: Database, state: AnalysisState) -> AnalysisState | None:
+    """The same creator's latest completed analysis created before this one (for KPI deltas)."""
+    earlier = [s for s in store.list_states(db, username=state.username, status=Status.COMPLETED, limit=50)
+               if s.created_at < state.created_at and s.analysis_id != state.analysis_id]
+    return earlier[0] if earlier else None
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _enriched(database_url: str, analysis_id: str, updated_at: datetime) -> tuple[pd.DataFrame, dict | None]:
+    from core.metrics import enrich_reels
+
+    db = get_database(database_url)
+    state = store.get_state(db, analysis_id)
+    reels = queries.load_reels_frame(db, analysis_id)
+    profile_ = queries.load_profile(db, analysis_id)
+    # Ages are measured at the moment the analysis finished, so the numbers match the stored snapshot.
+    now = (state.finished_at or state.updated_at) if state else updated_at
+    return enrich_reels(reels, (profile_ or {}).get("followers"), now), profile_
+
+
+def enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:
+    """The analysis's reels with every metric of core.metrics, and its profile snapshot (cached)."""
+    return _enriched(db.url, state.analysis_id, state.updated_at)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _summary(database_url: str, analysis_id: str, updated_at: datetime) -> dict:
+    from core.analytics import profile_summary
+
+    frame, profile_ = _enriched(database_url, analysis_id, updated_at)
+    return profile_summary(frame, profile_)
+
+
+def summary(db: Database, state: AnalysisState) -> dict:
+    """core.analytics.profile_summary of the whole (unfiltered) analysis, cached."""
+    return _summary(db.url, state.analysis_id, state.updated_at)

@@ -1,0 +1,50 @@
+"""Page set-up shared by every page: config, one-time process start-up, the demo switch and label."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.db import Database, get_database
+from core.demo import demo_enabled, start_demo, stop_demo
+from core.jobs import recover_orphans
+from ui import state
+
+DEMO_LABEL = "Demo mode — demo data from the built-in emulator, not Instagram"
+
+
+@st.cache_resource(show_spinner=False)
+def _recover_orphans_once(database_url: str) -> int:
+    """Analyses left running by a process that died are failed once per process and database."""
+    return recover_orphans(get_database(database_url))
+
+
+def setup_page(title: str, icon: str = "🎬") -> Database:
+    """Configure the page, run start-up once, draw the sidebar; return the database to read."""
+    st.set_page_config(page_title=f"{title} · ReelScope", page_icon=icon, layout="wide")
+    if demo_enabled():
+        start_demo()  # idempotent: starts the emulator once per process
+    db = get_database()
+    _recover_orphans_once(db.url)
+    _sidebar()
+    if demo_enabled():
+        st.info(DEMO_LABEL, icon="🧪")
+    return db
+
+
+def _on_demo_toggle() -> None:
+    if st.session_state.get(state.DEMO_TOGGLE):
+        start_demo()
+    else:
+        stop_demo()
+
+
+def _sidebar() -> None:
+    with st.sidebar:
+        st.markdown("### 🎬 ReelScope")
+        st.caption("Instagram reels analytics")
+        st.session_state[state.DEMO_TOGGLE] = demo_enabled()
+        st.toggle("Demo mode (built-in emulator, not Instagram)", key=state.DEMO_TOGGLE, on_change=_on_demo_toggle,
+                  help="Analyses run against ReelScope's built-in Instagram emulator with synthetic profiles "
+                       "(demo_creator, demo_travel, demo_food). Applies to the whole server process.")
+        if demo_enabled():
+            st.caption("Try: `demo_creator`, `demo_travel`, `demo_food`")

@@ -1,0 +1,64 @@
+"""Live progress of submitted analyses: a fragment polls the store while any is active, then stops."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import store
+from core.db import Database
+from core.jobs import retry_analysis
+from core.store import AnalysisState
+from ui.text import escape_markdown, fmt_duration, status_label
+
+POLL_SECONDS = 1.0
+RESULTS_PAGE = "pages/1_Results.py"
+
+
+def show_progress(db: Database, analysis_ids: list[str]) -> None:
+    """Progress cards for the given analyses; polls the store only while one of them is active."""
+    states = _states(db, analysis_ids)
+    if any(s.is_active for s in states):
+        _polling_cards(db, analysis_ids)
+    else:
+        _cards(db, states)
+
+
+def _states(db: Database, analysis_ids: list[str]) -> list[AnalysisState]:
+    by_id = {s.analysis_id: s for s in store.list_states(db, ids=analysis_ids, limit=len(analysis_ids) or 1)}
+    return [by_id[i] for i in reversed(analysis_ids) if i in by_id]
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _polling_cards(db: Database, analysis_ids: list[str]) -> None:
+    states = _states(db, analysis_ids)
+    _cards(db, states)
+    if not any(s.is_active for s in states):
+        st.rerun()  # the whole page re-renders without the timer: polling stops
+
+
+def _cards(db: Database, states: list[AnalysisState]) -> None:
+    for analysis in states:
+        progress_card(db, analysis)
+
+
+def progress_card(db: Database, analysis: AnalysisState) -> None:
+    with st.container(border=True):
+        head, side = st.columns([4, 1], vertical_alignment="center")
+        demo = " · *demo data*" if analysis.is_demo else ""
+        head.markdown(f"**@{escape_markdown(analysis.username)}** · {status_label(analysis.status)}{demo}")
+        message = analysis.message or analysis.status
+        if analysis.status == "failed":
+            st.error(analysis.error or message, icon="⚠️")
+            if side.button("Retry", key=f"retry-{analysis.analysis_id}", type="primary"):
+                retry_analysis(analysis.analysis_id, db=db)
+                st.rerun(scope="app")
+            return
+        st.progress(analysis.progress / 100, text=f"{analysis.progress}% · {message}")
+        if analysis.is_active:
+            st.caption(f"Time left: {fmt_duration(analysis.eta_seconds)}")
+        if analysis.status == "completed":
+            st.caption(f"{analysis.reels_stored} reels stored")
+            with side:
+                st.page_link(RESULTS_PAGE, label="Open results", icon="📊",
+                             query_params={"analysis": analysis.analysis_id})
+

@@ -1,0 +1,84 @@
+"""The reels table: thumbnails, links, caption previews, every metric and tier; sortable and paginated."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.metrics import METRICS, RAW_FIELDS
+from ui.text import image_url
+
+PAGE_SIZE = 250
+CAPTION_PREVIEW = 90
+
+# Shown columns in order; labels and help texts come from core.metrics so the table and the methodology agree.
+COLUMNS = ("thumbnail_url", "url", "caption", "posted_at", "effective_plays", "likes", "comments",
+           "engagement_rate", "engagement_per_play", "plays_per_follower", "likes_per_1k_plays",
+           "comments_per_1k_plays", "plays_per_day", "plays_vs_median", "age_days", "plays_tier", "engagement_tier",
+           "benchmark_tier", "duration", "is_pinned", "product_type", "hashtags", "mentions")
+_FORMATS = {"engagement_rate": "%.2f%%", "engagement_per_play": "%.2f%%", "plays_per_follower": "%.2f",
+            "likes_per_1k_plays": "%.1f", "comments_per_1k_plays": "%.2f", "plays_per_day": "%.0f",
+            "plays_vs_median": "%.2f×", "age_days": "%.0f", "duration": "%.0f s", "effective_plays": "%d",
+            "likes": "%d", "comments": "%d"}
+
+
+def _describe(name: str):
+    return METRICS.get(name) or RAW_FIELDS.get(name)
+
+
+def _column_config() -> dict:
+    config = {
+        "thumbnail_url": st.column_config.ImageColumn("Thumbnail", width="small"),
+        "url": st.column_config.LinkColumn("Reel", display_text="Open ↗", width="small",
+                                           help="Opens the reel on Instagram"),
+        "caption": st.column_config.TextColumn("Caption", width="large", help="First characters of the caption"),
+        "posted_at": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+    }
+    for name in COLUMNS:
+        if name in config:
+            continue
+        meta = _describe(name)
+        label, help_text = (meta.label, meta.description) if meta else (name, None)
+        if name in _FORMATS:
+            config[name] = st.column_config.NumberColumn(label, help=help_text, format=_FORMATS[name])
+        elif name in ("hashtags", "mentions"):
+            config[name] = st.column_config.ListColumn(label, help=help_text)
+        elif name == "is_pinned":
+            config[name] = st.column_config.CheckboxColumn(label, help=help_text, width="small")
+        else:
+            config[name] = st.column_config.TextColumn(label, help=help_text)
+    return config
+
+
+def display_frame(reels: pd.DataFrame) -> pd.DataFrame:
+    """The columns the table shows, with browser-loadable image URLs and caption previews."""
+    frame = reels[[c for c in COLUMNS if c in reels.columns]].copy()
+    frame["thumbnail_url"] = frame["thumbnail_url"].map(image_url)
+    frame["caption"] = frame["caption"].fillna("").map(
+        lambda text: text if len(text) <= CAPTION_PREVIEW else text[:CAPTION_PREVIEW].rstrip() + "…")
+    for tier in ("plays_tier", "engagement_tier", "benchmark_tier"):
+        if tier in frame.columns:
+            frame[tier] = frame[tier].astype("string")
+    return frame
+
+
+def reels_table(reels: pd.DataFrame, *, key: str = "reels") -> None:
+    """Sort (across all pages), paginate, and show the reels with column_config."""
+    if reels.empty:
+        st.info("No reels match: widen the filters above, or analyse a profile that has videos.")
+        return
+    sortable = {"posted_at": "Posted date", **{c: _describe(c).label for c in
+                                               ("effective_plays", "engagement_rate", "likes", "comments",
+                                                "plays_per_day", "duration") if c in reels.columns}}
+    sort_col, order_col, page_col = st.columns([2, 1, 1])
+    sort_by = sort_col.selectbox("Sort by", list(sortable), format_func=sortable.get, key=f"{key}-sort")
+    descending = order_col.selectbox("Order", ["Descending", "Ascending"], key=f"{key}-order") == "Descending"
+    ordered = reels.sort_values(sort_by, ascending=not descending, na_position="last", kind="stable")
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    page = page_col.number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, key=f"{key}-page",
+                                 disabled=pages == 1)
+    shown = ordered.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    st.caption(f"Reels {(page - 1) * PAGE_SIZE + 1}-{(page - 1) * PAGE_SIZE + len(shown)} of {len(ordered)} · "
+               "click a column header to sort this page")
+    st.dataframe(display_frame(shown), hide_index=True, key=key, column_config=_column_config(), row_height=64,
+                 height=min(64 * len(shown) + 40, 680))

@@ -1,0 +1,102 @@
+"""Formatting and escaping for text shown in the dashboard (no Streamlit here)."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+
+from core.config import load_settings
+from core.instagram_transport import current_base_url, rewrite_url
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def escape_markdown(text: object) -> str:
+    """Text that st.markdown shows literally: every markdown/HTML/LaTeX special character is backslash-escaped."""
+    if text is None:
+        return ""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    # A newline followed by spaces could start a code block; keep lines as lines.
+    return escaped.replace("\n", "  \n")
+
+
+def image_url(url: str | None) -> str | None:
+    """A URL the user's browser can load: Instagram CDN URLs go to the emulator/base URL when one is set.
+
+    core.instagram_transport.browser_url only knows the base URL once a scraper client was built in this
+    process; after a restart the setting still says where images live, so fall back to it.
+    """
+    if not url:
+        return None
+    return rewrite_url(url, current_base_url() or load_settings().instagram_base_url)
+
+
+def fmt_count(value: object) -> str:
+    """1234567 → '1.2M'; None/NaN → '—'."""
+    if value is None:
+        return "—"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    if math.isnan(number):
+        return "—"
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(number) >= limit:
+            return f"{number / limit:.1f}{suffix}"
+    return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
+
+
+def fmt_percent(value: object, digits: int = 2) -> str:
+    """0.0345 → '3.45%'; None/NaN → '—'."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if math.isnan(number) else f"{number * 100:.{digits}f}%"
+
+
+def fmt_duration(seconds: float | None) -> str:
+    """ETA text: '45 s', '3 min 5 s', '1 h 2 min'."""
+    if seconds is None:
+        return "estimating…"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def fmt_time(moment: datetime | None) -> str:
+    """A UTC timestamp as 'YYYY-MM-DD HH:MM UTC'."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def fmt_ago(moment: datetime | None, now: datetime | None = None) -> str:
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    seconds = ((now or datetime.now(UTC)) - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} d ago"
+
+
+STATUS_ICONS = {"pending": "⏳", "processing": "🔄", "completed": "✅", "failed": "❌"}
+
+
+def status_label(status: str) -> str:
+    return f"{STATUS_ICONS.get(status, '•')} {status}"
