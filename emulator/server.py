@@ -9,6 +9,7 @@ that serve small valid images. ``/__emulator__/…`` is the emulator's own contr
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import re
 import secrets
@@ -547,6 +548,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.rfile.close()
         self.wfile.close()
         self.connection.close()
+        # the handler flushes and closes these afterwards
+        self.rfile, self.wfile = io.BytesIO(), io.BytesIO()
         self.close_connection = True
 
     def _handle(self, method: str) -> None:

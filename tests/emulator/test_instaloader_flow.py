@@ -148,3 +148,17 @@ def test_cdn_images_are_valid(ctx, emu):
     assert any(h.endswith("fbcdn.net") for h in hosts) and any(h.endswith("cdninstagram.com") for h in hosts)
     with pytest.raises(instaloader.exceptions.QueryReturnedForbiddenException):
         ctx.get_raw(emu.catalogue["demo_travel"].media[0].thumbnail_url.replace("oh=00_", "oh=01_"))
+
+
+def test_concurrent_loaders(emu, loader_factory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["demo_travel", "demo_food", "few_posts", "hidden_likes"]
+
+    def run(name):
+        loader = loader_factory(1)
+        return name, len(list(Profile.from_username(loader.context, name).get_reels()))
+
+    with ThreadPoolExecutor(4) as pool:
+        results = dict(pool.map(run, names))
+    assert results == {n: len(emu.catalogue[n].videos) for n in names}
