@@ -140,3 +140,21 @@ def test_fault_validation():
     with pytest.raises(ValueError):
         Fault("429", endpoint="nowhere")
     assert Fault.from_dict({"kind": "429", "username": "@Demo_Creator"}).username == "demo_creator"
+
+
+def test_latency_and_retry_after_header():
+    import urllib.error
+    import urllib.request
+
+    from emulator import EmulatorServer
+
+    with EmulatorServer(latency_ms=150) as server:
+        server.add_fault(Fault("429"))
+        req = urllib.request.Request(server.url + "/api/v1/users/web_profile_info/?username=few_posts",
+                                     headers={"Host": "www.instagram.com", "x-ig-app-id": "936619743392459"})
+        start = time.monotonic()
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(req, timeout=10)
+        assert time.monotonic() - start >= 0.15
+        assert info.value.code == 429 and int(info.value.headers["Retry-After"]) > 0
+        assert server.requests[0].username == "few_posts"
