@@ -1,0 +1,345 @@
+"""Aggregations over an enriched reels frame (see core.metrics.enrich_reels).
+
+Pure functions: DataFrame in, DataFrame or dict out. Unknown counts stay unknown: every median and mean skips them
+and they are counted separately. Nothing here reads the database or the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+
+from core import metrics
+from core.metrics import ENGAGEMENT_TIERS, PLAYS_TIERS, SUMMARY_METRICS
+
+TOP_PERFORMER_METRICS: dict[str, str] = {
+    "plays": "effective_plays",
+    "engagement_rate": "engagement_rate",
+    "likes": "likes",
+    "comments": "comments",
+    "plays_per_day": "plays_per_day",
+}
+WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _float(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _none_if_nan(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _float_series(values: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    values = np.where(np.isfinite(values), values, np.nan)
+    return pd.Series(pd.array(values, dtype="Float64"), index=index)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# profile summary
+
+
+def profile_summary(enriched: pd.DataFrame, profile: dict | None) -> dict:
+    """KPIs of one analysed profile.
+
+    Keys: username, followers, account_size, reels_analysed, median / mean / known ({metric: value or None};
+    known = reels whose value is known), reels_per_week, first_posted, last_posted, hidden_likes,
+    hidden_likes_share (percent), hidden_likes_text ("likes hidden on 3 of 56 reels"), hidden_comments,
+    missing_plays, missing_plays_text, pinned, plays_tier_counts, engagement_tier_counts, benchmark_tier
+    (the median engagement rate against the account-size benchmark).
+    """
+    profile = profile or {}
+    followers = profile.get("followers")
+    n = len(enriched)
+    median, mean, known = {}, {}, {}
+    for name in SUMMARY_METRICS:
+        values = _float(enriched[name])
+        finite = values[np.isfinite(values)]
+        known[name] = int(finite.size)
+        median[name] = float(np.median(finite)) if finite.size else None
+        mean[name] = float(finite.mean()) if finite.size else None
+    hidden_likes = int(enriched["likes"].isna().sum())
+    missing_plays = int(enriched["effective_plays"].isna().sum())
+    posted = enriched["posted_at"].dropna()
+    median_rate = pd.Series(pd.array([median["engagement_rate"]], dtype="Float64"))
+    return {
+        "username": profile.get("username"),
+        "followers": followers,
+        "account_size": metrics.account_size(followers),
+        "reels_analysed": n,
+        "median": median,
+        "mean": mean,
+        "known": known,
+        "reels_per_week": metrics.reels_per_week(enriched["posted_at"], enriched["is_pinned"]),
+        "first_posted": posted.min() if len(posted) else None,
+        "last_posted": posted.max() if len(posted) else None,
+        "hidden_likes": hidden_likes,
+        "hidden_likes_share": metrics.hidden_likes_share(enriched["likes"]),
+        "hidden_likes_text": f"likes hidden on {hidden_likes} of {n} reels",
+        "hidden_comments": int(enriched["comments"].isna().sum()),
+        "missing_plays": missing_plays,
+        "missing_plays_text": f"plays missing on {missing_plays} of {n} reels",
+        "pinned": int(enriched["is_pinned"].sum()),
+        "plays_tier_counts": _label_counts(enriched["plays_tier"], PLAYS_TIERS),
+        "engagement_tier_counts": _label_counts(enriched["engagement_tier"], ENGAGEMENT_TIERS),
+        "benchmark_tier": str(metrics.benchmark_tier(median_rate, followers).iloc[0]),
+    }
+
+
+def _label_counts(tiers: pd.Series, labels: tuple[str, ...]) -> dict[str, int]:
+    counts = tiers.value_counts()
+    return {label: int(counts.get(label, 0)) for label in labels}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# hashtags and mentions
+
+
+def _tag_occurrences(enriched: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(reel position, tag code, unique tags) with each tag counted once per reel."""
+    lists = enriched[column].to_list()
+    lengths = np.fromiter((len(tags) for tags in lists), dtype=np.int64, count=len(lists))
+    reel = np.repeat(np.arange(len(lists)), lengths)
+    codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum())))
+    if len(codes):
+        pairs = np.unique(reel.astype(np.int64) * max(len(uniques), 1) + codes)
+        reel, codes = pairs // max(len(uniques), 1), pairs % max(len(uniques), 1)
+    return reel, codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _with_without_medians(values: np.ndarray, reel: np.ndarray, group: np.ndarray,
+                          n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: median of values over its reels, and over all other reels; unknown values skipped.
+
+    Vectorised with one sort: a group's complement is the sorted known values minus the group's positions, so
+    the j-th complement element sits at j + #{group positions p_i with p_i - i <= j}.
+    """
+    known = np.isfinite(values)
+    n_known = int(known.sum())
+    order = np.argsort(values[known], kind="stable")
+    sorted_values = values[known][order]
+    rank = np.full(len(values), -1, dtype=np.int64)
+    rank[np.flatnonzero(known)[order]] = np.arange(n_known)
+    r = rank[reel]
+    keep = r >= 0
+    g, r = group[keep], r[keep]
+    o = np.lexsort((r, g))
+    g, r = g[o], r[o]
+    counts = np.bincount(g, minlength=n_groups)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+
+    def pick(index: np.ndarray, valid: np.ndarray, source: np.ndarray) -> np.ndarray:
+        if source.size == 0:
+            return np.full(len(index), np.nan)
+        return np.where(valid, source[np.clip(index, 0, source.size - 1)], np.nan)
+
+    has = counts > 0
+    if len(r):
+        lower_with = r[np.clip(starts + (counts - 1) // 2, 0, len(r) - 1)]
+        upper_with = r[np.clip(starts + counts // 2, 0, len(r) - 1)]
+        with_median = np.where(has, (sorted_values[lower_with] + sorted_values[upper_with]) / 2, np.nan)
+    else:
+        with_median = np.full(n_groups, np.nan)
+
+    within = np.arange(len(g)) - starts[g]
+    t = r - within + g * (n_known + 1)
+    rest = n_known - counts
+    offsets = np.arange(n_groups, dtype=np.int64) * (n_known + 1)
+
+    def complement_position(j: np.ndarray) -> np.ndarray:
+        return j + np.searchsorted(t, j + offsets, side="right") - starts
+
+    lower = complement_position((rest - 1) // 2)
+    upper = complement_position(rest // 2)
+    without_median = (pick(lower, rest > 0, sorted_values) + pick(upper, rest > 0, sorted_values)) / 2
+    return with_median, without_median
+
+
+def hashtag_stats(enriched: pd.DataFrame, column: str = "hashtags", min_support: int = 3) -> pd.DataFrame:
+    """One row per tag (hashtags, or mentions with column="mentions"), most used first.
+
+    Columns: tag; reels (reels using it, each reel counted once even if the tag repeats); share (% of reels
+    analysed); median_plays_with / median_plays_without (reels with / without the tag, unknown plays skipped);
+    plays_lift = median_plays_with / median_plays_without; median_engagement_rate_with / _without;
+    engagement_lift = their ratio; supported (reels >= min_support). Both lifts are <NA> below min_support,
+    because a median over one or two reels says nothing about the tag.
+    """
+    reel, code, uniques = _tag_occurrences(enriched, column)
+    n_reels, n_tags = len(enriched), len(uniques)
+    support = np.bincount(code, minlength=n_tags)
+    plays_with, plays_without = _with_without_medians(_float(enriched["effective_plays"]), reel, code, n_tags)
+    rate_with, rate_without = _with_without_medians(_float(enriched["engagement_rate"]), reel, code, n_tags)
+    supported = support >= min_support
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plays_lift = np.where(supported & (plays_without > 0), plays_with / plays_without, np.nan)
+        rate_lift = np.where(supported & (rate_without > 0), rate_with / rate_without, np.nan)
+    frame = pd.DataFrame({
+        "tag": pd.Series(uniques, dtype=object),
+        "reels": support.astype(np.int64),
+        "share": _float_series(support * 100.0 / n_reels if n_reels else np.full(n_tags, np.nan)),
+        "median_plays_with": _float_series(plays_with),
+        "median_plays_without": _float_series(plays_without),
+        "plays_lift": _float_series(plays_lift),
+        "median_engagement_rate_with": _float_series(rate_with),
+        "median_engagement_rate_without": _float_series(rate_without),
+        "engagement_lift": _float_series(rate_lift),
+        "supported": supported,
+    })
+    return frame.sort_values(["reels", "tag"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def tag_pairs(enriched: pd.DataFrame, column: str = "hashtags", top: int = 10) -> pd.DataFrame:
+    """The tags most often used together on one reel: columns tag_a, tag_b (alphabetical within a pair), reels
+    (reels using both), share (% of reels analysed); most frequent pairs first, at most `top` rows."""
+    reel, code, uniques = _tag_occurrences(enriched, column)
+    columns = ["tag_a", "tag_b", "reels", "share"]
+    if len(code) == 0:
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in
+                             zip(columns, [object, object, "int64", "Float64"], strict=True)})
+    names = uniques[code]
+    occurrences = pd.DataFrame({"reel": reel, "tag": names})
+    pairs = occurrences.merge(occurrences, on="reel", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["tag_a"] < pairs["tag_b"]]
+    counted = pairs.groupby(["tag_a", "tag_b"], sort=False).size().rename("reels").reset_index()
+    counted = counted.sort_values(["reels", "tag_a", "tag_b"], ascending=[False, True, True], kind="stable")
+    counted = counted.head(top).reset_index(drop=True)
+    counted["share"] = _float_series(counted["reels"].to_numpy() * 100.0 / len(enriched))
+    counted["reels"] = counted["reels"].astype("int64")
+    return counted[columns]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# top performers, trends, cadence, posting times
+
+
+TOP_PERFORMER_COLUMNS: tuple[str, ...] = (
+    "shortcode", "url", "thumbnail_url", "caption", "posted_at", "is_pinned", "likes", "comments",
+    "effective_plays", "engagement_rate", "plays_per_day", "plays_tier",
+)
+
+
+def top_performers(enriched: pd.DataFrame, metric: str = "plays", n: int = 10) -> pd.DataFrame:
+    """The n reels with the highest value of `metric` (plays, engagement_rate, likes, comments or plays_per_day),
+    reels whose value is unknown left out. Columns: rank, value (the chosen metric), the reel's identity and
+    counts, and is_pinned: pinned reels sit first on the profile although they may be old, so they are flagged
+    rather than dropped. Ties keep the most recent reel first."""
+    if metric not in TOP_PERFORMER_METRICS:
+        raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(TOP_PERFORMER_METRICS)}")
+    column = TOP_PERFORMER_METRICS[metric]
+    values = _float(enriched[column])
+    ranking = pd.DataFrame({"value": values, "posted_at": enriched["posted_at"].reset_index(drop=True)})
+    ranking = ranking[np.isfinite(values)].sort_values(["value", "posted_at"], ascending=False, kind="stable",
+                                                       na_position="last")
+    order = ranking.index.to_numpy()[:n]
+    top = enriched.iloc[order][list(TOP_PERFORMER_COLUMNS)].reset_index(drop=True)
+    top.insert(0, "value", _float_series(values[order]))
+    top.insert(0, "rank", np.arange(1, len(top) + 1))
+    return top
+
+
+def trend_frame(enriched: pd.DataFrame, window: int = 5) -> pd.DataFrame:
+    """Reels in posting order with rolling medians over the last `window` reels (fewer at the start):
+    plays_rolling_median, engagement_rate_rolling_median, engagement_per_play_rolling_median. Unknown values are
+    skipped inside each window; reels without a posting time are left out."""
+    ordered = enriched[enriched["posted_at"].notna()].sort_values("posted_at", kind="stable")
+    frame = ordered[["posted_at", "shortcode", "url", "caption", "is_pinned", "likes", "comments",
+                     "effective_plays", "engagement_rate", "engagement_per_play", "plays_tier"]].reset_index(drop=True)
+    for source, target in (("effective_plays", "plays_rolling_median"),
+                           ("engagement_rate", "engagement_rate_rolling_median"),
+                           ("engagement_per_play", "engagement_per_play_rolling_median")):
+        rolled = pd.Series(_float(frame[source])).rolling(window, min_periods=1).median()
+        frame[target] = _float_series(rolled.to_numpy())
+    return frame
+
+
+def _week_start(posted: pd.Series) -> pd.Series:
+    day = posted.dt.floor("D")
+    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+
+
+def cadence_frame(enriched: pd.DataFrame) -> pd.DataFrame:
+    """Reels posted per calendar week (weeks start Monday 00:00 UTC), every week from the first to the last reel,
+    including weeks with none. Columns: week_start, reels, median_plays (unknown plays skipped)."""
+    posted = enriched["posted_at"].dropna()
+    if posted.empty:
+        return pd.DataFrame({"week_start": pd.Series(dtype="datetime64[ns, UTC]"),
+                             "reels": pd.Series(dtype="int64"), "median_plays": pd.Series(dtype="Float64")})
+    weeks = _week_start(posted)
+    plays = pd.Series(_float(enriched.loc[posted.index, "effective_plays"]), index=posted.index)
+    grouped = plays.groupby(weeks)
+    all_weeks = pd.date_range(weeks.min(), weeks.max(), freq="7D")
+    return pd.DataFrame({
+        "week_start": all_weeks,
+        "reels": grouped.size().reindex(all_weeks, fill_value=0).to_numpy(dtype=np.int64),
+        "median_plays": _float_series(grouped.median().reindex(all_weeks).to_numpy(dtype="float64")),
+    })
+
+
+def posting_heatmap(enriched: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
+    """Weekday × hour grid of posting times in the IANA time zone `tz` (default UTC): 168 rows, weekday 0 = Monday,
+    with weekday_name, hour (0-23), reels (reels posted in that hour), median_engagement_rate and median_plays
+    (unknown values skipped; <NA> for cells without a known value). Raises ValueError for an unknown time zone."""
+    try:
+        local = enriched["posted_at"].dropna().dt.tz_convert(tz)
+    except Exception as error:  # noqa: BLE001 - pandas raises several types for a bad zone name
+        raise ValueError(f"unknown time zone {tz!r}") from error
+    cell = (local.dt.weekday * 24 + local.dt.hour).to_numpy(dtype=np.int64)
+    index = local.index
+    counts = np.bincount(cell, minlength=168)
+    rate = pd.Series(_float(enriched.loc[index, "engagement_rate"])).groupby(cell).median()
+    plays = pd.Series(_float(enriched.loc[index, "effective_plays"])).groupby(cell).median()
+    cells = np.arange(168)
+    return pd.DataFrame({
+        "weekday": cells // 24,
+        "weekday_name": [WEEKDAY_NAMES[day] for day in cells // 24],
+        "hour": cells % 24,
+        "reels": counts.astype(np.int64),
+        "median_engagement_rate": _float_series(rate.reindex(cells).to_numpy(dtype="float64")),
+        "median_plays": _float_series(plays.reindex(cells).to_numpy(dtype="float64")),
+    })
+
+
+# --------------------------------------------------------------------------------------------------------------
+# comparison
+
+
+COMPARE_COLUMNS: tuple[str, ...] = (
+    "username", "followers", "account_size", "reels", "median_plays", "median_engagement_rate",
+    "median_engagement_per_play", "median_plays_per_day", "median_plays_per_follower", "reels_per_week",
+    "hidden_likes_share", "viral_share", "benchmark_tier",
+)
+
+
+def compare_profiles(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> pd.DataFrame:
+    """KPIs of several profiles side by side, one row per profile in the order given. viral_share is the % of
+    reels with known plays that are in the viral plays tier; benchmark_tier rates the median engagement rate
+    against the account-size benchmark. Medians skip unknown values."""
+    rows = []
+    for profile, enriched in profiles:
+        summary = profile_summary(enriched, profile)
+        tiers = summary["plays_tier_counts"]
+        known_plays = summary["reels_analysed"] - tiers[metrics.UNKNOWN]
+        rows.append({
+            "username": summary["username"],
+            "followers": summary["followers"],
+            "account_size": summary["account_size"],
+            "reels": summary["reels_analysed"],
+            "median_plays": summary["median"]["effective_plays"],
+            "median_engagement_rate": summary["median"]["engagement_rate"],
+            "median_engagement_per_play": summary["median"]["engagement_per_play"],
+            "median_plays_per_day": summary["median"]["plays_per_day"],
+            "median_plays_per_follower": summary["median"]["plays_per_follower"],
+            "reels_per_week": summary["reels_per_week"],
+            "hidden_likes_share": summary["hidden_likes_share"],
+            "viral_share": tiers["viral"] * 100.0 / known_plays if known_plays else None,
+            "benchmark_tier": summary["benchmark_tier"],
+        })
+    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
+    frame["followers"] = pd.array(frame["followers"], dtype="Int64")
+    for column in ("median_plays", "median_engagement_rate", "median_engagement_per_play", "median_plays_per_day",
+                   "median_plays_per_follower", "reels_per_week", "hidden_likes_share", "viral_share"):
+        frame[column] = pd.array(frame[column].astype("float64"), dtype="Float64")
+    return frame
