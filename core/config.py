@@ -31,6 +31,8 @@ class Settings:
     request_delay: bool
     rate_limit_scale: float
     max_attempts: int
+    retry_base_seconds: float
+    retry_max_seconds: float
     request_timeout: float
     max_usernames_per_submission: int
 
@@ -55,7 +57,9 @@ def load_settings() -> Settings:
         workers=_int("REELSCOPE_WORKERS", 4),
         request_delay=request_delay,
         rate_limit_scale=_float("REELSCOPE_RATE_LIMIT_SCALE", 1.0),
-        max_attempts=_int("REELSCOPE_MAX_ATTEMPTS", 3),
+        max_attempts=max(1, _int("REELSCOPE_MAX_ATTEMPTS", 4)),
+        retry_base_seconds=_float("REELSCOPE_RETRY_BASE_SECONDS", 2.0),
+        retry_max_seconds=_float("REELSCOPE_RETRY_MAX_SECONDS", 900.0),
         request_timeout=_float("REELSCOPE_REQUEST_TIMEOUT", 30.0),
         max_usernames_per_submission=_int("REELSCOPE_MAX_USERNAMES", 20),
     )

@@ -106,7 +106,9 @@ def map_exception(exc: BaseException) -> ReelScopeError:
         return LoginRequired(detail=detail)
     if any(isinstance(e, ie.AbortDownloadException) for e in chain):
         return LoginRequired("Instagram refused the request and asks to log in or wait; retry later.", detail=detail)
-    if any(isinstance(e, (ie.BadResponseException, json.JSONDecodeError, KeyError, TypeError)) for e in chain) \
+    if any(isinstance(e, json.JSONDecodeError) for e in chain):  # requests' JSONDecodeError is one too
+        return InstagramChanged(detail=detail)
+    if any(isinstance(e, (ie.BadResponseException, KeyError, TypeError)) for e in chain) \
             and not any(isinstance(e, requests.RequestException) for e in chain):
         return InstagramChanged(detail=detail)
     if any(isinstance(e, ie.QueryReturnedNotFoundException) for e in chain):
@@ -115,8 +117,6 @@ def map_exception(exc: BaseException) -> ReelScopeError:
         if _mentions_please_wait(exc):
             return RateLimited("Instagram asks to wait a few minutes before more anonymous requests; "
                                "retry later.", detail=detail)
-        if "JSONDecodeError" in detail or "Expecting" in detail:
-            return InstagramChanged(detail=detail)
         return NetworkError(detail=detail)
     if any(isinstance(e, ie.InstaloaderException) for e in chain):
         return InstagramChanged(detail=detail)

@@ -22,6 +22,7 @@ INSTAGRAM_HOST_SUFFIXES = ("instagram.com", "cdninstagram.com", "fbcdn.net")
 
 _lock = threading.Lock()
 _base_url: str | None = None
+_observed = threading.local()
 
 
 def is_instagram_host(host: str) -> bool:
@@ -51,7 +52,29 @@ class RedirectingAdapter(HTTPAdapter):
             request = request.copy()
             request.url = target
             request.headers["Host"] = original_host
-        return super().send(request, **kwargs)
+        response = super().send(request, **kwargs)
+        if response.status_code in (429, 503) and response.headers.get("Retry-After"):
+            _observed.retry_after = _parse_retry_after(response.headers["Retry-After"])
+        return response
+
+
+def _parse_retry_after(value: str) -> float | None:
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from datetime import UTC, datetime
+        from email.utils import parsedate_to_datetime
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def take_retry_after() -> float | None:
+    """The Retry-After (seconds) of the last 429/503 this thread received, once; None if none since."""
+    value = getattr(_observed, "retry_after", None)
+    _observed.retry_after = None
+    return value
 
 
 class RedirectingSession(requests.Session):
@@ -70,16 +93,17 @@ def _requests_with_redirecting_session() -> types.ModuleType:
 
 
 def redirect_instagram_to(base_url: str | None) -> None:
-    """Route every request instaloader makes to ``base_url`` (``None``: live Instagram, unpatched)."""
+    """Route every request instaloader makes to ``base_url``; ``None``: live Instagram, URLs untouched.
+
+    The sessions are instaloader's own either way, with the same headers and cookies; the adapter
+    only rewrites the destination when a base URL is set, and notes ``Retry-After`` so that retries
+    can honour it.
+    """
     global _base_url
     with _lock:
         _base_url = base_url.rstrip("/") if base_url else None
-        if _base_url:
-            if not isinstance(getattr(instaloader_context.requests, "Session", None), type) or \
-                    instaloader_context.requests.Session is not RedirectingSession:
-                instaloader_context.requests = _requests_with_redirecting_session()
-        else:
-            instaloader_context.requests = requests
+        if getattr(instaloader_context.requests, "Session", None) is not RedirectingSession:
+            instaloader_context.requests = _requests_with_redirecting_session()
 
 
 def current_base_url() -> str | None:

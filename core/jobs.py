@@ -34,6 +34,12 @@ PROGRESS_INTERVAL_SECONDS = 0.25
 
 _BOOT = f"{int(time.time())}"
 
+WAIT_REASONS = {
+    "rate_limited": "Instagram rate limit",
+    "network": "Instagram did not answer",
+    "bad_response": "Instagram sent an unreadable answer",
+}
+
 
 def process_owner() -> str:
     """Identifies this process (host, pid, start) as the owner of the analyses it runs."""
@@ -97,12 +103,16 @@ class _ProgressReporter:
         if cancel:
             raise Cancelled()
 
-    def waiting(self, until: datetime) -> None:
+    def waiting(self, until: datetime, kind: str = "rate_limited") -> None:
+        """Say in the job's status why it waits and when it resumes, so it never looks hung."""
         self.rate_limited_until = until
         local = until.astimezone().strftime("%H:%M:%S")
-        store.update_progress(self.db, self.analysis_id, progress=self._current_progress(),
-                              message=f"Instagram rate limit: waiting, resumes at {local}",
-                              rate_limited_until=until)
+        reason = WAIT_REASONS.get(kind, WAIT_REASONS["rate_limited"])
+        cancel = store.update_progress(self.db, self.analysis_id, progress=self._current_progress(),
+                                       message=f"{reason}: waiting, resumes at {local}", rate_limited_until=until)
+        log.info("analysis %s waits until %s (%s)", self.analysis_id, until.isoformat(), kind)
+        if cancel:
+            raise Cancelled()
 
     def _current_progress(self) -> int:
         state = store.get_state(self.db, self.analysis_id)

@@ -7,6 +7,7 @@ rate budget. What leaves this module is plain data that can never trigger a requ
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -15,12 +16,17 @@ from typing import Callable, Iterator
 
 import instaloader
 from instaloader import Post, Profile, RateController
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from core.config import Settings, load_settings
-from core.errors import ProfilePrivate, map_exception
-from core.instagram_transport import redirect_instagram_to
+from core.errors import InstagramChanged, NetworkError, ProfilePrivate, RateLimited, ReelScopeError, map_exception
+from core.instagram_transport import redirect_instagram_to, take_retry_after
+
+TRANSIENT_ERRORS = (RateLimited, NetworkError, InstagramChanged)
+MAX_RETRY_AFTER_SECONDS = 3600.0
 
 REEL_URL = "https://www.instagram.com/reel/{shortcode}/"
+log = logging.getLogger("reelscope.scraper")
 
 
 @dataclass(frozen=True)
@@ -111,9 +117,13 @@ def _comments(post: Post) -> int | None:
     return _count(_optional(lambda: post.comments))
 
 
-def reel_from_instaloader(post: Post) -> FetchedReel:
-    """Copy a video Post's fields into plain data. Hidden or missing counts become None, never 0."""
+def reel_from_instaloader(post: Post, listing_node: dict | None = None) -> FetchedReel:
+    """Copy a video Post's fields into plain data. Hidden or missing counts become None, never 0.
+
+    ``listing_node`` is the reel's entry in the reels tab, which carries the pin flags.
+    """
     node = post._node
+    listed_media = (listing_node or {}).get("media") or {}
     posted_at = post.date_utc.replace(tzinfo=UTC)
     return FetchedReel(
         media_id=str(post.mediaid),
@@ -128,7 +138,7 @@ def reel_from_instaloader(post: Post) -> FetchedReel:
         posted_at=posted_at,
         duration=_optional(lambda: float(post.video_duration) if post.video_duration is not None else None),  # type: ignore[arg-type]
         product_type=node.get("product_type"),
-        is_pinned=_is_pinned(node),
+        is_pinned=_is_pinned(node) or _is_pinned(listed_media),
         hashtags=tuple(post.caption_hashtags),
         mentions=tuple(post.caption_mentions),
     )
@@ -150,10 +160,11 @@ class WaitReportingRateController(RateController):
         scaled = max(0.0, secs * self._scale)
         if secs > 1:
             self._on_wait(scaled)
-        time.sleep(scaled)
+        if scaled > 0:
+            time.sleep(scaled)
 
 
-WaitListener = Callable[[datetime], None]
+WaitListener = Callable[[datetime, str], None]
 
 
 class InstagramClient:
@@ -169,7 +180,7 @@ class InstagramClient:
             quiet=True,
             download_pictures=False, download_videos=False, download_video_thumbnails=False,
             download_geotags=False, download_comments=False, save_metadata=False, compress_json=False,
-            max_connection_attempts=self.settings.max_attempts,
+            max_connection_attempts=1,
             request_timeout=self.settings.request_timeout,
             rate_controller=lambda ctx: WaitReportingRateController(ctx, self.settings.rate_limit_scale,
                                                                     self._report_wait),
@@ -179,18 +190,54 @@ class InstagramClient:
     def context(self):
         return self.loader.context
 
-    def _report_wait(self, seconds: float) -> None:
+    def _report_wait(self, seconds: float, reason: BaseException | None = None) -> None:
         if self._wait_listener is not None:
-            self._wait_listener(datetime.now(UTC) + timedelta(seconds=seconds))
+            kind = reason.kind if isinstance(reason, ReelScopeError) else RateLimited.kind
+            self._wait_listener(datetime.now(UTC) + timedelta(seconds=seconds), kind)
 
-    def call(self, step: Callable[[], object], on_wait: WaitListener | None = None):
-        """Run one instaloader step under the lock, mapping its exceptions to ReelScope errors."""
+    def _attempt(self, step: Callable[[], object]):
+        take_retry_after()
+        try:
+            return step()
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a typed ReelScope error
+            error = map_exception(exc)
+            error.retry_after = take_retry_after()  # type: ignore[attr-defined]
+            raise error from exc
+
+    def _wait_seconds(self, state: RetryCallState) -> float:
+        """Exponential backoff with jitter, but never shorter than Instagram's Retry-After."""
+        base = self.settings.retry_base_seconds
+        backoff = wait_exponential_jitter(multiplier=base, max=self.settings.retry_max_seconds, jitter=base)(state)
+        error = state.outcome.exception() if state.outcome else None
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            backoff = max(backoff, min(retry_after, MAX_RETRY_AFTER_SECONDS) * self.settings.rate_limit_scale)
+        return backoff
+
+    def _before_retry_sleep(self, state: RetryCallState) -> None:
+        seconds = state.next_action.sleep if state.next_action else 0.0
+        error = state.outcome.exception() if state.outcome else None
+        log.info("retrying after %s in %.1fs (attempt %d)", getattr(error, "kind", error), seconds,
+                 state.attempt_number)
+        self._report_wait(seconds, error)
+
+    def call(self, step: Callable[[], object], on_wait: WaitListener | None = None, retry: bool = True):
+        """Run one instaloader step under the lock; transient faults are retried with backoff.
+
+        instaloader itself makes one attempt per request (``max_connection_attempts=1``), so retries
+        are not doubled; its RateController still spaces every request within the shared budget.
+        """
         with self.lock:
             self._wait_listener = on_wait
             try:
-                return step()
-            except Exception as exc:  # noqa: BLE001 - every failure becomes a typed ReelScope error
-                raise map_exception(exc) from exc
+                retrying = Retrying(
+                    stop=stop_after_attempt(self.settings.max_attempts if retry else 1),
+                    wait=self._wait_seconds,
+                    retry=retry_if_exception(lambda e: isinstance(e, TRANSIENT_ERRORS)),
+                    before_sleep=self._before_retry_sleep,
+                    reraise=True,
+                )
+                return retrying(self._attempt, step)
             finally:
                 self._wait_listener = None
 
@@ -203,23 +250,37 @@ class InstagramClient:
             raise ProfilePrivate()
 
     def open_reels(self, profile: Profile, on_wait: WaitListener | None = None) -> tuple[FetchedProfile, Iterator]:
-        """Start the reels iterator (profile metadata + first page) and snapshot the profile."""
+        """Start the reels iterator (profile metadata + first page) and snapshot the profile.
+
+        The iterator yields the reels tab's raw entries: instaloader would fetch each reel's
+        details inside ``next()``, after advancing, so a failed detail request would lose that reel.
+        Fetching the details in a separate step (exactly as instaloader does, with
+        ``Post.from_shortcode``) makes both the page and the detail request safely retryable.
+        """
         def start():
             iterator = profile.get_reels()
+            iterator._node_wrapper = lambda node: node  # instaloader 4.16 NodeIterator internals
+            iterator._is_first = None
             return profile_from_instaloader(profile), iterator
         return self.call(start, on_wait)
 
-    def next_reel(self, iterator: Iterator[Post], on_wait: WaitListener | None = None) -> FetchedReel | None:
-        """The next video post as plain data (its detail request), or None at the end."""
-        def step():
-            while True:
-                try:
-                    post = next(iterator)
-                except StopIteration:
-                    return None
-                if post.is_video:
-                    return reel_from_instaloader(post)
-        return self.call(step, on_wait)
+    def next_reel(self, iterator: Iterator[dict], on_wait: WaitListener | None = None) -> FetchedReel | None:
+        """The next video post as plain data (a page request when needed, then its detail request)."""
+        while True:
+            node = self.call(lambda: next(iterator, None), on_wait)
+            if node is None:
+                return None
+            shortcode = (node.get("media") or {}).get("code") or node.get("code") or node.get("shortcode")
+            if not shortcode:
+                raise InstagramChanged(detail=f"reels tab entry without a shortcode: {sorted(node)}")
+
+            def details(code: str = shortcode, listing: dict = node) -> FetchedReel | None:
+                post = Post.from_shortcode(self.context, code)
+                return reel_from_instaloader(post, listing) if post.is_video else None
+
+            reel = self.call(details, on_wait)
+            if reel is not None:
+                return reel
 
 
 _client: InstagramClient | None = None

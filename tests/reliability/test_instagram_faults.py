@@ -1,0 +1,86 @@
+"""Each fault Instagram can throw, injected by the emulator, through the real instaloader and the job."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.jobs import create_analyses, wait_for
+from emulator import Fault
+
+
+@pytest.fixture
+def retrying_env(store_env, monkeypatch):
+    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "4")
+    monkeypatch.setenv("REELSCOPE_RETRY_BASE_SECONDS", "0.01")
+    monkeypatch.setenv("REELSCOPE_RETRY_MAX_SECONDS", "0.05")
+    return store_env
+
+
+def analyse(name, **kwargs):
+    [state] = wait_for(create_analyses([name], **kwargs), timeout=120)
+    return state
+
+
+@pytest.mark.parametrize("kind, endpoint", [
+    ("429", "reels"), ("429", "post"), ("429", "profile_page"),
+    ("500", "post"), ("503", "web_profile_info"),
+    ("reset", "post"), ("reset", "reels"),
+    ("malformed", "post"), ("truncated", "reels"),
+])
+def test_a_transient_fault_is_retried_and_the_analysis_completes_with_every_reel(retrying_env, emulator, kind,
+                                                                                  endpoint):
+    emulator.add_fault(Fault(kind, username="few_posts", endpoint=endpoint, times=2))
+    state = analyse("few_posts")
+    assert (state.status, state.error) == ("completed", None)
+    assert state.reels_stored == len(emulator.catalogue["few_posts"].videos)
+    assert sum(1 for r in emulator.requests if r.fault == kind) == 2
+
+
+def test_a_fault_that_lasts_beyond_the_attempts_fails_with_the_right_kind(retrying_env, emulator):
+    emulator.add_fault(Fault("503", username="few_posts", endpoint="post"))
+    state = analyse("few_posts")
+    assert (state.status, state.error_kind) == ("failed", "network")
+    assert sum(1 for r in emulator.requests if r.fault == "503") == 4
+
+
+@pytest.mark.parametrize("kind, error_kind", [
+    ("429", "rate_limited"), ("401_wait", "rate_limited"), ("malformed", "bad_response"),
+    ("reset", "network"), ("login", "login_required"),
+])
+def test_a_persistent_fault_fails_the_analysis_with_its_kind_and_a_sentence(store_env, emulator, kind, error_kind):
+    emulator.add_fault(Fault(kind, username="few_posts", endpoint="post"))
+    state = analyse("few_posts")
+    assert (state.status, state.error_kind) == ("failed", error_kind)
+    assert state.error.endswith(".") and "Exception" not in state.error
+
+
+def test_a_failure_mid_job_keeps_earlier_analyses_untouched(store_env, emulator):
+    first = analyse("few_posts")
+    emulator.add_fault(Fault("500", username="few_posts", endpoint="post", after=1))
+    second = analyse("few_posts")
+    assert second.status == "failed"
+    from core.store import get_state
+    again = get_state(store_env, first.analysis_id)
+    assert (again.status, again.reels_stored) == ("completed", first.reels_stored)
+    assert get_state(store_env, second.analysis_id).reels_stored == 0
+
+
+def test_a_rate_limit_wait_is_shown_with_its_resume_time(retrying_env, emulator, monkeypatch):
+    monkeypatch.setenv("REELSCOPE_RETRY_BASE_SECONDS", "0.6")
+    monkeypatch.setenv("REELSCOPE_RETRY_MAX_SECONDS", "0.6")
+    emulator.add_fault(Fault("429", username="few_posts", endpoint="post", times=1))
+    messages = []
+    ids = create_analyses(["few_posts"])
+    wait_for(ids, timeout=60, poll=0.05, on_poll=lambda states: messages.append(states[0].message))
+    waits = [m for m in messages if m and m.startswith("Instagram rate limit: waiting, resumes at")]
+    assert waits, messages
+
+
+def test_retry_after_from_instagram_is_honoured(retrying_env, emulator, monkeypatch):
+    import time
+    monkeypatch.setenv("REELSCOPE_RATE_LIMIT_SCALE", "0.01")  # Retry-After 60 s → 0.6 s
+    emulator.add_fault(Fault("429", username="few_posts", endpoint="post", times=1, retry_after=60))
+    started = time.monotonic()
+    state = analyse("few_posts")
+    assert state.status == "completed"
+    assert time.monotonic() - started >= 0.6
