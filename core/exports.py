@@ -138,14 +138,6 @@ def describe_filters(filters: Any) -> str:
     return describe(filters)
 
 
-def _metrics_available() -> bool:
-    try:
-        import core.metrics  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 # --- the export itself -------------------------------------------------------------------------------
 
 @dataclass
@@ -332,32 +324,83 @@ def _header_pairs(ctx: _Context) -> list[tuple[str, object]]:
 
 
 def _batches(db: Database, ctx: _Context) -> Iterator[dict[str, list]]:
-    """The analysis's reels in position order, BATCH_SIZE at a time, as columns (computed ones included)."""
+    """The analysis's reels in position order, BATCH_SIZE at a time, as columns (computed ones included).
+
+    Creator-relative metrics (medians, percentile tiers) need every reel of the analysis, so they are computed
+    first over a lean, numbers-only frame of the whole analysis; the text columns are then streamed in batches
+    and joined to them by position, which keeps memory flat in the number of captions and URLs.
+    """
     wanted_computed = [name for name in ctx.fields if name not in RAW_FIELDS]
-    enrich = bool(wanted_computed) or ctx.filters is not None
+    metrics = _whole_analysis_metrics(db, ctx) if (wanted_computed or ctx.filters is not None) else None
     query = (select(*[getattr(Reel, name) for name in _READ_COLUMNS])
              .where(Reel.analysis_id == ctx.analysis["analysis_id"]).order_by(Reel.position)
              .execution_options(yield_per=BATCH_SIZE))
     with db.session() as session:
         for partition in session.execute(query).partitions():
-            if enrich:
-                yield _enriched_columns(partition, ctx)
+            if metrics is not None:
+                yield _enriched_columns(partition, metrics, ctx)
             else:
                 columns = list(zip(*partition, strict=True)) if partition else [() for _ in _READ_COLUMNS]
                 yield dict(zip(_READ_COLUMNS, (list(c) for c in columns), strict=True))
 
 
-def _enriched_columns(rows: Sequence[Sequence[object]], ctx: _Context) -> dict[str, list]:
-    """Raw rows → reels frame → core.metrics.enrich_reels → core.filters.apply_filters → plain columns."""
+_LEAN_COUNTS = ("likes", "comments", "plays", "views")
+_LEAN_COLUMNS = ("position", *_LEAN_COUNTS, "posted_at", "duration", "is_pinned")
+
+
+def _whole_analysis_metrics(db: Database, ctx: _Context):
+    """Every computed column of ``core.metrics.enrich_reels`` for the whole analysis, indexed by position."""
+    import numpy as np
+    import pandas as pd
+
+    from core.metrics import enrich_reels
+
+    parts: dict[str, list] = {name: [] for name in _LEAN_COLUMNS}
+    query = (select(*[getattr(Reel, name) for name in _LEAN_COLUMNS])
+             .where(Reel.analysis_id == ctx.analysis["analysis_id"]).order_by(Reel.position)
+             .execution_options(yield_per=50_000))
+    with db.session() as session:
+        for partition in session.execute(query).partitions():
+            columns = dict(zip(_LEAN_COLUMNS, zip(*partition, strict=True), strict=True))
+            parts["position"].append(np.fromiter(columns["position"], dtype="int64"))
+            for name in (*_LEAN_COUNTS, "duration"):
+                parts[name].append(np.array([np.nan if v is None else v for v in columns[name]], dtype="float64"))
+            parts["posted_at"].append(pd.to_datetime(list(columns["posted_at"]), utc=True).to_numpy())
+            parts["is_pinned"].append(np.array(columns["is_pinned"], dtype=bool))
+
+    def joined(name: str, dtype: str):
+        return np.concatenate(parts[name]) if parts[name] else np.array([], dtype=dtype)
+
+    lean = pd.DataFrame(index=pd.Index(joined("position", "int64"), name="position"))
+    for name in _LEAN_COUNTS:
+        values = joined(name, "float64")
+        missing = np.isnan(values)
+        lean[name] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
+    lean["duration"] = pd.array(joined("duration", "float64"), dtype="Float64")
+    lean["posted_at"] = pd.to_datetime(joined("posted_at", "datetime64[ns]"), utc=True)
+    lean["is_pinned"] = joined("is_pinned", "bool")
+    parts.clear()
+    try:
+        enriched = enrich_reels(lean, ctx.profile["followers"], ctx.exported_at)
+    except KeyError:  # a metric needs a text column: enrich the full frame instead
+        from core.queries import load_reels_frame
+
+        full = load_reels_frame(db, ctx.analysis["analysis_id"]).set_index("position", drop=False)
+        enriched = enrich_reels(full, ctx.profile["followers"], ctx.exported_at)
+        return enriched[[c for c in enriched.columns if c not in full.columns]]
+    return enriched[[c for c in enriched.columns if c not in lean.columns]]
+
+
+def _enriched_columns(rows: Sequence[Sequence[object]], metrics, ctx: _Context) -> dict[str, list]:
+    """A batch of raw rows joined with its computed metrics, filtered (core.filters), as plain columns."""
     import pandas as pd
 
     from core.queries import reels_frame_from_rows
 
     frame = reels_frame_from_rows([dict(zip(_READ_COLUMNS, row, strict=True)) for row in rows])
-    if _metrics_available():
-        from core.metrics import enrich_reels
-
-        frame = enrich_reels(frame, ctx.profile["followers"], ctx.exported_at)
+    computed = metrics.reindex(frame["position"].to_numpy(dtype="int64"))
+    computed.index = frame.index
+    frame = pd.concat([frame, computed], axis=1)
     if ctx.filters is not None:
         from core.filters import apply_filters
 
