@@ -257,7 +257,7 @@ def trend_frame(enriched: pd.DataFrame, window: int = 5) -> pd.DataFrame:
 
 def _week_start(posted: pd.Series) -> pd.Series:
     day = posted.dt.floor("D")
-    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
 def cadence_frame(enriched: pd.DataFrame) -> pd.DataFrame:
@@ -286,7 +286,7 @@ def posting_heatmap(enriched: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
         local = enriched["posted_at"].dropna().dt.tz_convert(tz)
     except Exception as error:  # noqa: BLE001 - pandas raises several types for a bad zone name
         raise ValueError(f"unknown time zone {tz!r}") from error
-    cell = (local.dt.weekday * 24 + local.dt.hour).to_numpy(dtype=np.int64)
+    cell = (local.dt.day_of_week * 24 + local.dt.hour).to_numpy(dtype=np.int64)
     index = local.index
     counts = np.bincount(cell, minlength=168)
     rate = pd.Series(_float(enriched.loc[index, "engagement_rate"])).groupby(cell).median()

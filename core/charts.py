@@ -93,9 +93,9 @@ def _numbers(series: pd.Series) -> list[float | None]:
 
 
 def empty_figure(message: str) -> go.Figure:
-    """A blank figure with `message` in the middle and no axes."""
+    """A blank figure with `message` (our own text, never scraped text) in the middle and no axes."""
     figure = go.Figure()
-    figure.add_annotation(text=html.escape(message), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+    figure.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                           font={"size": 15})
     figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=320,
                          margin={"l": 20, "r": 20, "t": 40, "b": 20})
