@@ -211,3 +211,27 @@ def fail_orphans(db: Database, owners_alive: Callable[[str | None], bool]) -> in
     for analysis_id in orphans:
         mark_failed(db, analysis_id, Interrupted())
     return len(orphans)
+
+
+def analysis_ids_for_username(db: Database, username: str) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(Analysis.id).where(Analysis.username == username)))
+
+
+def analysis_ids_older_than(db: Database, cutoff: datetime) -> list[str]:
+    """Finished analyses created before ``cutoff`` (active ones are never purged)."""
+    with db.session() as session:
+        return list(session.scalars(select(Analysis.id).where(Analysis.created_at < cutoff,
+                                                              Analysis.status.not_in(Status.ACTIVE))))
+
+
+def job_counts(db: Database, since: datetime) -> dict[str, int]:
+    """Analyses by status: pending and processing overall, completed and failed since ``since``."""
+    with db.session() as session:
+        active = dict(session.execute(select(Analysis.status, func.count()).where(Analysis.status.in_(Status.ACTIVE))
+                                      .group_by(Analysis.status)).all())
+        recent = dict(session.execute(select(Analysis.status, func.count())
+                                      .where(Analysis.status.not_in(Status.ACTIVE), Analysis.finished_at >= since)
+                                      .group_by(Analysis.status)).all())
+    return {"pending": active.get(Status.PENDING, 0), "processing": active.get(Status.PROCESSING, 0),
+            "completed_last_hour": recent.get(Status.COMPLETED, 0), "failed_last_hour": recent.get(Status.FAILED, 0)}

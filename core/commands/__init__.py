@@ -4,5 +4,6 @@ COMMAND_MODULES = [
     "core.commands.analyze",
     "core.commands.emulator",
     "core.commands.jobs",
+    "core.commands.manage",
     "core.commands.export",
 ]
