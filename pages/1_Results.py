@@ -50,11 +50,11 @@ if reels.empty:
             "later from History.", icon="🎞️")
     st.stop()
 
-filtered = sections.filters(reels, key=chosen)
-sections.overview_charts(filtered)
+shown, narrowed = sections.filters(reels, key=chosen)
+sections.overview_charts(shown, narrowed, key=chosen)
 st.subheader("Reels")
-reels_table(filtered, key=f"reels-{chosen}")
-sections.detail_tabs(filtered, key=chosen)
+reels_table(shown, key=f"reels-{chosen}")
+sections.detail_tabs(shown, narrowed, key=chosen)
 
 with st.expander("Methodology: how every number on this page is computed"):
     st.markdown(methodology_markdown())

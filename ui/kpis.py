@@ -11,11 +11,12 @@ from ui.text import fmt_count, fmt_time
 _KPIS = (
     ("Reels analysed", lambda s: s["reels_analysed"], fmt_count, "Video posts stored for this analysis"),
     ("Median plays", lambda s: s["median"]["effective_plays"], fmt_count, METRICS["effective_plays"].description),
-    ("Median engagement rate", lambda s: s["median"]["engagement_rate"], lambda v: _pct(v),
-     METRICS["engagement_rate"].description),
-    ("Median engagement per play", lambda s: s["median"]["engagement_per_play"], lambda v: _pct(v),
-     METRICS["engagement_per_play"].description),
-    ("Median plays per day", lambda s: s["median"]["plays_per_day"], fmt_count, METRICS["plays_per_day"].description),
+    ("Median eng. rate", lambda s: s["median"]["engagement_rate"], lambda v: _pct(v),
+     "Median over the reels. " + METRICS["engagement_rate"].description),
+    ("Eng. per play", lambda s: s["median"]["engagement_per_play"], lambda v: _pct(v),
+     "Median over the reels. " + METRICS["engagement_per_play"].description),
+    ("Plays per day", lambda s: s["median"]["plays_per_day"], fmt_count,
+     "Median over the reels. " + METRICS["plays_per_day"].description),
     ("Reels per week", lambda s: s["reels_per_week"], lambda v: "—" if v is None else f"{v:.1f}",
      "Posting frequency (pinned reels excluded)"),
 )

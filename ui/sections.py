@@ -2,31 +2,104 @@
 
 from __future__ import annotations
 
-import importlib.util
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-HAS_CHARTS = importlib.util.find_spec("core.charts") is not None
-HAS_FILTERS = importlib.util.find_spec("core.filters") is not None
+from core import charts
+from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, tag_pairs
+from core.filters import ReelFilters, apply_filters, describe
+from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+
+TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
+              "America/Los_Angeles", "America/Sao_Paulo", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
+              "Asia/Tokyo", "Australia/Sydney")
 
 
-def _chart(figure, key: str) -> None:
-    st.plotly_chart(figure, key=key, config={"displaylogo": False})
-
-
-def filters(reels: pd.DataFrame, *, key: str) -> pd.DataFrame:
-    if not HAS_FILTERS:
-        return reels
-    return reels
-
-
-def overview_charts(reels: pd.DataFrame) -> None:
-    if not HAS_CHARTS:
-        st.caption("Charts appear here once core.charts is available.")
+def chart(figure, *, key: str, clickable: bool = True) -> None:
+    """A Plotly chart; clicking a reel's point offers a link to it (customdata[0] is the reel URL in core.charts)."""
+    if not clickable:
+        st.plotly_chart(figure, key=key, config={"displaylogo": False})
         return
+    event = st.plotly_chart(figure, key=key, config={"displaylogo": False}, on_select="rerun",
+                            selection_mode="points")
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    urls = [p["customdata"][0] for p in points if isinstance(p.get("customdata"), list) and p["customdata"]
+            and str(p["customdata"][0]).startswith("http")]
+    if urls:
+        st.link_button("Open the selected reel on Instagram ↗", urls[0])
 
 
-def detail_tabs(reels: pd.DataFrame, *, key: str) -> None:
-    if not HAS_CHARTS:
-        return
+def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, bool]:
+    """Filter widgets → core.filters; returns the matching reels and whether any filter is set."""
+    posted = reels["posted_at"].dropna()
+    first = posted.min().date() if len(posted) else date.today()
+    last = posted.max().date() if len(posted) else date.today()
+    with st.expander("Filters: apply to every chart and the table", expanded=True, icon=":material/filter_alt:"):
+        dates_col, tier_col, plays_col = st.columns([2, 2, 1])
+        dates = dates_col.date_input("Posted between (UTC)", value=(first, last), min_value=first, max_value=last,
+                                     key=f"f-dates-{key}")
+        tiers = tier_col.multiselect("Plays tier", [t for t in PLAYS_TIERS], key=f"f-tiers-{key}",
+                                     placeholder="All tiers", help="; ".join(f"{t}: {TIER_RULES[t]}"
+                                                                            for t in PLAYS_TIERS))
+        min_plays = plays_col.number_input("Minimum plays", min_value=0, value=0, step=1000, key=f"f-plays-{key}")
+        tag_col, search_col = st.columns(2)
+        tags = hashtag_stats(reels, min_support=1)["tag"].tolist()
+        hashtag = tag_col.selectbox("Hashtag", tags, index=None, placeholder="Any hashtag", key=f"f-tag-{key}",
+                                    format_func=lambda t: f"#{t}")
+        search = search_col.text_input("Caption contains", key=f"f-search-{key}", placeholder="e.g. giveaway")
+    start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
+    chosen = ReelFilters(date_from=start if start and start > first else None,
+                         date_to=end if end and end < last else None, tiers=tuple(tiers),
+                         min_plays=int(min_plays) or None, hashtag=hashtag, caption_search=search.strip() or None)
+    if chosen.is_empty:
+        return reels, False
+    filtered = apply_filters(reels, chosen)
+    st.caption(f"Showing {len(filtered)} of {len(reels)} reels · {describe(chosen)}")
+    return filtered, True
+
+
+def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        chart(charts.plays_over_time(reels, filtered=filtered), key=f"plays-{key}")
+    with right:
+        kinds = {"plays": "Plays (relative)", "engagement": "Engagement (quantiles)",
+                 "benchmark": "Benchmark (absolute)"}
+        kind = st.segmented_control("Tiers", list(kinds), format_func=kinds.get, default="plays",
+                                    key=f"tierkind-{key}") or "plays"
+        chart(charts.tier_distribution(reels, kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
+
+
+def detail_tabs(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
+    tags, top, trends, timing = st.tabs(["Hashtags & mentions", "Top performers", "Trends & duration",
+                                         "Posting times"])
+    with tags:
+        left, right = st.columns(2)
+        with left:
+            chart(charts.hashtag_frequency(reels, filtered=filtered), key=f"hashtags-{key}", clickable=False)
+        with right:
+            chart(charts.mention_frequency(reels, filtered=filtered), key=f"mentions-{key}", clickable=False)
+        pairs = tag_pairs(reels)
+        if not pairs.empty:
+            st.markdown("**Hashtags used together most often**")
+            st.dataframe(pairs, hide_index=True, key=f"pairs-{key}", column_config={
+                "share": st.column_config.NumberColumn("share of reels", format="%.1f%%")})
+    with top:
+        labels = {name: METRICS[column].label if column in METRICS else name.capitalize()
+                  for name, column in TOP_PERFORMER_METRICS.items()}
+        metric = st.segmented_control("Rank by", list(labels), format_func=labels.get, default="plays",
+                                      key=f"topmetric-{key}") or "plays"
+        chart(charts.top_performers(reels, metric=metric, filtered=filtered), key=f"top-{key}")
+        st.caption("📌 marks pinned reels: they sit first on the profile although they may be old.")
+    with trends:
+        left, right = st.columns(2)
+        with left:
+            chart(charts.duration_vs_plays(reels, filtered=filtered), key=f"duration-{key}")
+        with right:
+            chart(charts.cadence(reels, filtered=filtered), key=f"cadence-{key}", clickable=False)
+    with timing:
+        zone = st.selectbox("Time zone", TIME_ZONES, index=0, key=f"tz-{key}",
+                            help="Posting times are shown in this time zone (stored times are UTC).")
+        chart(charts.posting_heatmap(reels, tz=zone, filtered=filtered), key=f"heatmap-{key}", clickable=False)

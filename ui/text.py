@@ -45,7 +45,9 @@ def fmt_count(value: object) -> str:
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(number) >= limit:
             return f"{number / limit:.1f}{suffix}"
-    return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
+    if number == int(number) or abs(number) >= 100:
+        return f"{number:,.0f}"
+    return f"{number:,.1f}" if abs(number) >= 10 else f"{number:,.2f}"
 
 
 def fmt_percent(value: object, digits: int = 2) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core import store
@@ -52,7 +54,7 @@ def test_results_shows_the_reels_table_with_one_row_per_stored_reel(seeded_store
     table = at.dataframe[0].value
     assert len(table) == analysis.reels_stored > 0
     assert {"thumbnail_url", "url", "caption", "engagement_rate", "plays_tier"} <= set(table.columns)
-    assert [m.label for m in at.metric][:3] == ["Reels analysed", "Median plays", "Median engagement rate"]
+    assert [m.label for m in at.metric][:3] == ["Reels analysed", "Median plays", "Median eng. rate"]
     assert at.metric[0].value == str(analysis.reels_stored)
 
 
@@ -60,3 +62,36 @@ def test_results_for_an_unfinished_or_unknown_analysis_says_so(seeded_store):
     at = open_page("pages/1_Results.py", {"analysis": "no-such-id"})
     assert not at.exception
     assert "no longer exists" in at.warning[0].value
+
+
+def test_results_shows_plotly_charts_for_every_section(seeded_store):
+    analysis = _completed(seeded_store, "demo_creator")
+    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    figures = [chart.proto.spec for chart in at.get("plotly_chart")]
+    titles = " | ".join(figures)
+    for title in ("Plays over time", "Plays tiers", "Most used hashtags", "Top 10 reels", "Duration vs plays",
+                  "Posting cadence", "Best posting time (UTC)"):
+        assert title in titles
+    assert any("How the numbers are computed" in m.value for m in at.markdown)
+
+
+def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
+    analysis = _completed(seeded_store, "demo_creator")
+    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    before = len(at.dataframe[0].value)
+    at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
+    assert not at.exception, at.exception
+    after = at.dataframe[0].value
+    assert 0 < len(after) < before
+    assert set(after["plays_tier"]) == {"viral"}
+    assert any("Showing" in c.value and "tier viral" in c.value for c in at.caption)
+    at.text_input(key=f"f-search-{analysis.analysis_id}").input("zzz-no-such-caption").run()
+    assert "No reels match" in at.info[0].value
+
+
+def test_the_time_zone_selector_changes_the_heatmap(seeded_store):
+    analysis = _completed(seeded_store, "demo_creator")
+    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    at.selectbox(key=f"tz-{analysis.analysis_id}").select("Asia/Tokyo").run()
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
+    assert "Best posting time (Asia/Tokyo); numbers = reels posted" in titles
