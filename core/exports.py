@@ -130,6 +130,15 @@ def filters_from_dict(data: dict | None) -> Any:
     return ReelFilters.from_dict(data)
 
 
+def normalise_filters(filters: Any) -> Any:
+    """A ``ReelFilters`` (from itself or its dict form), or None for "everything" (also when it keeps all)."""
+    if isinstance(filters, dict):
+        filters = filters_from_dict(filters)
+    if filters is None or filters.is_empty:
+        return None
+    return filters
+
+
 def describe_filters(filters: Any) -> str:
     if filters is None:
         return "none (everything)"
@@ -248,6 +257,10 @@ def open_export(db: Database, analysis_id: str, options: ExportOptions | None = 
     exported_at = (exported_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if options.plain and options.format != "csv":
         options = replace(options, plain=False)
+    try:
+        options = replace(options, filters=normalise_filters(options.filters))
+    except (TypeError, ValueError) as exc:
+        raise ExportError(f"Invalid filters: {exc}") from exc
     with db.session() as session:
         analysis = session.get(Analysis, analysis_id)
         if analysis is None:
@@ -404,7 +417,7 @@ def _enriched_columns(rows: Sequence[Sequence[object]], metrics, ctx: _Context) 
     if ctx.filters is not None:
         from core.filters import apply_filters
 
-        frame = apply_filters(frame, filters_from_dict(ctx.filters) if isinstance(ctx.filters, dict) else ctx.filters)
+        frame = apply_filters(frame, ctx.filters)
     columns: dict[str, list] = {}
     for name in ctx.fields:
         series = frame[name] if name in frame.columns else pd.Series([None] * len(frame), dtype=object)

@@ -173,3 +173,35 @@ def test_exports_of_an_analysis_without_reels_and_the_history_cascade(tmp_path):
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(ExportRecord)) == 0
     db.dispose()
+
+
+def test_export_what_i_see_applies_the_results_filters_to_creator_wide_metrics(export_env, monkeypatch):
+    from core.filters import ReelFilters, apply_filters, describe
+
+    db, ids, _, env = export_env
+    monkeypatch.setattr(exports, "BATCH_SIZE", 7)
+    analysis_id = ids["demo_creator"]
+    filters = ReelFilters(tiers=("viral", "strong", "typical"), hashtag="#travel")
+    document = json.loads(export_bytes(db, analysis_id, ExportOptions(format="json", filters=filters),
+                                       exported_at=EXPORTED_AT))
+    enriched = enrich_reels(load_reels_frame(db, analysis_id), load_profile(db, analysis_id)["followers"],
+                            EXPORTED_AT)
+    seen = apply_filters(enriched, filters)
+    assert 0 < len(seen) < len(enriched)
+    assert [r["shortcode"] for r in document["reels"]] == list(seen["shortcode"])
+    assert [r["plays_tier"] for r in document["reels"]] == [str(t) for t in seen["plays_tier"]]
+    assert document["analysis"]["filters"] == filters.to_dict() and document["reel_count"] == len(seen)
+
+    stream = open_export(db, analysis_id, ExportOptions(filters=filters.to_dict()))
+    data = stream.read_all()
+    assert f"filters applied,{describe(filters)}".encode() in data
+    info = record_export(db, stream)
+    assert info.filters == filters.to_dict() and info.rows == len(seen)
+    assert regenerate_bytes(db, info.export_id)[1] == data
+
+    everything = open_export(db, analysis_id, ExportOptions(filters=ReelFilters()))
+    assert everything.context.filters is None and b"filters applied,none (everything)" in everything.read_all()
+
+    result = run_cli(env, analysis_id, "--plain", "--fields", "shortcode", "--filters", json.dumps(filters.to_dict()))
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().split("\r\n")[1:-1] == list(seen["shortcode"])
