@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import load_settings
-from core.models import Base
 
 VIEW_COLUMNS = (
     "id", "analysis_id", "instagram_user_id", "analysis_status", "analysis_progress", "analysis_error",
@@ -31,6 +30,9 @@ _ISO_POSTGRES = "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+
 def instagram_data_view_sql(dialect: str) -> str:
     """CREATE VIEW for ``instagram_data`` (CONTRACTS §4): one row per reel, or one per reel-less analysis."""
     iso = _ISO_POSTGRES if dialect == "postgresql" else _ISO_SQLITE
+    # SQL ROUND: halves away from zero. PostgreSQL's round(double precision) rounds halves to even, numeric doesn't.
+    duration = "CAST(ROUND(CAST(r.duration AS NUMERIC)) AS INTEGER)" if dialect == "postgresql" \
+        else "CAST(ROUND(r.duration) AS INTEGER)"
     json_text = "CAST({col} AS TEXT)"
     return f"""
 CREATE VIEW instagram_data AS
@@ -56,7 +58,7 @@ SELECT
     r.comments AS reel_comments,
     COALESCE(r.plays, r.views) AS reel_views,
     {iso.format(col="r.posted_at")} AS reel_date_posted,
-    CAST(ROUND(r.duration) AS INTEGER) AS reel_duration,
+    {duration} AS reel_duration,
     r.is_video AS reel_is_video,
     {json_text.format(col="r.hashtags")} AS reel_hashtags,
     {json_text.format(col="r.mentions")} AS reel_mentions,
@@ -91,21 +93,22 @@ def make_engine(database_url: str) -> Engine:
                                connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A pool per process (Celery's prefork children dispose the inherited one, see core.celery_app);
+    # sessions are never shared between threads. Sizes: REELSCOPE_DB_POOL_SIZE / REELSCOPE_DB_MAX_OVERFLOW.
+    return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True, pool_recycle=1800,
+                         pool_size=int(os.environ.get("REELSCOPE_DB_POOL_SIZE") or 5),
+                         max_overflow=int(os.environ.get("REELSCOPE_DB_MAX_OVERFLOW") or 10))
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the tables, indexes and the ``instagram_data`` view when missing (idempotent)."""
-    Base.metadata.create_all(engine)
-    if "instagram_data" in inspect(engine).get_view_names():
-        return
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(instagram_data_view_sql(engine.dialect.name)))
-    except DatabaseError:
-        # Another process created it between the check and the CREATE.
-        if "instagram_data" not in inspect(engine).get_view_names():
-            raise
+    """Bring the schema (tables, indexes, the ``instagram_data`` view) to the code's Alembic head.
+
+    Safe when several processes start at once (a migration lock); raises ``core.migrations.SchemaTooNew``
+    with a clear message, changing nothing, when newer code has already migrated the database.
+    """
+    from core.migrations import upgrade
+
+    upgrade(engine)
 
 
 class Database:
