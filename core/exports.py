@@ -156,6 +156,7 @@ class _Context:
     fields: tuple[str, ...]
     filters: Any
     exported_at: datetime
+    metrics_at: datetime  # ages are measured here: when the analysis finished, as the dashboard does
 
 
 @dataclass
@@ -274,7 +275,8 @@ def open_export(db: Database, analysis_id: str, options: ExportOptions | None = 
             "fields": list(fields),
         }
         profile = _profile_info(snapshot, analysis.username)
-    context = _Context(analysis_info, profile, fields, options.filters, exported_at)
+        metrics_at = analysis.finished_at or analysis.updated_at or exported_at
+    context = _Context(analysis_info, profile, fields, options.filters, exported_at, metrics_at)
     filename = export_filename(profile["username"] or analysis_info["username"], exported_at, options)
     return ExportStream(db, analysis_id, options, exported_at, filename, context)
 
@@ -394,12 +396,12 @@ def _whole_analysis_metrics(db: Database, ctx: _Context):
     lean["is_pinned"] = joined("is_pinned", "bool")
     parts.clear()
     try:
-        enriched = enrich_reels(lean, ctx.profile["followers"], ctx.exported_at)
+        enriched = enrich_reels(lean, ctx.profile["followers"], ctx.metrics_at)
     except KeyError:  # a metric needs a text column: enrich the full frame instead
         from core.queries import load_reels_frame
 
         full = load_reels_frame(db, ctx.analysis["analysis_id"]).set_index("position", drop=False)
-        enriched = enrich_reels(full, ctx.profile["followers"], ctx.exported_at)
+        enriched = enrich_reels(full, ctx.profile["followers"], ctx.metrics_at)
         return enriched[[c for c in enriched.columns if c not in full.columns]]
     return enriched[[c for c in enriched.columns if c not in lean.columns]]
 

@@ -39,6 +39,7 @@ from core.exports import (
 from core.metrics import METRICS, enrich_reels
 from core.models import Analysis, ExportRecord
 from core.queries import load_profile, load_reels_frame
+from core.store import get_state
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORTED_AT = datetime(2026, 5, 1, 14, 3, 0, tzinfo=UTC)
@@ -122,7 +123,7 @@ def test_computed_metrics_equal_core_metrics_over_the_whole_analysis_across_batc
     analysis_id = ids["demo_creator"]
     reels = json.loads(export_bytes(db, analysis_id, ExportOptions(format="json"), exported_at=EXPORTED_AT))["reels"]
     enriched = enrich_reels(load_reels_frame(db, analysis_id), load_profile(db, analysis_id)["followers"],
-                            EXPORTED_AT)
+                            get_state(db, analysis_id).finished_at)
     assert len(reels) == len(enriched) > 4
     for name in METRICS:
         expected = [None if pd.isna(v) else (str(v) if isinstance(v, str) else float(v)) for v in enriched[name]]
@@ -185,7 +186,7 @@ def test_export_what_i_see_applies_the_results_filters_to_creator_wide_metrics(e
     document = json.loads(export_bytes(db, analysis_id, ExportOptions(format="json", filters=filters),
                                        exported_at=EXPORTED_AT))
     enriched = enrich_reels(load_reels_frame(db, analysis_id), load_profile(db, analysis_id)["followers"],
-                            EXPORTED_AT)
+                            get_state(db, analysis_id).finished_at)
     seen = apply_filters(enriched, filters)
     assert 0 < len(seen) < len(enriched)
     assert [r["shortcode"] for r in document["reels"]] == list(seen["shortcode"])

@@ -177,7 +177,7 @@ def test_weird_captions_survive_csv_and_json(export_env):
 
 def test_plain_csv_is_the_table_alone(export_env):
     db, ids, catalogue, _ = export_env
-    data = export_bytes(db, ids["demo_creator"], ExportOptions(plain=True), exported_at=EXPORTED_AT)
+    data = export_bytes(db, ids["demo_creator"], ExportOptions(plain=True))
     assert data.startswith(b"shortcode,media_id,")
     _, columns, rows = read_csv(data, plain=True)
     assert len(rows) == len(catalogue["demo_creator"].videos)
