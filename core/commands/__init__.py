@@ -6,4 +6,5 @@ COMMAND_MODULES = [
     "core.commands.jobs",
     "core.commands.manage",
     "core.commands.export",
+    "core.commands.api",
 ]

@@ -1,0 +1,70 @@
+"""The FastAPI application: ``create_app()`` builds it; ``python -m core api`` serves it with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+import core
+from api.guard import GuardMiddleware
+from api.problems import install_problem_handlers
+from api.routes import router
+from api.settings import ApiSettings, load_api_settings
+
+log = logging.getLogger("reelscope.api")
+
+DESCRIPTION = """\
+Submit Instagram usernames, poll each analysis, read its reels (with every metric) and summary, and download
+the same CSV/JSON export as `python -m core export`.
+
+* Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem details (`application/problem+json`).
+* When `REELSCOPE_API_TOKEN` is set, every `/api/v1` request needs `Authorization: Bearer <token>`
+  (these docs and `/openapi.json` stay open unless `REELSCOPE_API_PUBLIC_DOCS=0`).
+* Requests are rate limited per client IP (`REELSCOPE_API_RATE_LIMIT`, 429 with `Retry-After`) and request bodies
+  are limited in size (`REELSCOPE_API_MAX_BODY_BYTES`, 413).
+"""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    from core.jobs import recover_orphans
+
+    try:
+        failed = recover_orphans()
+        if failed:
+            log.info("marked %d analyses of stopped processes as failed", failed)
+    except Exception:  # noqa: BLE001 - a broken database shows up in /health; the API still starts
+        log.exception("could not check for interrupted analyses")
+    yield
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    """A new app; ``settings`` default to the environment (REELSCOPE_API_*)."""
+    settings = settings or load_api_settings()
+    app = FastAPI(title="ReelScope API", version=core.__version__, description=DESCRIPTION, lifespan=_lifespan,
+                  openapi_tags=[{"name": "analyses", "description": "Submit, poll, retry, cancel, delete."},
+                                {"name": "results", "description": "Reels, summary and exports of an analysis."},
+                                {"name": "health", "description": "Liveness and database reachability."}])
+    app.state.api_settings = settings
+    install_problem_handlers(app)
+    app.include_router(router)
+    app.add_middleware(GuardMiddleware, settings=settings)
+    app.openapi = lambda: _openapi(app)
+    return app
+
+
+def _openapi(app: FastAPI) -> dict:
+    """The schema with a bearer security scheme, so /docs' "Authorize" button sends the token."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
+                         tags=app.openapi_tags)
+    schema.setdefault("components", {})["securitySchemes"] = {
+        "bearerToken": {"type": "http", "scheme": "bearer",
+                        "description": "Needed when the server sets REELSCOPE_API_TOKEN."}}
+    schema["security"] = [{"bearerToken": []}, {}]
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,176 @@
+"""Checks every request passes before it reaches an endpoint: per-client rate limit, API token, body size.
+
+One pure ASGI middleware so the order is explicit: rate limit first (it also slows token guessing), then the
+token, then the body size. Each refusal is a problem+json response.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import problem_response, problem_type
+from api.settings import ApiSettings, RateLimit
+
+# Paths that describe the API rather than serve data; open without a token when public_docs is on.
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+_MAX_CLIENTS = 10_000
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBuckets:
+    """One token bucket per client key; thread-safe; forgets full buckets when it tracks too many clients."""
+
+    def __init__(self, limit: RateLimit, clock=time.monotonic) -> None:
+        self.limit = limit
+        self.clock = clock
+        self._buckets: dict[str, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """Take one token: 0.0 when allowed, else the seconds until a token is available."""
+        now = self.clock()
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                if len(self._buckets) >= _MAX_CLIENTS:
+                    self._forget_idle(now)
+                bucket = self._buckets[key] = _Bucket(float(self.limit.requests), now)
+            bucket.tokens = min(float(self.limit.requests),
+                                bucket.tokens + (now - bucket.updated) * self.limit.refill_per_second)
+            bucket.updated = now
+            if bucket.tokens >= 1.0:
+                bucket.tokens -= 1.0
+                return 0.0
+            return (1.0 - bucket.tokens) / self.limit.refill_per_second
+
+    def _forget_idle(self, now: float) -> None:
+        full_after = self.limit.period
+        for key in [k for k, b in self._buckets.items() if now - b.updated >= full_after]:
+            del self._buckets[key]
+        if len(self._buckets) >= _MAX_CLIENTS:  # every client active: drop the oldest half
+            for key in sorted(self._buckets, key=lambda k: self._buckets[k].updated)[: _MAX_CLIENTS // 2]:
+                del self._buckets[key]
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def client_key(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+def token_matches(header: str | None, token: str) -> bool:
+    if not header:
+        return False
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(credentials.strip().encode("utf-8"), token.encode("utf-8"))
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class GuardMiddleware:
+    def __init__(self, app: ASGIApp, settings: ApiSettings) -> None:
+        self.app = app
+        self.settings = settings
+        self.buckets = TokenBuckets(settings.rate_limit) if settings.rate_limit else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        refusal = self._rate_limited(scope) or self._unauthorised(scope, path) or self._declared_too_large(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        try:
+            receive = await self._buffered(receive)
+        except _BodyTooLarge:
+            await self._too_large(path)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _rate_limited(self, scope: Scope):
+        if self.buckets is None:
+            return None
+        wait = self.buckets.take(client_key(scope))
+        if wait <= 0:
+            return None
+        retry_after = max(1, math.ceil(wait))
+        limit = self.settings.rate_limit
+        return problem_response(
+            429, f"Too many requests from this client: the limit is {limit.requests} per {limit.period:g} s. "
+                 f"Retry after {retry_after} s.",
+            type_=problem_type("rate-limited"), title="Too many requests", instance=scope.get("path"),
+            headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
+
+    def _unauthorised(self, scope: Scope, path: str):
+        token = self.settings.token
+        if token is None or (self.settings.public_docs and path in DOCS_PATHS):
+            return None
+        header = _header(scope, b"authorization")
+        if token_matches(header, token):
+            return None
+        detail = ("This API needs a token: send 'Authorization: Bearer <token>'." if not header
+                  else "The API token is not valid.")
+        return problem_response(401, detail, type_=problem_type("unauthorized"), title="Unauthorized",
+                                instance=path, headers={"WWW-Authenticate": 'Bearer realm="reelscope"'})
+
+    def _declared_too_large(self, scope: Scope):
+        length = _header(scope, b"content-length")
+        if length is not None and length.strip().isdigit() and int(length) > self.settings.max_body_bytes:
+            return self._too_large(scope.get("path", ""))
+        return None
+
+    def _too_large(self, path: str):
+        limit = self.settings.max_body_bytes
+        return problem_response(413, f"The request body is larger than {limit} bytes.",
+                                type_=problem_type("body-too-large"), title="Content too large", instance=path,
+                                max_body_bytes=limit)
+
+    async def _buffered(self, receive: Receive) -> Receive:
+        """Read the whole body (bounded by the limit, chunked uploads included) and replay it to the app."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                first: Message | None = message
+                break
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.settings.max_body_bytes:
+                raise _BodyTooLarge()
+            chunks.append(body)
+            if not message.get("more_body", False):
+                first = None
+                break
+        replay: list[Message] = [first] if first is not None else [
+            {"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replayed() -> Message:
+            if replay:
+                return replay.pop(0)
+            return await receive()
+
+        return replayed
