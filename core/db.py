@@ -11,7 +11,9 @@ from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from core.config import load_settings
 
@@ -74,11 +76,26 @@ def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def is_database_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked/busy", which a retry resolves once the other writer commits."""
+    return isinstance(exc, OperationalError) and any(
+        word in str(exc).lower() for word in ("database is locked", "database is busy", "database table is locked"))
+
+
+retry_when_locked = retry(retry=retry_if_exception(is_database_locked), stop=stop_after_attempt(8),
+                          wait=wait_exponential_jitter(multiplier=0.05, max=2.0, jitter=0.05), reraise=True)
+
+
+def _busy_timeout_ms() -> int:
+    raw = os.environ.get("REELSCOPE_SQLITE_BUSY_MS", "").strip()
+    return int(raw) if raw else 30000
+
+
 def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -90,7 +107,7 @@ def make_engine(database_url: str) -> Engine:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, json_serializer=_json_dumps,
-                               connect_args={"check_same_thread": False, "timeout": 30})
+                               connect_args={"check_same_thread": False, "timeout": _busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     # A pool per process (Celery's prefork children dispose the inherited one, see core.celery_app);

@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import delete, func, insert, select, update
 
-from core.db import Database
+from core.db import Database, retry_when_locked
 from core.errors import ReelScopeError
 from core.models import Analysis, ProfileSnapshot, Reel, Status, utcnow
 from core.scraper import FetchedProfile, FetchedReel
@@ -62,6 +62,7 @@ def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
     )
 
 
+@retry_when_locked
 def insert_analyses(db: Database, usernames: Sequence[str], max_reels: int | None, owner: str | None,
                     is_demo: bool = False) -> list[str]:
     """Create one pending analysis per username, all in one transaction; return their ids in order."""
@@ -100,6 +101,7 @@ def list_states(db: Database, *, username: str | None = None, status: str | None
         return [_state(a, n) for a, n in session.execute(query).all()]
 
 
+@retry_when_locked
 def update_progress(db: Database, analysis_id: str, *, progress: int, message: str,
                     reels_fetched: int | None = None, status: str = Status.PROCESSING,
                     rate_limited_until: datetime | None = None) -> bool:
@@ -113,6 +115,7 @@ def update_progress(db: Database, analysis_id: str, *, progress: int, message: s
         return bool(session.scalar(select(Analysis.cancel_requested).where(Analysis.id == analysis_id)))
 
 
+@retry_when_locked
 def mark_started(db: Database, analysis_id: str, owner: str) -> bool:
     """Move a pending analysis to processing; False when it is not pending any more (taken or deleted)."""
     with db.transaction() as session:
@@ -123,6 +126,7 @@ def mark_started(db: Database, analysis_id: str, owner: str) -> bool:
         return result.rowcount == 1
 
 
+@retry_when_locked
 def save_profile(db: Database, analysis_id: str, profile: FetchedProfile) -> None:
     """Store (or replace) the analysis's profile snapshot."""
     with db.transaction() as session:
@@ -144,6 +148,7 @@ def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
     } for position, r in enumerate(reels)]
 
 
+@retry_when_locked
 def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedReel]) -> None:
     """Replace the analysis's reels and mark it completed, in one transaction (idempotent)."""
     rows = reel_rows(analysis_id, _unique_by_media_id(reels))
@@ -166,6 +171,7 @@ def _unique_by_media_id(reels: Sequence[FetchedReel]) -> list[FetchedReel]:
     return unique
 
 
+@retry_when_locked
 def mark_failed(db: Database, analysis_id: str, error: ReelScopeError) -> None:
     """Fail the analysis with its error kind and sentence; reels of other analyses are untouched."""
     with db.transaction() as session:
@@ -174,6 +180,7 @@ def mark_failed(db: Database, analysis_id: str, error: ReelScopeError) -> None:
             status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
 
 
+@retry_when_locked
 def request_cancel(db: Database, analysis_id: str) -> bool:
     """Ask a pending or running analysis to stop; False when it is not active."""
     with db.transaction() as session:
@@ -183,6 +190,7 @@ def request_cancel(db: Database, analysis_id: str) -> bool:
         return result.rowcount == 1
 
 
+@retry_when_locked
 def reset_for_retry(db: Database, analysis_id: str, owner: str) -> bool:
     """Put a failed analysis back to pending (its partial data is replaced when it runs again)."""
     with db.transaction() as session:
@@ -195,6 +203,7 @@ def reset_for_retry(db: Database, analysis_id: str, owner: str) -> bool:
         return result.rowcount == 1
 
 
+@retry_when_locked
 def delete_analysis(db: Database, analysis_id: str) -> bool:
     with db.transaction() as session:
         session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
