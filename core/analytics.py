@@ -90,8 +90,8 @@ def profile_summary(enriched: pd.DataFrame, profile: dict | None) -> dict:
 
 
 def _label_counts(tiers: pd.Series, labels: tuple[str, ...]) -> dict[str, int]:
-    counts = tiers.value_counts()
-    return {label: int(counts.get(label, 0)) for label in labels}
+    counts = np.bincount(tiers.cat.codes.to_numpy()[tiers.notna().to_numpy()], minlength=len(labels))
+    return {label: int(counts[tiers.cat.categories.get_loc(label)]) for label in labels}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -99,15 +99,23 @@ def _label_counts(tiers: pd.Series, labels: tuple[str, ...]) -> dict[str, int]:
 
 
 def _tag_occurrences(enriched: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(reel position, tag code, unique tags) with each tag counted once per reel."""
+    """(reel position, tag code, unique tags in alphabetical order), each tag counted once per reel; the pairs
+    come sorted by reel, then by tag."""
     lists = enriched[column].to_list()
-    lengths = np.fromiter((len(tags) for tags in lists), dtype=np.int64, count=len(lists))
-    reel = np.repeat(np.arange(len(lists)), lengths)
-    codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum())))
-    if len(codes):
-        pairs = np.unique(reel.astype(np.int64) * max(len(uniques), 1) + codes)
-        reel, codes = pairs // max(len(uniques), 1), pairs % max(len(uniques), 1)
-    return reel, codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    flat[:] = list(chain.from_iterable(lists))
+    codes, uniques = pd.factorize(flat)
+    uniques = np.asarray(uniques, dtype=object)
+    alphabetical = np.argsort(uniques.astype(str), kind="stable")
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[alphabetical] = np.arange(len(uniques))
+    n_tags = max(len(uniques), 1)
+    keys = np.repeat(np.arange(len(lists), dtype=np.int64), lengths) * n_tags + rank[codes]
+    keys.sort()
+    if len(keys):
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    return keys // n_tags, keys % n_tags, uniques[alphabetical]
 
 
 def _with_without_medians(values: np.ndarray, reel: np.ndarray, group: np.ndarray,
@@ -125,9 +133,9 @@ def _with_without_medians(values: np.ndarray, reel: np.ndarray, group: np.ndarra
     rank[np.flatnonzero(known)[order]] = np.arange(n_known)
     r = rank[reel]
     keep = r >= 0
-    g, r = group[keep], r[keep]
-    o = np.lexsort((r, g))
-    g, r = g[o], r[o]
+    keys = group[keep] * (n_known + 1) + r[keep]
+    keys.sort()
+    g, r = keys // (n_known + 1), keys % (n_known + 1)
     counts = np.bincount(g, minlength=n_groups)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
 
@@ -176,39 +184,44 @@ def hashtag_stats(enriched: pd.DataFrame, column: str = "hashtags", min_support:
     with np.errstate(divide="ignore", invalid="ignore"):
         plays_lift = np.where(supported & (plays_without > 0), plays_with / plays_without, np.nan)
         rate_lift = np.where(supported & (rate_without > 0), rate_with / rate_without, np.nan)
-    frame = pd.DataFrame({
-        "tag": pd.Series(uniques, dtype=object),
-        "reels": support.astype(np.int64),
-        "share": _float_series(support * 100.0 / n_reels if n_reels else np.full(n_tags, np.nan)),
-        "median_plays_with": _float_series(plays_with),
-        "median_plays_without": _float_series(plays_without),
-        "plays_lift": _float_series(plays_lift),
-        "median_engagement_rate_with": _float_series(rate_with),
-        "median_engagement_rate_without": _float_series(rate_without),
-        "engagement_lift": _float_series(rate_lift),
-        "supported": supported,
+    order = np.lexsort((np.arange(n_tags), -support))  # most used first, then alphabetical
+    share = support * 100.0 / n_reels if n_reels else np.full(n_tags, np.nan)
+    return pd.DataFrame({
+        "tag": pd.Series(uniques[order], dtype=object),
+        "reels": support[order].astype(np.int64),
+        "share": _float_series(share[order]),
+        "median_plays_with": _float_series(plays_with[order]),
+        "median_plays_without": _float_series(plays_without[order]),
+        "plays_lift": _float_series(plays_lift[order]),
+        "median_engagement_rate_with": _float_series(rate_with[order]),
+        "median_engagement_rate_without": _float_series(rate_without[order]),
+        "engagement_lift": _float_series(rate_lift[order]),
+        "supported": supported[order],
     })
-    return frame.sort_values(["reels", "tag"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def tag_pairs(enriched: pd.DataFrame, column: str = "hashtags", top: int = 10) -> pd.DataFrame:
     """The tags most often used together on one reel: columns tag_a, tag_b (alphabetical within a pair), reels
     (reels using both), share (% of reels analysed); most frequent pairs first, at most `top` rows."""
     reel, code, uniques = _tag_occurrences(enriched, column)
-    columns = ["tag_a", "tag_b", "reels", "share"]
-    if len(code) == 0:
-        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in
-                             zip(columns, [object, object, "int64", "Float64"], strict=True)})
-    names = uniques[code]
-    occurrences = pd.DataFrame({"reel": reel, "tag": names})
-    pairs = occurrences.merge(occurrences, on="reel", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["tag_a"] < pairs["tag_b"]]
-    counted = pairs.groupby(["tag_a", "tag_b"], sort=False).size().rename("reels").reset_index()
-    counted = counted.sort_values(["reels", "tag_a", "tag_b"], ascending=[False, True, True], kind="stable")
-    counted = counted.head(top).reset_index(drop=True)
-    counted["share"] = _float_series(counted["reels"].to_numpy() * 100.0 / len(enriched))
-    counted["reels"] = counted["reels"].astype("int64")
-    return counted[columns]
+    n_tags = len(uniques)
+    # occurrences are sorted by reel, then alphabetically by tag: pairing each occurrence with the d-th next one of
+    # the same reel yields every pair of a reel exactly once, with tag_a < tag_b
+    parts = [np.empty(0, dtype=np.int64)]
+    for d in range(1, len(code)):
+        same = reel[:-d] == reel[d:]
+        if not same.any():
+            break
+        parts.append(code[:-d][same] * n_tags + code[d:][same])
+    keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+    order = np.lexsort((keys, -counts))[:top]
+    keys, counts = keys[order], counts[order].astype(np.int64)
+    return pd.DataFrame({
+        "tag_a": pd.Series(uniques[keys // max(n_tags, 1)], dtype=object),
+        "tag_b": pd.Series(uniques[keys % max(n_tags, 1)], dtype=object),
+        "reels": counts,
+        "share": _float_series(counts * 100.0 / len(enriched) if len(enriched) else np.full(len(counts), np.nan)),
+    })
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -230,28 +243,55 @@ def top_performers(enriched: pd.DataFrame, metric: str = "plays", n: int = 10) -
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(TOP_PERFORMER_METRICS)}")
     column = TOP_PERFORMER_METRICS[metric]
     values = _float(enriched[column])
-    ranking = pd.DataFrame({"value": values, "posted_at": enriched["posted_at"].reset_index(drop=True)})
-    ranking = ranking[np.isfinite(values)].sort_values(["value", "posted_at"], ascending=False, kind="stable",
-                                                       na_position="last")
-    order = ranking.index.to_numpy()[:n]
-    top = enriched.iloc[order][list(TOP_PERFORMER_COLUMNS)].reset_index(drop=True)
+    known = np.flatnonzero(np.isfinite(values))
+    if len(known) > n > 0:  # only reels tied with or above the n-th best can make it: skip sorting the rest
+        threshold = np.partition(values[known], len(known) - n)[len(known) - n]
+        known = known[values[known] >= threshold]
+    posted = enriched["posted_at"].array.asi8[known].copy()
+    posted[enriched["posted_at"].isna().to_numpy()[known]] = np.iinfo(np.int64).min + 1
+    order = known[np.lexsort((-posted, -values[known]))][:n]
+    top = _take(enriched, order, TOP_PERFORMER_COLUMNS)
     top.insert(0, "value", _float_series(values[order]))
     top.insert(0, "rank", np.arange(1, len(top) + 1))
     return top
+
+
+TREND_COLUMNS: tuple[str, ...] = (
+    "posted_at", "shortcode", "url", "caption", "is_pinned", "likes", "comments", "effective_plays",
+    "engagement_rate", "engagement_per_play", "plays_tier",
+)
+
+
+def _take(frame: pd.DataFrame, positions: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    """Rows at `positions` and only `columns`, with a fresh RangeIndex (cheaper than sorting the whole frame)."""
+    taken = frame.iloc[positions, [frame.columns.get_loc(name) for name in columns]]
+    return taken.reset_index(drop=True)
+
+
+def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
+    """Median of each value and the window - 1 before it, NaN skipped (NaN if the window has no value).
+    Sorting each window row pushes NaN to the end, so the median sits at the middle of the known part."""
+    padded = np.concatenate((np.full(window - 1, np.nan), values))
+    windows = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
+    known = np.isfinite(windows).sum(axis=1)
+    rows = np.arange(len(values))
+    lower = windows[rows, np.maximum((known - 1) // 2, 0)]
+    upper = windows[rows, np.minimum(known // 2, window - 1)]
+    return np.where(known > 0, (lower + upper) / 2, np.nan)
 
 
 def trend_frame(enriched: pd.DataFrame, window: int = 5) -> pd.DataFrame:
     """Reels in posting order with rolling medians over the last `window` reels (fewer at the start):
     plays_rolling_median, engagement_rate_rolling_median, engagement_per_play_rolling_median. Unknown values are
     skipped inside each window; reels without a posting time are left out."""
-    ordered = enriched[enriched["posted_at"].notna()].sort_values("posted_at", kind="stable")
-    frame = ordered[["posted_at", "shortcode", "url", "caption", "is_pinned", "likes", "comments",
-                     "effective_plays", "engagement_rate", "engagement_per_play", "plays_tier"]].reset_index(drop=True)
+    posted = enriched["posted_at"]
+    dated = np.flatnonzero(posted.notna().to_numpy())
+    order = dated[np.argsort(posted.array.asi8[dated], kind="stable")]
+    frame = _take(enriched, order, TREND_COLUMNS)
     for source, target in (("effective_plays", "plays_rolling_median"),
                            ("engagement_rate", "engagement_rate_rolling_median"),
                            ("engagement_per_play", "engagement_per_play_rolling_median")):
-        rolled = pd.Series(_float(frame[source])).rolling(window, min_periods=1).median()
-        frame[target] = _float_series(rolled.to_numpy())
+        frame[target] = _float_series(_rolling_median(_float(frame[source]), window))
     return frame
 
 
@@ -337,9 +377,17 @@ def compare_profiles(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> pd.DataFr
             "viral_share": tiers["viral"] * 100.0 / known_plays if known_plays else None,
             "benchmark_tier": summary["benchmark_tier"],
         })
-    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
-    frame["followers"] = pd.array(frame["followers"], dtype="Int64")
-    for column in ("median_plays", "median_engagement_rate", "median_engagement_per_play", "median_plays_per_day",
-                   "median_plays_per_follower", "reels_per_week", "hidden_likes_share", "viral_share"):
-        frame[column] = pd.array(frame[column].astype("float64"), dtype="Float64")
-    return frame
+    numeric = ("median_plays", "median_engagement_rate", "median_engagement_per_play", "median_plays_per_day",
+               "median_plays_per_follower", "reels_per_week", "hidden_likes_share", "viral_share")
+    columns = {}
+    for name in COMPARE_COLUMNS:
+        values = [row[name] for row in rows]
+        if name in numeric:
+            columns[name] = pd.array([np.nan if v is None else v for v in values], dtype="Float64")
+        elif name == "followers":
+            columns[name] = pd.array(values, dtype="Int64")
+        elif name == "reels":
+            columns[name] = np.asarray(values, dtype=np.int64)
+        else:
+            columns[name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns)

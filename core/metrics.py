@@ -90,8 +90,14 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray | float, scale: float 
     return np.where(denominator > 0, result, np.nan)
 
 
+_CATEGORY_TYPES: dict[tuple[str, ...], pd.CategoricalDtype] = {}
+
+
 def _categorical(codes: np.ndarray, labels: tuple[str, ...], index: pd.Index, name: str) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(codes, categories=list(labels), ordered=True), index=index, name=name)
+    dtype = _CATEGORY_TYPES.get(labels)
+    if dtype is None:
+        dtype = _CATEGORY_TYPES[labels] = pd.CategoricalDtype(pd.Index(labels, dtype=object), ordered=True)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index, name=name)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -264,11 +270,13 @@ def reels_per_week(posted_at: pd.Series, is_pinned: pd.Series) -> float | None:
     are left out, because Instagram serves them first regardless of age and they would stretch the span.
     Unit: reels per week. Unknown with fewer than two dated reels or when they were all posted at the same moment."""
     pinned = is_pinned.to_numpy(dtype=bool)
-    keep = posted_at.notna().to_numpy()
-    if (keep & ~pinned).any():
-        oldest_unpinned = posted_at[keep & ~pinned].min()
-        keep = keep & (~pinned | (posted_at >= oldest_unpinned).to_numpy(dtype=bool, na_value=False))
-    dates = posted_at[keep]
+    dated = posted_at.notna().to_numpy()
+    moments = posted_at.array.asi8 if len(posted_at) else np.empty(0, dtype=np.int64)
+    unpinned = dated & ~pinned
+    keep = dated
+    if unpinned.any():
+        keep = dated & (~pinned | (moments >= moments[unpinned].min()))
+    dates = pd.DatetimeIndex(posted_at[keep])
     if len(dates) < 2:
         return None
     span_days = (dates.max() - dates.min()).total_seconds() / 86_400.0
