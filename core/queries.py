@@ -28,7 +28,8 @@ def reels_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     for column in ("hashtags", "mentions"):
         frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
     for column in ("media_id", "shortcode", "url", "thumbnail_url", "caption", "product_type"):
-        frame[column] = frame[column].astype("object")
+        # Plain Python objects with None for missing text (pandas would otherwise infer str with NaN).
+        frame[column] = pd.Series([row.get(column) for row in rows], dtype="object", index=frame.index)
     return frame
 
 
