@@ -66,5 +66,19 @@ def _openapi(app: FastAPI) -> dict:
         "bearerToken": {"type": "http", "scheme": "bearer",
                         "description": "Needed when the server sets REELSCOPE_API_TOKEN."}}
     schema["security"] = [{"bearerToken": []}, {}]
+    _document_problems(schema)
     app.openapi_schema = schema
     return schema
+
+
+def _document_problems(schema: dict) -> None:
+    """FastAPI documents its validation errors as HTTPValidationError; this API answers problem+json."""
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "422" in responses:
+                responses["422"]["content"] = {"application/problem+json": {"schema": problem}}
+    schemas = schema.get("components", {}).get("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)

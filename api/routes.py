@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import text
 from starlette.background import BackgroundTask
 
@@ -217,7 +217,7 @@ def list_reels(
     sort: Annotated[Literal[tuple(SORT_COLUMNS)], Query(description="Sort key (plays = plays, else views). "  # type: ignore[valid-type]
                                                         "Unknown values always come last.")] = "position",
     order: Annotated[Literal["asc", "desc"], Query()] = "asc",
-) -> ReelPageOut:
+) -> JSONResponse:
     db = _db()
     state = _state_or_404(db, analysis_id)
     query = ReelQuery(sort=sort, order=order, filters=params.filters)
@@ -226,7 +226,8 @@ def list_reels(
         page = page_reels(enriched, query, limit, cursor)
     except BadCursor as exc:
         raise ApiProblem(400, str(exc), slug="invalid-cursor", title="Invalid cursor") from exc
-    return ReelPageOut(reels=page.reels, next_cursor=page.next_cursor, total=page.total)
+    # Plain JSON (the model documents it): reel keys keep the export's field order.
+    return JSONResponse({"reels": page.reels, "next_cursor": page.next_cursor, "total": page.total})
 
 
 @router.get("/analyses/{analysis_id}/summary", response_model=SummaryOut, tags=["results"], responses=_NOT_FOUND,
