@@ -271,6 +271,10 @@ def _take(frame: pd.DataFrame, positions: np.ndarray, columns: Sequence[str]) ->
 def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
     """Median of each value and the window - 1 before it, NaN skipped (NaN if the window has no value).
     Sorting each window row pushes NaN to the end, so the median sits at the middle of the known part."""
+    if window < 1:
+        raise ValueError("window must be at least 1 reel")
+    if len(values) == 0:
+        return np.empty(0)
     padded = np.concatenate((np.full(window - 1, np.nan), values))
     windows = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
     known = np.isfinite(windows).sum(axis=1)
@@ -324,7 +328,7 @@ def posting_heatmap(enriched: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
     (unknown values skipped; <NA> for cells without a known value). Raises ValueError for an unknown time zone."""
     try:
         local = enriched["posted_at"].dropna().dt.tz_convert(tz)
-    except Exception as error:  # noqa: BLE001 - pandas raises several types for a bad zone name
+    except (KeyError, ValueError, TypeError) as error:  # zoneinfo's ZoneInfoNotFoundError is a KeyError
         raise ValueError(f"unknown time zone {tz!r}") from error
     cell = (local.dt.day_of_week * 24 + local.dt.hour).to_numpy(dtype=np.int64)
     index = local.index

@@ -165,3 +165,24 @@ def test_compare_profiles_one_row_each_in_order(enriched):
     assert table["account_size"].tolist() == ["nano", "unknown"]
     assert table["viral_share"].tolist() == [0.0, 0.0]
     assert table["hidden_likes_share"].tolist() == [0.0, 100.0]
+
+
+def test_every_aggregation_accepts_a_profile_without_reels(enriched):
+    frame = enriched([], followers=None)
+    assert analytics.hashtag_stats(frame).empty and analytics.tag_pairs(frame).empty
+    assert analytics.trend_frame(frame).empty and analytics.cadence_frame(frame).empty
+    assert analytics.top_performers(frame, "plays").empty
+    assert analytics.posting_heatmap(frame)["reels"].sum() == 0
+    assert len(analytics.compare_profiles([({"username": "none"}, frame)])) == 1
+
+
+def test_aggregations_work_on_a_filtered_frame_keeping_original_index(enriched):
+    frame = enriched([reel("a", plays=100, hashtags=["x"], posted_at="2026-03-01T10:00:00Z"),
+                      reel("b", plays=900, hashtags=["x"], posted_at="2026-03-02T10:00:00Z"),
+                      reel("c", plays=300, posted_at="2026-03-03T10:00:00Z")])
+    subset = frame.iloc[[2, 1]]
+    assert analytics.top_performers(subset, "plays")["shortcode"].tolist() == ["b", "c"]
+    assert analytics.trend_frame(subset)["shortcode"].tolist() == ["b", "c"]
+    assert analytics.hashtag_stats(subset, min_support=1)["median_plays_without"].tolist() == [300.0]
+    assert analytics.posting_heatmap(subset)["reels"].sum() == 2
+    assert analytics.cadence_frame(subset)["reels"].tolist() == [2]
