@@ -219,6 +219,41 @@ def get_runner() -> JobRunner:
         return _runner
 
 
+QUEUE_MODES = ("thread", "celery")
+
+
+def queue_mode() -> str:
+    """``REELSCOPE_QUEUE``: ``thread`` (this process's pool runs jobs) or ``celery`` (workers run them)."""
+    mode = load_settings().queue.lower()
+    if mode not in QUEUE_MODES:
+        raise ValueError(f"REELSCOPE_QUEUE must be one of {', '.join(QUEUE_MODES)}, not {mode!r}")
+    return mode
+
+
+def _pending_owner() -> str:
+    """Who owns a pending analysis: this process (thread pool) or the Celery queue (no process)."""
+    if queue_mode() == "celery":
+        from core.queue import QUEUED_OWNER
+        return QUEUED_OWNER
+    return process_owner()
+
+
+def dispatch_many(analysis_ids: list[str], db: Database | None = None) -> None:
+    """Start stored pending analyses: in this process's thread pool, or enqueued for Celery workers."""
+    if queue_mode() == "celery":
+        from core.queue import enqueue
+        enqueue(list(analysis_ids), db)  # failures to enqueue are recorded on the analyses
+        return
+    runner = get_runner()
+    for analysis_id in analysis_ids:
+        runner.submit(analysis_id, db)
+
+
+def dispatch(analysis_id: str, db: Database | None = None) -> None:
+    """Start one stored pending analysis where ``REELSCOPE_QUEUE`` says (never runs it in the caller)."""
+    dispatch_many([analysis_id], db)
+
+
 def validate_submission(usernames: list[str] | str) -> list[str]:
     """Normalised, deduplicated names; InvalidSubmission when any is invalid or there are too many."""
     valid, rejected = parse_usernames(usernames)
@@ -239,11 +274,9 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     if max_reels is not None and max_reels < 0:
         raise ValueError("max_reels must be 0 or more")
     db = db or get_database()
-    ids = store.insert_analyses(db, names, max_reels, process_owner(), is_demo=load_settings().demo)
+    ids = store.insert_analyses(db, names, max_reels, _pending_owner(), is_demo=load_settings().demo)
     if start:
-        runner = get_runner()
-        for analysis_id in ids:
-            runner.submit(analysis_id, db)
+        dispatch_many(ids, db)
     return ids
 
 
@@ -254,9 +287,9 @@ def create_analysis(username: str, max_reels: int | None = None, *, db: Database
 
 def retry_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
     db = db or get_database()
-    if not store.reset_for_retry(db, analysis_id, process_owner()):
+    if not store.reset_for_retry(db, analysis_id, _pending_owner()):
         return False
-    get_runner().submit(analysis_id, db)
+    dispatch(analysis_id, db)
     return True
 
 

@@ -7,4 +7,7 @@ COMMAND_MODULES = [
     "core.commands.manage",
     "core.commands.export",
     "core.commands.api",
+    "core.commands.worker",
+    "core.commands.db",
+    "core.commands.backup",
 ]
