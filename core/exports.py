@@ -292,6 +292,23 @@ def export_bytes(db: Database, analysis_id: str, options: ExportOptions | None =
     return open_export(db, analysis_id, options, exported_at=exported_at).read_all()
 
 
+def estimate_size(db: Database, analysis_id: str, options: ExportOptions) -> int:
+    """A rough uncompressed size in bytes, from stored text lengths (to decide whether to offer gzip)."""
+    from sqlalchemy import func
+
+    fields = resolve_fields(options.fields)
+    text_columns = [name for name in ("caption", "url", "thumbnail_url") if name in fields]
+    with db.session() as session:
+        sums = session.execute(select(func.count(), *[func.coalesce(func.sum(func.length(getattr(Reel, name))), 0)
+                                                      for name in text_columns])
+                               .where(Reel.analysis_id == analysis_id)).one()
+    rows, text_bytes = int(sums[0]), sum(int(v) for v in sums[1:])
+    per_row = 12 * (len(fields) - len(text_columns))
+    if options.format == "json":
+        per_row += sum(len(name) + 6 for name in fields)
+    return int(text_bytes * 1.1) + rows * per_row + 2048
+
+
 def data_dictionary(fields: Sequence[str] | None = None) -> dict[str, dict]:
     """Field → {label, unit, type, description} for the given fields (default: all), in that order."""
     infos = field_infos()

@@ -1,0 +1,112 @@
+"""Export panel and export history for the Results and History pages (the only Streamlit code of exports).
+
+The bytes come from ``core.exports`` (the same function as ``python -m core export`` and the API); they are
+generated when the download button is clicked and then recorded in the export history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from core.db import get_database
+from core.export_history import list_exports, record_export, regenerate
+from core.exports import (
+    GZIP_OFFER_BYTES,
+    ExportOptions,
+    all_fields,
+    data_dictionary_csv,
+    estimate_size,
+    normalise_filters,
+    open_export,
+)
+from core.filters import describe
+
+_KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide
+_WHAT_I_SEE, _EVERYTHING = "Export what I see", "Export everything"
+
+
+def _key(analysis_id: str, name: str) -> str:
+    return _KEY.format(analysis_id, name)
+
+
+def _size_label(size: int) -> str:
+    for limit, unit in ((1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")):
+        if size >= limit:
+            return f"{size / limit:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def _generate_and_record(analysis_id: str, options: ExportOptions, exported_at: datetime) -> bytes:
+    db = get_database()
+    stream = open_export(db, analysis_id, options, exported_at=exported_at)
+    data = stream.read_all()
+    record_export(db, stream)
+    return data
+
+
+def render_export_panel(analysis_id: str, filters=None) -> None:
+    """Format, fields, filters and compression choices, then a download button with the CLI's exact bytes."""
+    db = get_database()
+    fmt = st.radio("Format", ["csv", "json"], horizontal=True, key=_key(analysis_id, "format"),
+                   format_func=lambda f: {"csv": "CSV (Excel, Sheets)", "json": "JSON (code, nested)"}[f])
+    plain = False
+    if fmt == "csv":
+        plain = st.checkbox("Plain table (no profile header, no BOM) for pandas and BI tools",
+                            key=_key(analysis_id, "plain"))
+    fields = st.multiselect("Fields, in this order (empty = all)", list(all_fields()), key=_key(analysis_id, "fields"),
+                            placeholder="All fields")
+    chosen_filters = None
+    if normalise_filters(filters) is not None:
+        scope = st.radio("Reels", [_WHAT_I_SEE, _EVERYTHING], horizontal=True, key=_key(analysis_id, "scope"),
+                         help=f"Filters on this page: {describe(filters)}")
+        chosen_filters = filters if scope == _WHAT_I_SEE else None
+
+    options = ExportOptions(format=fmt, plain=plain, fields=tuple(fields) or None, filters=chosen_filters)
+    estimate = estimate_size(db, analysis_id, options)
+    if estimate >= GZIP_OFFER_BYTES:
+        compress = st.checkbox(f"Compress with gzip (about {_size_label(estimate)} uncompressed)", value=True,
+                               key=_key(analysis_id, "gzip"))
+        options = ExportOptions(format=fmt, plain=plain, fields=options.fields, gzip=compress, filters=chosen_filters)
+
+    exported_at = datetime.now(UTC).replace(microsecond=0)
+    filename = open_export(db, analysis_id, options, exported_at=exported_at).filename
+    download_col, dictionary_col = st.columns(2)
+    download_col.download_button(
+        f"Download {filename}", data=lambda: _generate_and_record(analysis_id, options, exported_at),
+        file_name=filename, mime="application/gzip" if options.gzip else
+        ("text/csv" if fmt == "csv" else "application/json"),
+        icon=":material/download:", type="primary", on_click="ignore", key=_key(analysis_id, "download"))
+    if fmt == "csv":
+        dictionary_col.download_button(
+            "Data dictionary (CSV)", data=lambda: data_dictionary_csv(options.fields),
+            file_name=filename.split(".")[0] + "_data_dictionary.csv", mime="text/csv",
+            icon=":material/menu_book:", on_click="ignore", key=_key(analysis_id, "dictionary"))
+    else:
+        dictionary_col.caption("The data dictionary is inside the JSON (`data_dictionary`).")
+
+
+def render_export_history(analysis_id: str | None = None) -> None:
+    """Every recorded export (of one analysis when given), with a re-download of the identical file."""
+    db = get_database()
+    records = list_exports(db, analysis_id)
+    if not records:
+        st.caption("No exports yet.")
+        return
+    frame = pd.DataFrame([{
+        "created": r.created_at, "file": r.filename, "format": r.format + (" (gzip)" if r.gzip else ""),
+        "fields": len(r.fields), "filters": "what I saw" if r.filters else "everything", "rows": r.rows,
+        "size": _size_label(r.bytes), "sha256": r.sha256[:12],
+    } for r in records])
+    st.dataframe(frame, hide_index=True, key=f"export_history_{analysis_id or 'all'}", column_config={
+        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
+    })
+    by_id = {r.export_id: r for r in records}
+    chosen = by_id[st.selectbox("Export", list(by_id), key=f"export_history_pick_{analysis_id or 'all'}",
+                                format_func=lambda i: f"{by_id[i].filename} · {by_id[i].rows} reels")]
+    st.download_button(f"Re-download {chosen.filename}", data=lambda: regenerate(db, chosen.export_id).read_all(),
+                       file_name=chosen.filename, icon=":material/download:", on_click="ignore",
+                       key=f"export_redownload_{analysis_id or 'all'}",
+                       help=f"Regenerated from the stored data; sha256 of the original: {chosen.sha256}")
