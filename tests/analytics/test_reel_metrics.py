@@ -164,3 +164,9 @@ def test_posting_frequency_ignores_old_pinned_reels():
 def test_posting_frequency_is_unknown_for_one_reel():
     frame = reels_frame_from_rows([reel("a")])
     assert metrics.reels_per_week(frame["posted_at"], frame["is_pinned"]) is None
+
+
+def test_benchmark_docstring_states_the_bands_the_code_uses():
+    description = metrics.METRICS["benchmark_tier"].description
+    for low, high in metrics.BENCHMARK_BANDS.values():
+        assert f"{low:g}-{high:g} %" in description
