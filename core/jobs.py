@@ -20,6 +20,7 @@ from core import store
 from core.config import load_settings
 from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
+from core.logs import analysis_context, configure_logging
 from core.models import Status
 from core.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader
 from core.usernames import RejectedUsername, parse_usernames
@@ -121,6 +122,12 @@ class _ProgressReporter:
 
 def run_analysis(analysis_id: str, db: Database | None = None, client: InstagramClient | None = None) -> str:
     """Run one pending analysis to completion or failure; return its final status. Never raises."""
+    configure_logging()
+    with analysis_context(analysis_id):
+        return _run_analysis(analysis_id, db, client)
+
+
+def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient | None) -> str:
     db = db or get_database()
     if not store.mark_started(db, analysis_id, process_owner()):
         log.info("analysis %s is not pending; skipped", analysis_id)
@@ -129,7 +136,9 @@ def run_analysis(analysis_id: str, db: Database | None = None, client: Instagram
     reporter = _ProgressReporter(db, analysis_id)
     try:
         client = client or get_client()
+        log.info("analysis started")
         _scrape_and_store(db, client, analysis_id, reporter)
+        log.info("analysis completed")
         return Status.COMPLETED
     except Exception as exc:  # noqa: BLE001 - the job records every failure instead of raising
         error = map_exception(exc) if not isinstance(exc, ReelScopeError) else exc

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from core.db import Database, get_database
+
+
+def pytest_configure(config):
+    # Job logs of the test run go to a throwaway folder, never into the project's data/.
+    os.environ.setdefault("REELSCOPE_LOG_FILE", os.path.join(tempfile.mkdtemp(prefix="reelscope-logs-"), "test.log"))
 
 
 @pytest.fixture(scope="session")

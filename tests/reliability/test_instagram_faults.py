@@ -84,3 +84,25 @@ def test_retry_after_from_instagram_is_honoured(retrying_env, emulator, monkeypa
     state = analyse("few_posts")
     assert state.status == "completed"
     assert time.monotonic() - started >= 0.6
+
+
+def test_job_log_lines_are_json_with_the_analysis_id(store_env, emulator, tmp_path, monkeypatch):
+    import json
+    import logging
+
+    from core.logs import AnalysisIdFilter, JsonLineFormatter
+
+    log_file = tmp_path / "jobs.log"
+    handler = logging.FileHandler(log_file)
+    handler.setFormatter(JsonLineFormatter())
+    handler.addFilter(AnalysisIdFilter())
+    logging.getLogger("reelscope").addHandler(handler)
+    try:
+        state = analyse("few_posts")
+    finally:
+        logging.getLogger("reelscope").removeHandler(handler)
+        handler.close()
+    entries = [json.loads(line) for line in log_file.read_text().splitlines()]
+    mine = [e for e in entries if e["analysis_id"] == state.analysis_id]
+    assert [e["message"] for e in mine][:1] == ["analysis started"]
+    assert "analysis completed" in [e["message"] for e in mine]
