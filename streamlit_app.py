@@ -15,7 +15,7 @@ from ui.widgets import analyses_table
 
 db = setup_page("New analysis")
 
-st.title("🎬 ReelScope")
+st.title("ReelScope")
 st.markdown("Analyse any public creator's Instagram reels: plays, engagement, hashtags, top performers and the best "
             "times to post.  \nType one or more usernames; each becomes an analysis you can watch and open below.")
 
@@ -34,12 +34,12 @@ if submitted:
     except InvalidSubmission as exc:
         if exc.rejected and any(r.raw for r in exc.rejected):
             lines = "\n".join(f"- {escape_markdown(str(r))}" for r in exc.rejected)
-            st.error(f"Nothing was submitted. Fix these usernames:\n{lines}", icon="🚫")
+            st.error(f"Nothing was submitted. Fix these usernames:\n{lines}", icon=":material/block:")
         else:
-            st.error(str(exc), icon="🚫")
+            st.error(str(exc), icon=":material/block:")
     else:
         state.remember_submitted(ids)
-        st.toast(f"Started {len(ids)} analysis{'es' if len(ids) > 1 else ''}", icon="🚀")
+        st.toast(f"Started {len(ids)} analysis{'es' if len(ids) > 1 else ''}", icon=":material/rocket_launch:")
 
 if state.submitted_ids():
     st.subheader("Your analyses")
@@ -49,7 +49,7 @@ st.subheader("Recent analyses")
 recent = store.list_states(db, limit=25)
 if recent:
     analyses_table(recent, key="recent")
-    st.page_link("pages/3_History.py", label="Full history: re-run, cancel or delete analyses", icon="🗂️")
+    st.page_link("pages/3_History.py", label="Full history: re-run, cancel or delete analyses", icon=":material/history:")
 else:
     st.info("No analyses yet: type a username above and press **Analyse reels**."
-            + (" In demo mode, try `demo_creator`." if demo_enabled() else ""), icon="👋")
+            + (" In demo mode, try `demo_creator`." if demo_enabled() else ""), icon=":material/waving_hand:")

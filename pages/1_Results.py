@@ -13,23 +13,23 @@ from ui.progress import show_progress
 from ui.reels_table import reels_table
 from ui.widgets import analysis_label, profile_header
 
-db = setup_page("Results", icon="📊")
+db = setup_page("Results", icon=":material/analytics:")
 
 completed = cache.completed_states(db)
 requested = st.query_params.get("analysis")
 requested_state = store.get_state(db, requested) if requested else None
 if requested and requested_state is None:
-    st.warning("That analysis no longer exists (it may have been deleted). Pick another one below.", icon="🔎")
+    st.warning("That analysis no longer exists (it may have been deleted). Pick another one below.", icon=":material/search_off:")
 elif requested_state is not None and requested_state.status != "completed":
-    st.title(f"📊 @{requested_state.username}")
-    st.info("This analysis has not completed yet; results appear here when it does.", icon="⏳")
+    st.title(f"@{requested_state.username}")
+    st.info("This analysis has not completed yet; results appear here when it does.", icon=":material/hourglass_top:")
     show_progress(db, [requested_state.analysis_id])
     st.stop()
 if not completed:
-    st.title("📊 Results")
+    st.title("Results")
     st.info("No completed analyses yet: submit a username on the **New analysis** page and come back when it has "
-            "finished.", icon="👋")
-    st.page_link("streamlit_app.py", label="New analysis", icon="➕")
+            "finished.", icon=":material/waving_hand:")
+    st.page_link("streamlit_app.py", label="New analysis", icon=":material/add_circle:")
     st.stop()
 
 by_id = {s.analysis_id: s for s in completed}
@@ -47,7 +47,7 @@ kpi_cards(cache.summary(db, analysis), cache.summary(db, previous) if previous e
 
 if reels.empty:
     st.info("No reels yet: this profile has no videos (or none were stored). Try another profile, or re-run it "
-            "later from History.", icon="🎞️")
+            "later from History.", icon=":material/movie:")
     st.stop()
 
 shown, narrowed = sections.filters(reels, key=chosen)

@@ -8,16 +8,16 @@ from core import store
 from core.jobs import create_analyses, retry_analysis
 from ui import state
 from ui.layout import setup_page
-from ui.text import escape_markdown, fmt_time, status_label
+from ui.text import escape_markdown, fmt_time, status_badge
 from ui.widgets import analyses_table, analysis_label, follower_growth
 
-db = setup_page("History", icon="🗂️")
-st.title("🗂️ History")
+db = setup_page("History", icon=":material/history:")
+st.title("History")
 
 analyses = store.list_states(db, limit=1000)
 if not analyses:
-    st.info("No analyses yet. Start one on the **New analysis** page.", icon="👋")
-    st.page_link("streamlit_app.py", label="New analysis", icon="➕")
+    st.info("No analyses yet. Start one on the **New analysis** page.", icon=":material/waving_hand:")
+    st.page_link("streamlit_app.py", label="New analysis", icon=":material/add_circle:")
     st.stop()
 
 names = sorted({a.username for a in analyses})
@@ -37,15 +37,15 @@ if not shown:
 by_id = {a.analysis_id: a for a in shown}
 selected = by_id[st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{analysis_label(by_id[i])} · "
                               f"{by_id[i].status}")]
-st.markdown(f"**@{escape_markdown(selected.username)}** · {status_label(selected.status)} · {selected.progress}% · "
+st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} · {selected.progress}% · "
             f"created {fmt_time(selected.created_at)} · started {fmt_time(selected.started_at)} · "
             f"finished {fmt_time(selected.finished_at)}")
 if selected.error:
-    st.error(selected.error, icon="⚠️")
+    st.error(selected.error, icon=":material/error:")
 
 open_col, rerun_col, cancel_col, delete_col = st.columns(4)
 if selected.status == "completed":
-    open_col.page_link("pages/1_Results.py", label="Open results", icon="📊",
+    open_col.page_link("pages/1_Results.py", label="Open results", icon=":material/analytics:",
                        query_params={"analysis": selected.analysis_id})
 if rerun_col.button("Re-run", disabled=selected.is_active, help="Failed: retried in place. Otherwise a new "
                     "analysis of the same username starts, so snapshots can be compared."):

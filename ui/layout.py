@@ -18,7 +18,7 @@ def _recover_orphans_once(database_url: str) -> int:
     return recover_orphans(get_database(database_url))
 
 
-def setup_page(title: str, icon: str = "🎬") -> Database:
+def setup_page(title: str, icon: str = ":material/movie:") -> Database:
     """Configure the page, run start-up once, draw the sidebar; return the database to read."""
     st.set_page_config(page_title=f"{title} · ReelScope", page_icon=icon, layout="wide")
     if demo_enabled():
@@ -27,7 +27,7 @@ def setup_page(title: str, icon: str = "🎬") -> Database:
     _recover_orphans_once(db.url)
     _sidebar()
     if demo_enabled():
-        st.info(DEMO_LABEL, icon="🧪")
+        st.info(DEMO_LABEL, icon=":material/science:")
     return db
 
 
@@ -40,7 +40,7 @@ def _on_demo_toggle() -> None:
 
 def _sidebar() -> None:
     with st.sidebar:
-        st.markdown("### 🎬 ReelScope")
+        st.markdown("### :material/movie: ReelScope")
         st.caption("Instagram reels analytics")
         st.session_state[state.DEMO_TOGGLE] = demo_enabled()
         st.toggle("Demo mode (built-in emulator, not Instagram)", key=state.DEMO_TOGGLE, on_change=_on_demo_toggle,

@@ -8,7 +8,7 @@ from core import store
 from core.db import Database
 from core.jobs import retry_analysis
 from core.store import AnalysisState
-from ui.text import escape_markdown, fmt_duration, status_label
+from ui.text import escape_markdown, fmt_duration, status_badge
 
 POLL_SECONDS = 1.0
 RESULTS_PAGE = "pages/1_Results.py"
@@ -44,11 +44,11 @@ def _cards(db: Database, states: list[AnalysisState]) -> None:
 def progress_card(db: Database, analysis: AnalysisState) -> None:
     with st.container(border=True):
         head, side = st.columns([4, 1], vertical_alignment="center")
-        demo = " · *demo data*" if analysis.is_demo else ""
-        head.markdown(f"**@{escape_markdown(analysis.username)}** · {status_label(analysis.status)}{demo}")
+        demo = " :orange-badge[demo data]" if analysis.is_demo else ""
+        head.markdown(f"**@{escape_markdown(analysis.username)}** · {status_badge(analysis.status)}{demo}")
         message = analysis.message or analysis.status
         if analysis.status == "failed":
-            st.error(analysis.error or message, icon="⚠️")
+            st.error(analysis.error or message, icon=":material/error:")
             if side.button("Retry", key=f"retry-{analysis.analysis_id}", type="primary"):
                 retry_analysis(analysis.analysis_id, db=db)
                 st.rerun(scope="app")
@@ -59,6 +59,6 @@ def progress_card(db: Database, analysis: AnalysisState) -> None:
         if analysis.status == "completed":
             st.caption(f"{analysis.reels_stored} reels stored")
             with side:
-                st.page_link(RESULTS_PAGE, label="Open results", icon="📊",
+                st.page_link(RESULTS_PAGE, label="Open results", icon=":material/analytics:",
                              query_params={"analysis": analysis.analysis_id})
 

@@ -97,8 +97,14 @@ def fmt_ago(moment: datetime | None, now: datetime | None = None) -> str:
     return f"{int(seconds // 86400)} d ago"
 
 
-STATUS_ICONS = {"pending": "⏳", "processing": "🔄", "completed": "✅", "failed": "❌"}
+STATUS_COLORS = {"pending": "gray", "processing": "blue", "completed": "green", "failed": "red"}
 
 
 def status_label(status: str) -> str:
-    return f"{STATUS_ICONS.get(status, '•')} {status}"
+    """Plain status text (for tables)."""
+    return status
+
+
+def status_badge(status: str) -> str:
+    """A coloured markdown badge, e.g. ':green-badge[completed]'."""
+    return f":{STATUS_COLORS.get(status, 'gray')}-badge[{status}]"

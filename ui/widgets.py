@@ -44,7 +44,7 @@ def profile_header(profile: dict | None, analysis: AnalysisState) -> None:
     if url:
         picture.image(url, width=96)
     full_name = (profile or {}).get("full_name") or ""
-    verified = " ☑️" if (profile or {}).get("is_verified") else ""
+    verified = " :blue[:material/verified:]" if (profile or {}).get("is_verified") else ""
     about.markdown(f"## @{escape_markdown(analysis.username)}{verified}")
     if full_name:
         about.markdown(f"**{escape_markdown(full_name)}**")

@@ -54,7 +54,7 @@ def test_results_shows_the_reels_table_with_one_row_per_stored_reel(seeded_store
     table = at.dataframe[0].value
     assert len(table) == analysis.reels_stored > 0
     assert {"thumbnail_url", "url", "caption", "engagement_rate", "plays_tier"} <= set(table.columns)
-    assert [m.label for m in at.metric][:3] == ["Reels analysed", "Median plays", "Median eng. rate"]
+    assert [m.label for m in at.metric][:3] == ["Reels analysed", "Median plays", "Engagement rate"]
     assert at.metric[0].value == str(analysis.reels_stored)
 
 
@@ -95,3 +95,46 @@ def test_the_time_zone_selector_changes_the_heatmap(seeded_store):
     at.selectbox(key=f"tz-{analysis.analysis_id}").select("Asia/Tokyo").run()
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
     assert "Best posting time (Asia/Tokyo); numbers = reels posted" in titles
+
+
+def test_compare_shows_two_profiles_side_by_side(seeded_store):
+    at = open_page("pages/2_Compare.py")
+    assert not at.exception, at.exception
+    kpis = at.dataframe[0].value
+    assert sorted(kpis["username"]) == ["demo_creator", "demo_travel"]
+    assert len(at.get("plotly_chart")) == 3
+    assert any(e.value.startswith("Shared") for e in at.subheader)
+
+
+def test_history_lists_every_analysis_with_actions(seeded_store):
+    at = open_page("pages/3_History.py")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert {"@demo_creator", "@demo_travel"} <= set(table["username"])
+    assert {"Re-run", "Cancel", "Delete…"} <= {b.label for b in at.button}
+
+
+def test_deleting_from_history_asks_for_confirmation_then_removes_the_analysis(empty_store):
+    from core.errors import ProfileNotFound
+    from core.jobs import create_analyses
+
+    [analysis_id] = create_analyses(["gone_soon"], db=empty_store, start=False)
+    store.mark_failed(empty_store, analysis_id, ProfileNotFound())
+    at = open_page("pages/3_History.py")
+    next(b for b in at.button if b.label == "Delete…").click().run()
+    assert "cannot be undone" in at.warning[0].value
+    assert store.get_state(empty_store, analysis_id) is not None
+    next(b for b in at.button if b.label == "Yes, delete").click().run()
+    assert not at.exception, at.exception
+    assert store.get_state(empty_store, analysis_id) is None
+
+
+def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store):
+    from core.jobs import create_analyses, wait_for
+
+    for _ in range(2):
+        wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
+    at = open_page("pages/3_History.py")
+    assert not at.exception, at.exception
+    assert [m.label for m in at.metric] == ["Followers (latest)", "Following (latest)", "Posts (latest)"]
+    assert len(at.dataframe[-1].value) == 2

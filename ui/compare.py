@@ -1,0 +1,58 @@
+"""Building blocks of the Compare page: the chosen analyses as (profile, enriched reels) pairs and shared tags."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.analytics import hashtag_stats
+from core.db import Database
+from core.store import AnalysisState
+from ui import cache
+from ui.text import fmt_time
+
+
+def profiles_for(db: Database, chosen: list[AnalysisState]) -> list[tuple[dict, pd.DataFrame]]:
+    """(profile, enriched reels) per analysis; a username picked twice is told apart by its snapshot date."""
+    repeated = {s.username for s in chosen if sum(o.username == s.username for o in chosen) > 1}
+    pairs = []
+    for analysis in chosen:
+        reels, profile = cache.enriched(db, analysis)
+        profile = dict(profile or {"username": analysis.username})
+        if analysis.username in repeated:
+            profile["username"] = f"{analysis.username} ({fmt_time(analysis.created_at)})"
+        pairs.append((profile, reels))
+    return pairs
+
+
+def shared_hashtags(profiles: list[tuple[dict, pd.DataFrame]], top: int = 25) -> pd.DataFrame:
+    """Hashtags used by at least two of the profiles: reels using each tag per profile (from core.analytics)."""
+    columns = {}
+    for profile, reels in profiles:
+        stats = hashtag_stats(reels, min_support=1)
+        columns[f"@{profile['username']}"] = stats.set_index("tag")["reels"]
+    table = pd.DataFrame(columns)
+    if table.empty:
+        return table
+    used_by = table.notna().sum(axis=1)
+    table = table[used_by >= 2].astype("Int64")
+    table.insert(0, "profiles using it", used_by[used_by >= 2].astype(int))
+    return table.sort_values("profiles using it", ascending=False, kind="stable").head(top)
+
+
+def kpi_table(frame: pd.DataFrame) -> None:
+    st.dataframe(frame, hide_index=True, key="compare-kpis", column_config={
+        "username": st.column_config.TextColumn("profile"),
+        "followers": st.column_config.NumberColumn("followers", format="compact"),
+        "account_size": st.column_config.TextColumn("account size"),
+        "reels": st.column_config.NumberColumn("reels analysed", format="%d"),
+        "median_plays": st.column_config.NumberColumn("median plays", format="%.0f"),
+        "median_engagement_rate": st.column_config.NumberColumn("median eng. rate", format="%.2f%%"),
+        "median_engagement_per_play": st.column_config.NumberColumn("median eng. per play", format="%.2f%%"),
+        "median_plays_per_day": st.column_config.NumberColumn("median plays/day", format="%.0f"),
+        "median_plays_per_follower": st.column_config.NumberColumn("median plays/follower", format="%.2f"),
+        "reels_per_week": st.column_config.NumberColumn("reels/week", format="%.1f"),
+        "hidden_likes_share": st.column_config.NumberColumn("likes hidden", format="%.0f%%"),
+        "viral_share": st.column_config.NumberColumn("viral reels", format="%.0f%%"),
+        "benchmark_tier": st.column_config.TextColumn("eng. vs size benchmark"),
+    })
