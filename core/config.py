@@ -35,6 +35,7 @@ class Settings:
     retry_max_seconds: float
     request_timeout: float
     max_usernames_per_submission: int
+    reuse_minutes: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,4 +63,5 @@ def load_settings() -> Settings:
         retry_max_seconds=_float("REELSCOPE_RETRY_MAX_SECONDS", 900.0),
         request_timeout=_float("REELSCOPE_REQUEST_TIMEOUT", 30.0),
         max_usernames_per_submission=_int("REELSCOPE_MAX_USERNAMES", 20),
+        reuse_minutes=_int("REELSCOPE_REUSE_MINUTES", 60),
     )

@@ -14,7 +14,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from core import store
 from core.config import load_settings
@@ -287,6 +287,38 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     if start:
         dispatch_many(ids, db)
     return ids
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submitted username: the analysis that answers it, and whether it is a recent one reused."""
+
+    analysis_id: str
+    username: str
+    reused_from: datetime | None = None
+
+    @property
+    def reused(self) -> bool:
+        return self.reused_from is not None
+
+
+def submit_analyses(usernames: list[str] | str, max_reels: int | None = None, *, db: Database | None = None,
+                    reuse_within: timedelta | None = None) -> list[Submission]:
+    """Like ``create_analyses``, but a profile analysed (completed, same reel cap) within ``reuse_within``
+    is answered by that stored analysis instead of a new scrape; ``reuse_within=None`` always scrapes."""
+    names = validate_submission(usernames)
+    db = db or get_database()
+    reused: dict[str, store.AnalysisState] = {}
+    if reuse_within is not None and reuse_within.total_seconds() > 0:
+        cutoff = datetime.now(UTC) - reuse_within
+        for name in names:
+            recent = store.latest_completed(db, name, max_reels)
+            if recent is not None and recent.finished_at is not None and recent.finished_at >= cutoff:
+                reused[name] = recent
+    fresh = [name for name in names if name not in reused]
+    new_ids = dict(zip(fresh, create_analyses(fresh, max_reels, db=db), strict=True)) if fresh else {}
+    return [Submission(reused[name].analysis_id, name, reused[name].finished_at) if name in reused
+            else Submission(new_ids[name], name) for name in names]
 
 
 def create_analysis(username: str, max_reels: int | None = None, *, db: Database | None = None) -> str:

@@ -244,3 +244,13 @@ def job_counts(db: Database, since: datetime) -> dict[str, int]:
                                       .group_by(Analysis.status)).all())
     return {"pending": active.get(Status.PENDING, 0), "processing": active.get(Status.PROCESSING, 0),
             "completed_last_hour": recent.get(Status.COMPLETED, 0), "failed_last_hour": recent.get(Status.FAILED, 0)}
+
+
+def latest_completed(db: Database, username: str, max_reels: int | None) -> AnalysisState | None:
+    """The newest completed analysis of a profile made with the same reel cap, if any."""
+    cap = Analysis.max_reels.is_(None) if max_reels is None else Analysis.max_reels == max_reels
+    with db.session() as session:
+        analysis_id = session.scalar(select(Analysis.id).where(Analysis.username == username,
+                                                               Analysis.status == Status.COMPLETED, cap)
+                                     .order_by(Analysis.finished_at.desc()).limit(1))
+    return get_state(db, analysis_id) if analysis_id else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import timedelta
 
 from core.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -20,11 +21,14 @@ def register(sub) -> None:
                          help="print one JSON object per analysis on stdout (analysis_id, username, status, "
                               "error, reels)")
     analyze.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    analyze.add_argument("--reuse-within", type=int, default=None, metavar="MINUTES",
+                         help="answer a profile analysed (completed) within MINUTES from the store instead of "
+                              "scraping it again (default: always scrape)")
     analyze.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.jobs import InvalidSubmission, create_analyses, recover_orphans, wait_for
+    from core.jobs import InvalidSubmission, recover_orphans, submit_analyses, wait_for
 
     if args.max_reels is not None and args.max_reels < 0:
         print("error: --max-reels must be 0 or more", file=sys.stderr)
@@ -36,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     recover_orphans()
-    ids = create_analyses(args.usernames, args.max_reels)
+    reuse = timedelta(minutes=args.reuse_within) if args.reuse_within else None
+    ids = [s.analysis_id for s in submit_analyses(args.usernames, args.max_reels, reuse_within=reuse)]
     last_lines: dict[str, str] = {}
 
     def show_progress(states) -> None:

@@ -1,0 +1,32 @@
+"""Re-analysing a profile within the reuse window answers from the store; refresh scrapes again."""
+
+from datetime import timedelta
+
+from core.jobs import submit_analyses, wait_for
+
+
+def test_a_recent_analysis_is_reused_instead_of_scraping_again(store_env, emulator):
+    [first] = submit_analyses(["few_posts"])
+    wait_for([first.analysis_id], timeout=60)
+    emulator.reset_requests()
+    [again] = submit_analyses(["@Few_Posts"], reuse_within=timedelta(minutes=60))
+    assert again.reused and again.analysis_id == first.analysis_id
+    assert emulator.requests == []
+
+
+def test_refresh_or_another_reel_cap_scrapes_again(store_env, emulator):
+    [first] = submit_analyses(["few_posts"])
+    wait_for([first.analysis_id], timeout=60)
+    [refreshed] = submit_analyses(["few_posts"], reuse_within=None)
+    [capped] = submit_analyses(["few_posts"], max_reels=1, reuse_within=timedelta(minutes=60))
+    assert not refreshed.reused and refreshed.analysis_id != first.analysis_id
+    assert not capped.reused
+    wait_for([refreshed.analysis_id, capped.analysis_id], timeout=60)
+
+
+def test_a_failed_analysis_is_never_reused(store_env):
+    [failed] = submit_analyses(["private_account"])
+    wait_for([failed.analysis_id], timeout=60)
+    [again] = submit_analyses(["private_account"], reuse_within=timedelta(minutes=60))
+    assert not again.reused
+    wait_for([again.analysis_id], timeout=60)
