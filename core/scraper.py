@@ -190,6 +190,25 @@ class InstagramClient:
     def context(self):
         return self.loader.context
 
+    def use_stored_session(self) -> str | None:
+        """Log in with the stored session cookies, if any; return the username or None (anonymous)."""
+        from core.instagram_session import InvalidSession, check_session, load_session
+
+        cookies = load_session()
+        if not cookies:
+            return None
+        try:
+            username = check_session(cookies)
+        except InvalidSession as exc:
+            log.warning("stored Instagram session not used: %s", exc)
+            return None
+        with self.lock:
+            self.context.update_cookies(cookies)
+            self.context.username = username
+        log.info("scraping logged in as a stored session")
+        return username
+
+
     def _report_wait(self, seconds: float, reason: BaseException | None = None) -> None:
         if self._wait_listener is not None:
             kind = reason.kind if isinstance(reason, ReelScopeError) else RateLimited.kind
@@ -294,6 +313,7 @@ def get_client() -> InstagramClient:
     with _client_lock:
         if _client is None or _client_settings_key(_client.settings) != _client_settings_key(settings):
             _client = InstagramClient(settings)
+            _client.use_stored_session()
         return _client
 
 

@@ -13,6 +13,8 @@ from core.db import Database, get_database
 def pytest_configure(config):
     # Job logs of the test run go to a throwaway folder, never into the project's data/.
     os.environ.setdefault("REELSCOPE_LOG_FILE", os.path.join(tempfile.mkdtemp(prefix="reelscope-logs-"), "test.log"))
+    # Never pick up a developer's real Instagram session.
+    os.environ["REELSCOPE_SESSION_FILE"] = os.path.join(tempfile.mkdtemp(prefix="reelscope-session-"), "s.json")
 
 
 @pytest.fixture(scope="session")
