@@ -319,3 +319,10 @@ def get_client() -> InstagramClient:
 
 def _client_settings_key(s: Settings) -> tuple:
     return (s.instagram_base_url, s.request_delay, s.rate_limit_scale, s.max_attempts, s.request_timeout)
+
+
+def reset_client() -> None:
+    """Forget the process-wide client (e.g. after the login session changed); the next job builds a new one."""
+    global _client
+    with _client_lock:
+        _client = None
