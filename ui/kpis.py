@@ -11,7 +11,7 @@ from ui.text import fmt_count, fmt_time
 _KPIS = (
     ("Reels analysed", lambda s: s["reels_analysed"], fmt_count, "Video posts stored for this analysis"),
     ("Median plays", lambda s: s["median"]["effective_plays"], fmt_count, METRICS["effective_plays"].description),
-    ("Engagement rate", lambda s: s["median"]["engagement_rate"], lambda v: _pct(v),
+    ("Eng. rate", lambda s: s["median"]["engagement_rate"], lambda v: _pct(v),
      "Median over the reels. " + METRICS["engagement_rate"].description),
     ("Eng. per play", lambda s: s["median"]["engagement_per_play"], lambda v: _pct(v),
      "Median over the reels. " + METRICS["engagement_per_play"].description),

@@ -65,8 +65,8 @@ def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
     with left:
         chart(charts.plays_over_time(reels, filtered=filtered), key=f"plays-{key}")
     with right:
-        kinds = {"plays": "Plays (relative)", "engagement": "Engagement (quantiles)",
-                 "benchmark": "Benchmark (absolute)"}
+        kinds = {"plays": "Plays", "engagement": "Engagement",
+                 "benchmark": "Benchmark"}
         kind = st.segmented_control("Tiers", list(kinds), format_func=kinds.get, default="plays",
                                     key=f"tierkind-{key}") or "plays"
         chart(charts.tier_distribution(reels, kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)

@@ -24,12 +24,12 @@ def escape_markdown(text: object) -> str:
 def image_url(url: str | None) -> str | None:
     """A URL the user's browser can load: Instagram CDN URLs go to the emulator/base URL when one is set.
 
-    core.instagram_transport.browser_url only knows the base URL once a scraper client was built in this
-    process; after a restart the setting still says where images live, so fall back to it.
+    The current setting (INSTAGRAM_BASE_URL, set by demo mode too) wins; core.instagram_transport.browser_url
+    alone only knows the base URL once a scraper client was built in this process, so it is the fallback.
     """
     if not url:
         return None
-    return rewrite_url(url, current_base_url() or load_settings().instagram_base_url)
+    return rewrite_url(url, load_settings().instagram_base_url or current_base_url())
 
 
 def fmt_count(value: object) -> str:

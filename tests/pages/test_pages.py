@@ -54,7 +54,7 @@ def test_results_shows_the_reels_table_with_one_row_per_stored_reel(seeded_store
     table = at.dataframe[0].value
     assert len(table) == analysis.reels_stored > 0
     assert {"thumbnail_url", "url", "caption", "engagement_rate", "plays_tier"} <= set(table.columns)
-    assert [m.label for m in at.metric][:3] == ["Reels analysed", "Median plays", "Engagement rate"]
+    assert [m.label for m in at.metric][:3] == ["Reels analysed", "Median plays", "Eng. rate"]
     assert at.metric[0].value == str(analysis.reels_stored)
 
 
@@ -138,3 +138,20 @@ def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store)
     assert not at.exception, at.exception
     assert [m.label for m in at.metric] == ["Followers (latest)", "Following (latest)", "Posts (latest)"]
     assert len(at.dataframe[-1].value) == 2
+
+
+def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store):
+    from core.jobs import create_analyses, wait_for
+    from core.queries import load_profile
+
+    [state] = wait_for(create_analyses(["weird_captions"], db=empty_store), db=empty_store, timeout=60)
+    assert state.status == "completed", state.error
+    at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+    assert not at.exception, at.exception
+    profile = load_profile(empty_store, state.analysis_id)
+    if profile["biography"]:
+        assert profile["biography"] in [t.value for t in at.text]  # st.text: shown literally
+    for element in at.markdown:
+        assert element.proto.allow_html is False
+    captions = at.dataframe[0].value["caption"].tolist()
+    assert any("<" in c or "*" in c or "=" in c for c in captions)  # raw text, shown by the grid as text
