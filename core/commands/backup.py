@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from core.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from core.config import PROJECT_ROOT
 
-BACKUP_DIR = PROJECT_ROOT / "data" / "backups"
+BACKUP_DIR = PROJECT_ROOT / "data" / "backups"  # default; REELSCOPE_BACKUP_DIR overrides it
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 
@@ -37,7 +37,7 @@ def register(sub) -> None:
                             description="Write a consistent copy of the database at DATABASE_URL; safe while "
                                         "the dashboard and workers run.")
     backup.add_argument("-o", "--output", metavar="PATH",
-                        help=f"the backup file (default: {BACKUP_DIR.relative_to(PROJECT_ROOT)}/reelscope-<UTC time>"
+                        help="the backup file (default: $REELSCOPE_BACKUP_DIR, else data/backups, /reelscope-<UTC time>"
                              ".db for SQLite, .dump for PostgreSQL)")
     backup.set_defaults(run=run_backup)
     restore = sub.add_parser("restore", help="replace the database's contents with a backup",
@@ -55,9 +55,13 @@ def _database_url() -> URL:
     return make_url(load_settings().database_url)
 
 
+def backup_dir() -> Path:
+    return Path(os.environ.get("REELSCOPE_BACKUP_DIR") or BACKUP_DIR)
+
+
 def _default_path(url: URL) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return BACKUP_DIR / f"reelscope-{stamp}.{'db' if url.get_backend_name() == 'sqlite' else 'dump'}"
+    return backup_dir() / f"reelscope-{stamp}.{'db' if url.get_backend_name() == 'sqlite' else 'dump'}"
 
 
 def _pg_tool(name: str) -> str:
@@ -202,7 +206,8 @@ def run_restore(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         if not args.no_safety_backup and _has_data(url):
-            saved = backup(url, _default_path(url).with_stem(_default_path(url).stem + "-before-restore"))
+            default = _default_path(url)
+            saved = backup(url, default.with_stem(default.stem + "-before-restore"))
             print(f"the current contents were saved to {saved}", file=sys.stderr)
         restore(url, path)
         from core.db import make_engine

@@ -15,9 +15,9 @@ from core.db import VIEW_COLUMNS, get_database
 from core.jobs import create_analyses, wait_for
 from tests.integration.test_analysis_against_emulator import *  # noqa: F403 - the same tests, on PostgreSQL
 from tests.integration.test_cli import (  # noqa: F401 - the same CLI tests, on PostgreSQL
+    test_an_invalid_username_exits_2_and_stores_nothing,
     test_analyze_exits_1_when_one_profile_fails_and_says_why_on_stderr,
     test_analyze_prints_one_json_line_per_username_and_exits_0,
-    test_an_invalid_username_exits_2_and_stores_nothing,
     test_max_reels_limits_the_fetch,
 )
 
