@@ -30,6 +30,7 @@ class Settings:
     workers: int
     request_delay: bool
     rate_limit_scale: float
+    rate_budget_scale: float
     max_attempts: int
     retry_base_seconds: float
     retry_max_seconds: float
@@ -58,6 +59,7 @@ def load_settings() -> Settings:
         workers=_int("REELSCOPE_WORKERS", 4),
         request_delay=request_delay,
         rate_limit_scale=_float("REELSCOPE_RATE_LIMIT_SCALE", 1.0),
+        rate_budget_scale=_float("REELSCOPE_RATE_BUDGET_SCALE", 1.0),
         max_attempts=max(1, _int("REELSCOPE_MAX_ATTEMPTS", 4)),
         retry_base_seconds=_float("REELSCOPE_RETRY_BASE_SECONDS", 2.0),
         retry_max_seconds=_float("REELSCOPE_RETRY_MAX_SECONDS", 900.0),

@@ -151,13 +151,20 @@ class WaitReportingRateController(RateController):
     the budget's bookkeeping is real but nobody sleeps for minutes.
     """
 
-    def __init__(self, context, scale: float, on_wait: Callable[[float], None]) -> None:
+    def __init__(self, context, scale: float, on_wait: Callable[[float], None], budget_scale: float = 1.0) -> None:
         super().__init__(context)
         self._scale = scale
         self._on_wait = on_wait
+        self._budget_scale = budget_scale
+        self.waits = 0
+
+    def count_per_sliding_window(self, query_type: str) -> int:
+        """instaloader's requests per 11-minute window, optionally scaled (a smaller budget for tests)."""
+        return max(1, int(super().count_per_sliding_window(query_type) * self._budget_scale))
 
     def sleep(self, secs: float) -> None:
         scaled = max(0.0, secs * self._scale)
+        self.waits += 1
         if secs > 1:
             self._on_wait(scaled)
         if scaled > 0:
@@ -183,7 +190,8 @@ class InstagramClient:
             max_connection_attempts=1,
             request_timeout=self.settings.request_timeout,
             rate_controller=lambda ctx: WaitReportingRateController(ctx, self.settings.rate_limit_scale,
-                                                                    self._report_wait),
+                                                                    self._report_wait,
+                                                                    self.settings.rate_budget_scale),
         )
 
     @property
@@ -318,7 +326,8 @@ def get_client() -> InstagramClient:
 
 
 def _client_settings_key(s: Settings) -> tuple:
-    return (s.instagram_base_url, s.request_delay, s.rate_limit_scale, s.max_attempts, s.request_timeout)
+    return (s.instagram_base_url, s.request_delay, s.rate_limit_scale, s.rate_budget_scale, s.max_attempts,
+            s.request_timeout, s.retry_base_seconds, s.retry_max_seconds)
 
 
 def reset_client() -> None:

@@ -106,3 +106,20 @@ def test_job_log_lines_are_json_with_the_analysis_id(store_env, emulator, tmp_pa
     mine = [e for e in entries if e["analysis_id"] == state.analysis_id]
     assert [e["message"] for e in mine][:1] == ["analysis started"]
     assert "analysis completed" in [e["message"] for e in mine]
+
+
+def test_concurrent_analyses_share_one_rate_budget(store_env, emulator, monkeypatch):
+    from core.scraper import get_client
+
+    # A budget of 10 detail queries per window: four profiles capped at 3 reels each stay under it one by
+    # one, so only a shared budget has to wait, and it must.
+    monkeypatch.setenv("REELSCOPE_RATE_BUDGET_SCALE", "0.05")
+    client = get_client()
+    controller = client.context._rate_controller
+    states = wait_for(create_analyses(["few_posts", "demo_creator", "demo_travel", "demo_food"], max_reels=3),
+                      timeout=120)
+    assert [s.status for s in states] == ["completed"] * 4
+    assert get_client() is client
+    detail_queries = sum(1 for r in emulator.requests if r.endpoint == "post")
+    assert detail_queries == 12
+    assert controller.waits >= 2
