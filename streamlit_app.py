@@ -39,7 +39,7 @@ if submitted:
             st.error(str(exc), icon=":material/block:")
     else:
         state.remember_submitted(ids)
-        st.toast(f"Started {len(ids)} analysis{'es' if len(ids) > 1 else ''}", icon=":material/rocket_launch:")
+        st.toast(f"Started {len(ids)} {'analyses' if len(ids) > 1 else 'analysis'}", icon=":material/rocket_launch:")
 
 if state.submitted_ids():
     st.subheader("Your analyses")
