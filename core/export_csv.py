@@ -44,14 +44,16 @@ def csv_cell(value: object) -> object:
     return neutralise(str(value))
 
 
-def csv_column(values: Sequence[object], kind: str) -> list[object]:
-    """A whole column converted at once (faster than cell by cell for the common kinds)."""
-    if kind in ("integer", "number"):
-        return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
+def csv_column(values: list[object], kind: str) -> list[object]:
+    """A whole column of plain values (see core.export_rows) as csv cells, converted by its kind at once."""
+    if kind in ("integer", "number", "datetime"):
+        return values  # None is written as an empty cell; numbers stay numbers; ISO times are digits first
     if kind == "text":
-        return [None if v is None else (neutralise(v) if isinstance(v, str) else csv_cell(v)) for v in values]
-    if kind == "datetime":
-        return [None if v is None else iso_utc(v) for v in values]
+        return [v if v is None or not v.startswith(FORMULA_STARTS) else "'" + v for v in values]  # type: ignore[union-attr]
+    if kind == "list":
+        return [neutralise(LIST_SEPARATOR.join(v)) if v else "" for v in values]  # type: ignore[arg-type]
+    if kind == "boolean":
+        return [None if v is None else ("true" if v else "false") for v in values]
     return [csv_cell(v) for v in values]
 
 

@@ -26,19 +26,16 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.export_csv import CsvEncoder, csv_cell, csv_column
-from core.export_fields import RAW_FIELDS, all_fields, field_infos, unknown_fields
+from core.export_fields import all_fields, field_infos, unknown_fields
+from core.export_rows import ReelBatches
 from core.models import Analysis, ProfileSnapshot, Reel
 
 SCHEMA_VERSION = 1
 FORMATS = ("csv", "json")
-BATCH_SIZE = 5000
 CHUNK_BYTES = 256 * 1024
 GZIP_OFFER_BYTES = 5 * 1024 * 1024  # the dashboard offers compression above this size
 BOM = "\ufeff"
 
-_READ_COLUMNS = ("media_id", "shortcode", "url", "thumbnail_url", "caption", "likes", "comments", "plays", "views",
-                 "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position")
-_KINDS = {name: info.kind for name, info in field_infos().items()}
 
 
 class ExportError(ValueError):
@@ -210,6 +207,11 @@ class ExportStream:
         self.rows += n
         return n
 
+    def _batches(self) -> ReelBatches:
+        ctx = self.context
+        return ReelBatches(self.db, self.analysis_id, ctx.fields, followers=ctx.profile["followers"],
+                           metrics_at=ctx.metrics_at, filters=ctx.filters)
+
     def _csv(self) -> Iterator[str]:
         encoder = CsvEncoder()
         if not self.options.plain:
@@ -218,10 +220,10 @@ class ExportStream:
             yield encoder.row([])
         fields = self.context.fields
         yield encoder.row(list(fields))
-        for batch in _batches(self.db, self.context):
-            n = self._count(batch)
-            if n:
-                columns = [csv_column(batch[name], _KINDS.get(name, "mixed")) for name in fields]
+        batches = self._batches()
+        for batch in batches:
+            if self._count(batch):
+                columns = [csv_column(batch[name], batches.kinds[name]) for name in fields]
                 yield encoder.rows(zip(*columns, strict=True))
 
     def _json(self) -> Iterator[str]:
@@ -237,14 +239,13 @@ class ExportStream:
         fields = ctx.fields
         first = True
         dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-        for batch in _batches(self.db, ctx):
-            n = self._count(batch)
-            columns = [[_json_value(v) for v in batch[name]] for name in fields]
-            parts = []
-            for i in range(n):
-                parts.append(("\n" if first else ",\n") + dumps(dict(zip(fields, (c[i] for c in columns), strict=True))))
-                first = False
-            yield "".join(parts)
+        for batch in self._batches():
+            if not self._count(batch):
+                continue
+            reels = (dumps(dict(zip(fields, values, strict=True)))
+                     for values in zip(*(batch[name] for name in fields), strict=True))
+            yield ("\n" if first else ",\n") + ",\n".join(reels)
+            first = False
         dictionary = {name: field_infos()[name].as_dict() for name in fields}
         yield "\n], " + f'"reel_count": {self.rows}, "data_dictionary": ' + json.dumps(dictionary, ensure_ascii=False)
         yield "}\n"
@@ -353,112 +354,6 @@ def _header_pairs(ctx: _Context) -> list[tuple[str, object]]:
         ("filters applied", ctx.analysis["filters_description"]),
         ("exported at", ctx.exported_at),
     ]
-
-
-def _batches(db: Database, ctx: _Context) -> Iterator[dict[str, list]]:
-    """The analysis's reels in position order, BATCH_SIZE at a time, as columns (computed ones included).
-
-    Creator-relative metrics (medians, percentile tiers) need every reel of the analysis, so they are computed
-    first over a lean, numbers-only frame of the whole analysis; the text columns are then streamed in batches
-    and joined to them by position, which keeps memory flat in the number of captions and URLs.
-    """
-    wanted_computed = [name for name in ctx.fields if name not in RAW_FIELDS]
-    metrics = _whole_analysis_metrics(db, ctx) if (wanted_computed or ctx.filters is not None) else None
-    query = (select(*[getattr(Reel, name) for name in _READ_COLUMNS])
-             .where(Reel.analysis_id == ctx.analysis["analysis_id"]).order_by(Reel.position)
-             .execution_options(yield_per=BATCH_SIZE))
-    with db.session() as session:
-        for partition in session.execute(query).partitions():
-            if metrics is not None:
-                yield _enriched_columns(partition, metrics, ctx)
-            else:
-                columns = list(zip(*partition, strict=True)) if partition else [() for _ in _READ_COLUMNS]
-                yield dict(zip(_READ_COLUMNS, (list(c) for c in columns), strict=True))
-
-
-_LEAN_COUNTS = ("likes", "comments", "plays", "views")
-_LEAN_COLUMNS = ("position", *_LEAN_COUNTS, "posted_at", "duration", "is_pinned")
-
-
-def _whole_analysis_metrics(db: Database, ctx: _Context):
-    """Every computed column of ``core.metrics.enrich_reels`` for the whole analysis, indexed by position."""
-    import numpy as np
-    import pandas as pd
-
-    from core.metrics import enrich_reels
-
-    parts: dict[str, list] = {name: [] for name in _LEAN_COLUMNS}
-    query = (select(*[getattr(Reel, name) for name in _LEAN_COLUMNS])
-             .where(Reel.analysis_id == ctx.analysis["analysis_id"]).order_by(Reel.position)
-             .execution_options(yield_per=50_000))
-    with db.session() as session:
-        for partition in session.execute(query).partitions():
-            columns = dict(zip(_LEAN_COLUMNS, zip(*partition, strict=True), strict=True))
-            parts["position"].append(np.fromiter(columns["position"], dtype="int64"))
-            for name in (*_LEAN_COUNTS, "duration"):
-                parts[name].append(np.array([np.nan if v is None else v for v in columns[name]], dtype="float64"))
-            parts["posted_at"].append(pd.to_datetime(list(columns["posted_at"]), utc=True).to_numpy())
-            parts["is_pinned"].append(np.array(columns["is_pinned"], dtype=bool))
-
-    def joined(name: str, dtype: str):
-        return np.concatenate(parts[name]) if parts[name] else np.array([], dtype=dtype)
-
-    lean = pd.DataFrame(index=pd.Index(joined("position", "int64"), name="position"))
-    for name in _LEAN_COUNTS:
-        values = joined(name, "float64")
-        missing = np.isnan(values)
-        lean[name] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
-    lean["duration"] = pd.array(joined("duration", "float64"), dtype="Float64")
-    lean["posted_at"] = pd.to_datetime(joined("posted_at", "datetime64[ns]"), utc=True)
-    lean["is_pinned"] = joined("is_pinned", "bool")
-    parts.clear()
-    try:
-        enriched = enrich_reels(lean, ctx.profile["followers"], ctx.metrics_at)
-    except KeyError:  # a metric needs a text column: enrich the full frame instead
-        from core.queries import load_reels_frame
-
-        full = load_reels_frame(db, ctx.analysis["analysis_id"]).set_index("position", drop=False)
-        enriched = enrich_reels(full, ctx.profile["followers"], ctx.metrics_at)
-        return enriched[[c for c in enriched.columns if c not in full.columns]]
-    return enriched[[c for c in enriched.columns if c not in lean.columns]]
-
-
-def _enriched_columns(rows: Sequence[Sequence[object]], metrics, ctx: _Context) -> dict[str, list]:
-    """A batch of raw rows joined with its computed metrics, filtered (core.filters), as plain columns."""
-    import pandas as pd
-
-    from core.queries import reels_frame_from_rows
-
-    frame = reels_frame_from_rows([dict(zip(_READ_COLUMNS, row, strict=True)) for row in rows])
-    computed = metrics.reindex(frame["position"].to_numpy(dtype="int64"))
-    computed.index = frame.index
-    frame = pd.concat([frame, computed], axis=1)
-    if ctx.filters is not None:
-        from core.filters import apply_filters
-
-        frame = apply_filters(frame, ctx.filters)
-    columns: dict[str, list] = {}
-    for name in ctx.fields:
-        series = frame[name] if name in frame.columns else pd.Series([None] * len(frame), dtype=object)
-        columns[name] = _plain_list(series)
-    return columns
-
-
-def _plain_list(series) -> list:
-    import pandas as pd
-
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        return [None if pd.isna(v) else v.to_pydatetime() for v in series]
-    values = series.astype(object).tolist()
-    return [None if (v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))) else _py(v)
-            for v in values]
-
-
-def _py(value: object) -> object:
-    item = getattr(value, "item", None)  # numpy scalars → Python numbers
-    if item is not None and not isinstance(value, (list, tuple, str)):
-        return item()
-    return value
 
 
 def _json_value(value: object) -> object:

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
+import core.export_rows as export_rows
 import core.exports as exports
 from core.db import Database
 from core.export_history import (
@@ -119,7 +120,7 @@ def test_regenerate_gives_identical_bytes_and_checksum(export_env, options):
 
 def test_computed_metrics_equal_core_metrics_over_the_whole_analysis_across_batches(export_env, monkeypatch):
     db, ids, _, _ = export_env
-    monkeypatch.setattr(exports, "BATCH_SIZE", 4)  # many batches: tiers and medians must still be creator-wide
+    monkeypatch.setattr(export_rows, "BATCH_SIZE", 4)  # many batches: tiers and medians must still be creator-wide
     analysis_id = ids["demo_creator"]
     reels = json.loads(export_bytes(db, analysis_id, ExportOptions(format="json"), exported_at=EXPORTED_AT))["reels"]
     enriched = enrich_reels(load_reels_frame(db, analysis_id), load_profile(db, analysis_id)["followers"],
@@ -180,7 +181,7 @@ def test_export_what_i_see_applies_the_results_filters_to_creator_wide_metrics(e
     from core.filters import ReelFilters, apply_filters, describe
 
     db, ids, _, env = export_env
-    monkeypatch.setattr(exports, "BATCH_SIZE", 7)
+    monkeypatch.setattr(export_rows, "BATCH_SIZE", 7)
     analysis_id = ids["demo_creator"]
     filters = ReelFilters(tiers=("viral", "strong", "typical"), hashtag="#travel")
     document = json.loads(export_bytes(db, analysis_id, ExportOptions(format="json", filters=filters),
