@@ -12,7 +12,7 @@ from core.jobs import create_analyses, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "streamlit_app.py"
-PAGES = ["streamlit_app.py", "pages/1_Results.py", "pages/2_Compare.py", "pages/3_History.py"]
+PAGES = ["streamlit_app.py"] + sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
 SEEDED_PROFILES = ("demo_creator", "demo_travel")
 
 
