@@ -11,10 +11,10 @@ import threading
 from core.config import load_settings
 
 DEMO_PROFILES = ("demo_creator", "demo_travel", "demo_food")
-DEMO_DATABASE_NAME = "reelscope-demo.db"
 
 _lock = threading.Lock()
 _server = None
+_saved_environment: dict[str, str | None] = {}
 
 
 def demo_enabled() -> bool:
@@ -30,6 +30,7 @@ def start_demo() -> str:
 
             _server = EmulatorServer(port=0)
             _server.start()
+            _saved_environment.update({name: os.environ.get(name) for name in ("INSTAGRAM_BASE_URL", "REELSCOPE_DEMO")})
         os.environ["INSTAGRAM_BASE_URL"] = _server.url
         os.environ["REELSCOPE_DEMO"] = "1"
         return _server.url
@@ -41,5 +42,12 @@ def stop_demo() -> None:
         if _server is not None:
             _server.stop()
             _server = None
-        os.environ.pop("INSTAGRAM_BASE_URL", None)
-        os.environ.pop("REELSCOPE_DEMO", None)
+        # Put back what the user had configured before demo mode (a base URL of their own stays).
+        for name in ("INSTAGRAM_BASE_URL", "REELSCOPE_DEMO"):
+            previous = _saved_environment.pop(name, None)
+            if previous is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = previous
+        if os.environ.get("REELSCOPE_DEMO") == "1":
+            os.environ.pop("REELSCOPE_DEMO")

@@ -114,4 +114,6 @@ def browser_url(url: str | None) -> str | None:
     """A URL a browser on this machine can load: Instagram CDN URLs go to the base URL when one is set."""
     if url is None:
         return None
-    return rewrite_url(url, _base_url)
+    from core.config import load_settings  # the setting, for processes that have not scraped yet
+
+    return rewrite_url(url, _base_url or load_settings().instagram_base_url)
