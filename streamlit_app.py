@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import streamlit as st
 
 from core import store
+from core.config import load_settings
 from core.demo import DEMO_PROFILES, demo_enabled
-from core.jobs import InvalidSubmission, create_analyses
+from core.jobs import InvalidSubmission, submit_analyses
+from core.submission_limits import submission_wait_seconds
 from ui import state
 from ui.layout import setup_page
 from ui.progress import show_progress
@@ -14,6 +19,7 @@ from ui.text import escape_markdown
 from ui.widgets import analyses_table
 
 db = setup_page("New analysis")
+settings = load_settings()
 
 st.title("ReelScope")
 st.markdown("Analyse any public creator's Instagram reels: plays, engagement, hashtags, top performers and the best "
@@ -23,14 +29,23 @@ with st.form("submit", clear_on_submit=False, border=True):
     placeholder = "\n".join(DEMO_PROFILES[:2]) if demo_enabled() else "@creator_one\ncreator_two, creator_three"
     usernames = st.text_area("Instagram usernames", placeholder=placeholder, height=110,
                              help="One or more usernames separated by new lines, commas or spaces; '@' is optional.")
-    limit_col, button_col = st.columns([2, 3], vertical_alignment="bottom")
+    limit_col, refresh_col, button_col = st.columns([2, 2, 2], vertical_alignment="bottom")
     max_reels = limit_col.number_input("Most recent N reels (0 = all)", min_value=0, max_value=10_000, value=0,
                                        step=12, help="Analyse only the newest N reels of each profile; faster.")
+    refresh = refresh_col.checkbox("Scrape again even if analysed recently", value=False,
+                                   help=f"Otherwise a profile analysed in the last {settings.reuse_minutes} minutes "
+                                        "is answered from the store.")
     submitted = button_col.form_submit_button("Analyse reels", type="primary")
 
-if submitted:
+wait = submission_wait_seconds(state.submission_times(), time.monotonic(), settings.submissions_per_minute, 60.0)
+if submitted and wait > 0:
+    st.warning(f"Too many submissions from this browser: please wait {wait:.0f} s before submitting again.",
+               icon=":material/hourglass_top:")
+elif submitted:
+    state.record_submission(time.monotonic())
+    reuse = None if refresh or settings.reuse_minutes <= 0 else timedelta(minutes=settings.reuse_minutes)
     try:
-        ids = create_analyses(usernames, max_reels=int(max_reels) or None, db=db)
+        submissions = submit_analyses(usernames, max_reels=int(max_reels) or None, db=db, reuse_within=reuse)
     except InvalidSubmission as exc:
         if exc.rejected and any(r.raw for r in exc.rejected):
             lines = "\n".join(f"- {escape_markdown(str(r))}" for r in exc.rejected)
@@ -38,8 +53,13 @@ if submitted:
         else:
             st.error(str(exc), icon=":material/block:")
     else:
-        state.remember_submitted(ids)
-        st.toast(f"Started {len(ids)} {'analyses' if len(ids) > 1 else 'analysis'}", icon=":material/rocket_launch:")
+        for submission in submissions:
+            if submission.reused:
+                state.remember_reused(submission.analysis_id, submission.reused_from)
+        state.remember_submitted([s.analysis_id for s in submissions])
+        started = sum(1 for s in submissions if not s.reused)
+        if started:
+            st.toast(f"Started {started} {'analyses' if started > 1 else 'analysis'}", icon=":material/rocket_launch:")
 
 if state.submitted_ids():
     st.subheader("Your analyses")

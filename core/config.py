@@ -37,6 +37,7 @@ class Settings:
     request_timeout: float
     max_usernames_per_submission: int
     reuse_minutes: int
+    submissions_per_minute: int
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,4 +67,5 @@ def load_settings() -> Settings:
         request_timeout=_float("REELSCOPE_REQUEST_TIMEOUT", 30.0),
         max_usernames_per_submission=_int("REELSCOPE_MAX_USERNAMES", 20),
         reuse_minutes=_int("REELSCOPE_REUSE_MINUTES", 60),
+        submissions_per_minute=_int("REELSCOPE_SUBMISSIONS_PER_MINUTE", 10),
     )

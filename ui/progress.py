@@ -6,8 +6,9 @@ import streamlit as st
 
 from core import store
 from core.db import Database
-from core.jobs import retry_analysis
+from core.jobs import retry_analysis, submit_analyses
 from core.store import AnalysisState
+from ui import state
 from ui.text import escape_markdown, fmt_duration, status_badge
 
 POLL_SECONDS = 1.0
@@ -56,6 +57,21 @@ def progress_card(db: Database, analysis: AnalysisState) -> None:
         st.progress(analysis.progress / 100, text=f"{analysis.progress}% · {message}")
         if analysis.is_active:
             st.caption(f"Time left: {fmt_duration(analysis.eta_seconds)}")
+            if side.button("Cancel", key=f"cancel-{analysis.analysis_id}"):
+                store.request_cancel(db, analysis.analysis_id)
+                st.rerun(scope="app")
+        reused_from = state.reused_at(analysis.analysis_id)
+        if analysis.status == "completed" and reused_from is not None:
+            note, again = st.columns([3, 1], vertical_alignment="center")
+            note.info(f"Cached from {reused_from.astimezone():%H:%M} (analysed recently, nothing scraped).",
+                      icon=":material/history:")
+            if again.button("Refresh", key=f"refresh-{analysis.analysis_id}",
+                            help="Scrape this profile again now"):
+                [fresh] = submit_analyses([analysis.username], max_reels=analysis.max_reels, db=db)
+                state.forget_reused(analysis.analysis_id)
+                state.forget_submitted(analysis.analysis_id)
+                state.remember_submitted([fresh.analysis_id])
+                st.rerun(scope="app")
         if analysis.status == "completed":
             st.caption(f"{analysis.reels_stored} reels stored")
             with side:

@@ -7,6 +7,8 @@ import streamlit as st
 SUBMITTED_IDS = "submitted_ids"  # analyses submitted from this browser session, newest last
 CONFIRM_DELETE = "confirm_delete"  # the analysis id whose delete awaits confirmation on History
 DEMO_TOGGLE = "demo_toggle"  # widget key of the sidebar demo switch
+SUBMISSION_TIMES = "submission_times"  # monotonic times of this session's submissions (rate limit)
+REUSED = "reused"  # analysis id → when the reused (cached) analysis finished, for "cached from" notes
 
 
 def submitted_ids() -> list[str]:
@@ -20,3 +22,23 @@ def remember_submitted(ids: list[str]) -> None:
 
 def forget_submitted(analysis_id: str) -> None:
     st.session_state[SUBMITTED_IDS] = [i for i in submitted_ids() if i != analysis_id]
+
+
+def submission_times() -> list[float]:
+    return list(st.session_state.get(SUBMISSION_TIMES, []))
+
+
+def record_submission(at: float) -> None:
+    st.session_state[SUBMISSION_TIMES] = [t for t in submission_times() if at - t < 3600] + [at]
+
+
+def reused_at(analysis_id: str):
+    return st.session_state.get(REUSED, {}).get(analysis_id)
+
+
+def remember_reused(analysis_id: str, finished_at) -> None:
+    st.session_state[REUSED] = {**st.session_state.get(REUSED, {}), analysis_id: finished_at}
+
+
+def forget_reused(analysis_id: str) -> None:
+    st.session_state[REUSED] = {k: v for k, v in st.session_state.get(REUSED, {}).items() if k != analysis_id}
