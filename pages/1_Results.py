@@ -7,6 +7,7 @@ import streamlit as st
 from core import store
 from core.metrics import methodology_markdown
 from ui import cache, sections
+from ui.export_panel import render_export_history, render_export_panel
 from ui.kpis import kpi_cards
 from ui.layout import setup_page
 from ui.progress import show_progress
@@ -50,11 +51,17 @@ if reels.empty:
             "later from History.", icon=":material/movie:")
     st.stop()
 
-shown, narrowed = sections.filters(reels, key=chosen)
+shown, chosen_filters = sections.filters(reels, key=chosen)
+narrowed = not chosen_filters.is_empty
 sections.overview_charts(shown, narrowed, key=chosen)
 st.subheader("Reels")
 reels_table(shown, key=f"reels-{chosen}")
 sections.detail_tabs(shown, narrowed, key=chosen)
+
+with st.expander("Download: CSV or JSON of these reels, with a data dictionary", icon=":material/download:"):
+    render_export_panel(chosen, chosen_filters if narrowed else None)
+    st.caption("Earlier exports of this analysis (re-download regenerates the identical file):")
+    render_export_history(chosen)
 
 with st.expander("Methodology: how every number on this page is computed"):
     st.markdown(methodology_markdown())

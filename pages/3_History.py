@@ -7,6 +7,7 @@ import streamlit as st
 from core import store
 from core.jobs import create_analyses, retry_analysis
 from ui import state
+from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.text import escape_markdown, fmt_time, status_badge
 from ui.widgets import analyses_table, analysis_label, follower_growth
@@ -82,3 +83,7 @@ else:
     username = st.selectbox("Creator", repeated, format_func=lambda n: f"@{n}")
     snapshots = [a for a in analyses if a.username == username and a.status == "completed"]
     follower_growth(db, snapshots)
+
+st.subheader("Exports")
+st.caption("Every CSV/JSON export, newest first; a re-download regenerates the identical file from stored data.")
+render_export_history()

@@ -31,8 +31,8 @@ def chart(figure, *, key: str, clickable: bool = True) -> None:
         st.link_button("Open the selected reel on Instagram ↗", urls[0])
 
 
-def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, bool]:
-    """Filter widgets → core.filters; returns the matching reels and whether any filter is set."""
+def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters]:
+    """Filter widgets → core.filters; returns the matching reels and the filters set (possibly empty)."""
     posted = reels["posted_at"].dropna()
     first = posted.min().date() if len(posted) else date.today()
     last = posted.max().date() if len(posted) else date.today()
@@ -54,10 +54,10 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, bool]:
                          date_to=end if end and end < last else None, tiers=tuple(tiers),
                          min_plays=int(min_plays) or None, hashtag=hashtag, caption_search=search.strip() or None)
     if chosen.is_empty:
-        return reels, False
+        return reels, chosen
     filtered = apply_filters(reels, chosen)
     st.caption(f"Showing {len(filtered)} of {len(reels)} reels · {describe(chosen)}")
-    return filtered, True
+    return filtered, chosen
 
 
 def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:

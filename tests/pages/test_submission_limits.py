@@ -36,3 +36,19 @@ def test_a_profile_analysed_recently_is_answered_from_the_store_with_a_refresh_o
     assert any("Cached from" in i.value for i in at.info)
     next(b for b in at.button if b.label == "Refresh").click().run()
     assert len(store.list_states(empty_store)) == 2
+
+
+def test_results_offers_the_export_download_and_history_lists_exports(seeded_store):
+    from core.export_history import record_export
+    from core.exports import open_export
+
+    completed = [s for s in store.list_states(seeded_store) if s.status == "completed"]
+    at = open_page("pages/1_Results.py", {"analysis": completed[0].analysis_id})
+    assert not at.exception
+    assert at.get("download_button"), "no download button on Results"
+    stream = open_export(seeded_store, completed[0].analysis_id)
+    stream.read_all()
+    record_export(seeded_store, stream)
+    history = open_page("pages/3_History.py")
+    assert not history.exception
+    assert any(stream.filename in str(df.value.to_dict()) for df in history.dataframe)
