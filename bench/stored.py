@@ -1,0 +1,269 @@
+"""Figures over a populated store: analytics over every stored reel vs DuckDB, CSV export vs csv.writer
+(and peak RSS), the Results page rendered by AppTest, and a dashboard cold start in headless chromium.
+
+The store: ``bench/export_bench.populate`` writes one analysis of N reels; the first 100,000 stay in that
+analysis (the export figure) and the rest are split into analyses of 10,000 reels, each with a profile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import ROOT, Figure, median, run_child
+
+EXPORT_REELS = 100_000
+PER_PROFILE = 10_000
+
+
+def build_store(path: Path, total: int, export_reels: int = EXPORT_REELS) -> list[str]:
+    """Populate ``path`` with ``total`` reels, ``export_reels`` of them in export_bench's analysis and the rest
+    in analyses of 10,000 reels; return the ids of those."""
+    from bench import export_bench
+
+    export_bench.populate(path, total)
+    conn = sqlite3.connect(path)
+    ids = []
+    analysis = export_bench.ANALYSIS_ID
+    stamp = "2026-05-01 12:00:00.000000"
+    for k in range(max(0, total - export_reels) // PER_PROFILE):
+        new_id = f"bench-profile-{k:03d}"
+        ids.append(new_id)
+        low = export_reels + k * PER_PROFILE
+        conn.execute("INSERT INTO analyses (id, username, status, progress, reels_fetched, cancel_requested, is_demo, "
+                     "created_at, updated_at, finished_at) VALUES (?, ?, 'completed', 100, ?, 0, 0, ?, ?, ?)",
+                     (new_id, f"bench_creator_{k}", PER_PROFILE, stamp, stamp, stamp))
+        conn.execute("INSERT INTO profile_snapshots (analysis_id, instagram_user_id, username, followers, following, "
+                     "media_count, is_private, fetched_at) VALUES (?, ?, ?, ?, 300, ?, 0, ?)",
+                     (new_id, str(1000 + k), f"bench_creator_{k}", 10_000 * (k + 1), PER_PROFILE, stamp))
+        conn.execute("UPDATE reels SET analysis_id = ?, position = position - ? WHERE analysis_id = ? "
+                     "AND position >= ? AND position < ?", (new_id, low, analysis, low, low + PER_PROFILE))
+    conn.execute("UPDATE analyses SET reels_fetched = (SELECT count(*) FROM reels WHERE analysis_id = ?) WHERE id = ?",
+                 (analysis, analysis))
+    conn.commit()
+    conn.close()
+    return ids
+
+
+# --- analytics over every stored reel ------------------------------------------------------------------------
+
+DUCKDB_SQL = """
+SELECT r.analysis_id, count(*) AS reels, median(coalesce(r.plays, r.views)) AS median_plays,
+       avg(r.likes) AS mean_likes, avg(r.comments) AS mean_comments,
+       median((r.likes + r.comments) / p.followers) AS median_er, max(r.plays) AS best_plays,
+       quantile_cont(coalesce(r.plays, r.views), 0.9) AS p90_plays, min(epoch(r.posted_at)) AS first, max(epoch(r.posted_at)) AS last
+FROM reels r JOIN profile_snapshots p USING (analysis_id)
+GROUP BY r.analysis_id
+"""
+
+
+def all_profiles_analytics(database: Path) -> int:
+    """ReelScope's per-profile analytics for every completed analysis: load its reels, enrich, summarise."""
+    from core import analytics
+    from core.db import Database
+    from core.metrics import enrich_reels
+    from core.queries import load_profile, load_reels_frame
+
+    db = Database(f"sqlite:///{database}")
+    conn = sqlite3.connect(database)
+    ids = [row[0] for row in conn.execute("SELECT id FROM analyses WHERE status = 'completed'")]
+    conn.close()
+    now = __import__("datetime").datetime(2026, 6, 1, tzinfo=__import__("datetime").UTC)
+    rows = 0
+    for analysis_id in ids:
+        profile = load_profile(db, analysis_id)
+        frame = enrich_reels(load_reels_frame(db, analysis_id), profile["followers"], now)
+        analytics.profile_summary(frame, profile)
+        rows += len(frame)
+    db.dispose()
+    return rows
+
+
+def child_analytics(database: Path, repeat: int) -> dict:
+    import duckdb
+    import pandas as pd
+
+    conn = sqlite3.connect(database)
+    reels = pd.read_sql_query("SELECT analysis_id, likes, comments, plays, views, posted_at FROM reels", conn)
+    reels["posted_at"] = pd.to_datetime(reels["posted_at"], utc=True)
+    profiles = pd.read_sql_query("SELECT analysis_id, followers FROM profile_snapshots", conn)  # noqa: F841 - read by DuckDB by name
+    conn.close()
+    duck = duckdb.connect()
+    duck.execute("CREATE TABLE reels AS SELECT * FROM reels")
+    duck.execute("CREATE TABLE profile_snapshots AS SELECT * FROM profiles")
+    rows = len(reels)
+    del reels
+
+    def ours() -> float:
+        started = time.perf_counter()
+        all_profiles_analytics(database)
+        return time.perf_counter() - started
+
+    def baseline() -> float:
+        started = time.perf_counter()
+        duck.execute(DUCKDB_SQL).fetchall()
+        return time.perf_counter() - started
+
+    baseline()
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(ours())
+        b.append(baseline())
+    started = time.perf_counter()  # the read floor: every row out of SQLite with sqlite3, nothing else
+    conn = sqlite3.connect(database)
+    for _ in conn.execute("SELECT * FROM reels"):
+        pass
+    conn.close()
+    read_floor = time.perf_counter() - started
+    return {"ours": a, "baseline": b, "rows": rows, "read_floor": read_floor}
+
+
+def analytics_figure(database: Path, total: int, repeat: int) -> Figure:
+    result = run_child("bench.stored", ["analytics", str(database), str(repeat)])
+    ours, base = median(result["ours"]), median(result["baseline"])
+    return Figure(f"analytics over {total:,} stored reels vs DuckDB", ours, base, "s", "≤ 3×", ours / base <= 3,
+                  f"{result['rows']:,} rows; sqlite3 reading every row alone takes {result['read_floor']:.2f} s",
+                  result["ours"])
+
+
+# --- CSV export ----------------------------------------------------------------------------------------------
+
+def export_figures(database: Path, total: int, repeat: int) -> list[Figure]:
+    """bench/export_bench.py's own children: each run in a fresh process, so its peak RSS is its own."""
+    ours, base, rss = [], [], []
+    for _ in range(repeat):
+        base.append(run_child("bench.export_bench", ["--child", "baseline", "--db", str(database)]))
+        ours.append(run_child("bench.export_bench", ["--child", "export", "--db", str(database)]))
+    ours_s = median([r["seconds"] for r in ours])
+    base_s = median([r["seconds"] for r in base])
+    rss = max(r["peak_rss_mb"] for r in ours)
+    rows = ours[-1]["rows"]
+    return [
+        Figure(f"CSV export, {rows:,} reels ({total:,} stored)", ours_s, base_s, "s", "≤ 1 s absolute",
+               ours_s <= 1.0, "ratio vs bare csv.writer printed; all fields incl. metrics",
+               [r["seconds"] for r in ours]),
+        Figure("CSV export peak RSS", rss, max(r["peak_rss_mb"] for r in base), "MB", "≤ 500 MB", rss <= 500,
+               f"with {total:,} reels stored; baseline = bare csv.writer process"),
+    ]
+
+
+# --- Results page via AppTest --------------------------------------------------------------------------------
+
+def child_results_page(database: Path, analysis_id: str, repeat: int) -> dict:
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.pop("REELSCOPE_DEMO", None)
+    from streamlit.testing.v1 import AppTest
+
+    main = str(ROOT / "streamlit_app.py")
+    warm = AppTest.from_file(main, default_timeout=120)
+    warm.run()  # imports and the main page: a running server has done this before anyone opens Results
+    times = []
+    for _ in range(repeat):
+        at = AppTest.from_file(main, default_timeout=120)
+        at.switch_page("pages/1_Results.py")
+        at.query_params["analysis"] = analysis_id
+        started = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - started)
+        assert not at.exception, [e.value for e in at.exception]
+        charts = len(at.get("plotly_chart"))
+    return {"times": times, "charts": charts}
+
+
+def results_page_figure(database: Path, analysis_id: str, repeat: int) -> Figure:
+    result = run_child("bench.stored", ["results", str(database), analysis_id, str(repeat)])
+    first, rest = result["times"][0], result["times"][1:]
+    note = f"first render (cold caches); later renders median {median(rest):.2f} s; {result['charts']} charts" \
+        if rest else f"first render (cold caches); {result['charts']} charts"
+    return Figure(f"Results page render (AppTest), {PER_PROFILE:,} reels", first, None, "s", "≤ 1.5 s",
+                  first <= 1.5, note, result["times"])
+
+
+# --- dashboard cold start in headless chromium ---------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cold_start_once(database: Path, analysis_id: str, browser) -> float:
+    """Seconds from ``streamlit run`` being spawned to the first Plotly chart drawn on the Results page."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
+    env.pop("REELSCOPE_DEMO", None)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.05)
+        page = browser.new_page()
+        try:
+            page.goto(f"{url}/Results?analysis={analysis_id}")
+            page.locator(".main-svg").first.wait_for(timeout=90_000)
+            return time.perf_counter() - started
+        finally:
+            page.close()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def cold_start_figure(database: Path, analysis_id: str, repeat: int) -> Figure:
+    if not Path(CHROMIUM).exists():
+        return Figure("dashboard cold start → first chart", float("nan"), None, "s", "≤ 3 s", None,
+                      f"skipped: {CHROMIUM} missing (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            times = [cold_start_once(database, analysis_id, browser) for _ in range(repeat)]
+        finally:
+            browser.close()
+    ours = median(times)
+    return Figure(f"dashboard cold start → first chart ({PER_PROFILE:,} reels)", ours, None, "s", "≤ 3 s",
+                  ours <= 3, "streamlit spawn → .main-svg on Results in headless chromium (browser already up)",
+                  times)
+
+
+def main() -> None:  # children: python -m bench.stored analytics|results DB ...
+    kind, database = sys.argv[1], Path(sys.argv[2])
+    if kind == "analytics":
+        print(json.dumps(child_analytics(database, int(sys.argv[3]))))
+    elif kind == "results":
+        print(json.dumps(child_results_page(database, sys.argv[3], int(sys.argv[4]))))
+    else:
+        raise SystemExit(f"unknown child {kind}")
+
+
+if __name__ == "__main__":
+    main()
