@@ -395,3 +395,31 @@ def compare_profiles(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> pd.DataFr
         else:
             columns[name] = pd.Series(values, dtype=object)
     return pd.DataFrame(columns)
+
+
+def reel_growth(before: pd.DataFrame, after: pd.DataFrame, before_at, after_at) -> pd.DataFrame:
+    """Plays growth of each reel present in two snapshots of one creator (matched on media id).
+
+    ``plays_growth`` = plays in the later snapshot − plays in the earlier one; ``plays_growth_per_day``
+    divides it by the days between the snapshots' times. A reel whose plays are unknown in either
+    snapshot has unknown growth (<NA>); reels found in only one snapshot are left out.
+    """
+    columns = ["media_id", "shortcode", "url", "caption", "plays_before", "plays_after", "plays_growth",
+               "plays_growth_per_day"]
+    if before.empty or after.empty:
+        return pd.DataFrame(columns=columns)
+    left = pd.DataFrame({"media_id": before["media_id"].to_numpy(),
+                         "plays_before": metrics.effective_plays(before["plays"], before["views"]).to_numpy()})
+    right = pd.DataFrame({"media_id": after["media_id"].to_numpy(), "shortcode": after["shortcode"].to_numpy(),
+                          "url": after["url"].to_numpy(), "caption": after["caption"].to_numpy(),
+                          "plays_after": metrics.effective_plays(after["plays"], after["views"]).to_numpy()})
+    joined = right.merge(left, on="media_id", how="inner")
+    growth = pd.array(joined["plays_after"], dtype="Int64") - pd.array(joined["plays_before"], dtype="Int64")
+    days = max((pd.Timestamp(after_at) - pd.Timestamp(before_at)).total_seconds() / 86400, 0.0)
+    joined["plays_before"] = pd.array(joined["plays_before"], dtype="Int64")
+    joined["plays_after"] = pd.array(joined["plays_after"], dtype="Int64")
+    joined["plays_growth"] = growth
+    per_day = pd.array(growth, dtype="Float64") / days if days > 0 else pd.array([pd.NA] * len(joined),
+                                                                                   dtype="Float64")
+    joined["plays_growth_per_day"] = per_day
+    return joined[columns].sort_values("plays_growth", ascending=False, na_position="last").reset_index(drop=True)

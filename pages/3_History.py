@@ -10,7 +10,7 @@ from ui import state
 from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.text import escape_markdown, fmt_time, status_badge
-from ui.widgets import analyses_table, analysis_label, follower_growth
+from ui.widgets import analyses_table, analysis_label, follower_growth, reel_growth_table
 
 db = setup_page("History", icon=":material/history:")
 st.title("History")
@@ -83,6 +83,7 @@ else:
     username = st.selectbox("Creator", repeated, format_func=lambda n: f"@{n}")
     snapshots = [a for a in analyses if a.username == username and a.status == "completed"]
     follower_growth(db, snapshots)
+    reel_growth_table(db, snapshots)
 
 st.subheader("Exports")
 st.caption("Every CSV/JSON export, newest first; a re-download regenerates the identical file from stored data.")

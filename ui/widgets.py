@@ -76,3 +76,23 @@ def follower_growth(db, snapshots: list[AnalysisState]) -> None:
     st.dataframe(frame, hide_index=True, key="growth", column_config={
         "snapshot": st.column_config.DatetimeColumn("snapshot (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
     })
+
+
+def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
+    """Per-reel plays growth between the two most recent completed snapshots of one creator."""
+    from core.analytics import reel_growth
+    from ui import cache
+
+    earlier, later = sorted(snapshots, key=lambda s: s.created_at)[-2:]
+    growth = reel_growth(cache.reels_frame(db, earlier), cache.reels_frame(db, later),
+                         earlier.finished_at or earlier.created_at, later.finished_at or later.created_at)
+    st.caption(f"Plays growth per reel between {fmt_time(earlier.finished_at)} and {fmt_time(later.finished_at)} "
+               f"({len(growth)} reels in both snapshots).")
+    if growth.empty:
+        st.info("No reel appears in both snapshots.")
+        return
+    st.dataframe(growth.drop(columns=["media_id"]), hide_index=True, key="reel-growth", column_config={
+        "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
+        "caption": st.column_config.TextColumn("caption", max_chars=80),
+        "plays_growth_per_day": st.column_config.NumberColumn("growth per day", format="%.0f"),
+    })

@@ -137,7 +137,10 @@ def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store)
     at = open_page("pages/3_History.py")
     assert not at.exception, at.exception
     assert [m.label for m in at.metric] == ["Followers (latest)", "Following (latest)", "Posts (latest)"]
-    assert len(at.dataframe[-1].value) == 2
+    growth = next(df.value for df in at.dataframe if "followers" in df.value.columns)
+    assert len(growth) == 2
+    per_reel = next(df.value for df in at.dataframe if "plays_growth" in df.value.columns)
+    assert per_reel["plays_growth"].tolist() == [0, 0, 0]  # the emulator serves the same plays twice
 
 
 def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store):
