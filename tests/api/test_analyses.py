@@ -105,3 +105,13 @@ def test_deleting_removes_the_analysis_and_its_reels(client, store_env):
     assert client.delete(f"/api/v1/analyses/{ok}").status_code == 204
     assert client.get(f"/api/v1/analyses/{ok}").status_code == 404
     assert store.get_state(store_env, ok) is None
+
+
+def test_a_pending_analysis_can_be_cancelled_and_deleted(client, store_env):
+    from core.jobs import create_analyses
+
+    [pending] = create_analyses(["few_posts"], db=store_env, start=False)
+    cancelled = client.post(f"/api/v1/analyses/{pending}/cancel")
+    assert cancelled.status_code == 202 and cancelled.json()["status"] == "pending"
+    assert client.delete(f"/api/v1/analyses/{pending}").status_code == 204
+    assert store.get_state(store_env, pending) is None

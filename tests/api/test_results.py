@@ -164,3 +164,14 @@ def test_export_of_unknown_fields_is_a_422_listing_them(client, completed):
     assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
     assert [e["field"] for e in response.json()["errors"]] == ["bogus", "nope"]
     assert client.get(f"/api/v1/analyses/{completed}/export", params={"format": "xml"}).status_code == 422
+
+
+def test_a_profile_without_reels_has_an_empty_page_and_a_summary(client, store_env):
+    from api_helpers import submit_and_wait
+
+    [analysis_id] = submit_and_wait(client, ["empty_profile"])
+    page = client.get(f"/api/v1/analyses/{analysis_id}/reels").json()
+    assert page == {"reels": [], "next_cursor": None, "total": 0}
+    summary = client.get(f"/api/v1/analyses/{analysis_id}/summary")
+    assert summary.status_code == 200, summary.text
+    assert summary.json()["kpis"]["reels_analysed"] == 0 and summary.json()["top_hashtags"] == []
