@@ -31,6 +31,7 @@ demo: $(STAMP)
 ## Debian packages the tests need (headless Chromium for the browser tests).
 system-deps:
 	bash scripts/install-system-deps.sh
+	bash scripts/install-services.sh
 
 ## Set up everything and run the whole test suite (lint, unit, integration, pages, browser).
 test: $(DEV_STAMP) system-deps

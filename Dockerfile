@@ -1,0 +1,15 @@
+# ReelScope image for the team topology in docker-compose.yml (dashboard, API and workers share it).
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# pg_dump/pg_restore for `python -m core backup|restore` against PostgreSQL
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 1000 reelscope
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY --chown=reelscope:reelscope . .
+USER reelscope
+EXPOSE 8501 8000
+CMD ["python", "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0", "--server.port", "8501", \
+     "--server.headless", "true", "--browser.gatherUsageStats", "false"]
