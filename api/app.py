@@ -22,7 +22,7 @@ the same CSV/JSON export as `python -m core export`.
 
 * Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem details (`application/problem+json`).
 * When `REELSCOPE_API_TOKEN` is set, every `/api/v1` request needs `Authorization: Bearer <token>`
-  (these docs and `/openapi.json` stay open unless `REELSCOPE_API_PUBLIC_DOCS=0`).
+  (these docs and `/openapi.json` need it too unless `REELSCOPE_API_PUBLIC_DOCS=1`).
 * Requests are rate limited per client IP (`REELSCOPE_API_RATE_LIMIT`, 429 with `Retry-After`) and request bodies
   are limited in size (`REELSCOPE_API_MAX_BODY_BYTES`, 413).
 """

@@ -51,10 +51,11 @@ class ApiSettings:
 def load_api_settings() -> ApiSettings:
     token = os.environ.get("REELSCOPE_API_TOKEN", "").strip() or None
     max_body = os.environ.get("REELSCOPE_API_MAX_BODY_BYTES", "").strip()
-    docs = os.environ.get("REELSCOPE_API_PUBLIC_DOCS", "1").strip().lower()
+    # The contract: with a token, every request needs it, docs included, unless opened explicitly.
+    docs = os.environ.get("REELSCOPE_API_PUBLIC_DOCS", "0").strip().lower()
     return ApiSettings(
         token=token,
         rate_limit=parse_rate_limit(os.environ.get("REELSCOPE_API_RATE_LIMIT")),
         max_body_bytes=int(max_body) if max_body else DEFAULT_MAX_BODY_BYTES,
-        public_docs=docs not in ("0", "false", "no", "off"),
+        public_docs=docs in ("1", "true", "yes", "on"),
     )

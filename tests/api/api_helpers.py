@@ -9,7 +9,7 @@ from core.jobs import wait_for
 
 
 def api_settings(**overrides) -> ApiSettings:
-    values = {"token": None, "rate_limit": None, "max_body_bytes": DEFAULT_MAX_BODY_BYTES, "public_docs": True}
+    values = {"token": None, "rate_limit": None, "max_body_bytes": DEFAULT_MAX_BODY_BYTES, "public_docs": False}
     values.update(overrides)
     return ApiSettings(**values)
 

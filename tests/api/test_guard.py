@@ -28,10 +28,11 @@ def test_with_a_token_set_every_api_request_needs_it(make_client, store_env):
     assert client.get("/api/v1/analyses", headers=good).status_code == 200
 
 
-def test_docs_stay_open_with_a_token_unless_configured_otherwise(make_client):
-    assert make_client(token="t").get("/openapi.json").status_code == 200
-    assert make_client(token="t").get("/docs").status_code == 200
-    assert make_client(token="t", public_docs=False).get("/openapi.json").status_code == 401
+def test_with_a_token_the_docs_need_it_too_unless_opened_explicitly(make_client):
+    assert make_client(token="t").get("/openapi.json").status_code == 401
+    assert make_client(token="t").get("/docs").status_code == 401
+    assert make_client(token="t", public_docs=True).get("/docs").status_code == 200
+    assert make_client().get("/openapi.json").status_code == 200
 
 
 def test_bodies_over_the_limit_are_413(make_client, store_env):
