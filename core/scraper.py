@@ -165,7 +165,7 @@ class WaitReportingRateController(RateController):
     def sleep(self, secs: float) -> None:
         scaled = max(0.0, secs * self._scale)
         self.waits += 1
-        if secs > 1:
+        if secs > 1 and scaled > 0:  # a wait scaled to nothing is not waited: no "resumes at" write per request
             self._on_wait(scaled)
         if scaled > 0:
             time.sleep(scaled)
