@@ -31,4 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    from core.migrations import SchemaTooNew
+
+    try:
+        return args.run(args)
+    except SchemaTooNew as exc:  # a database migrated by newer code: say so, change nothing
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
