@@ -1,4 +1,4 @@
-"""API settings read from the environment (documented in api/README_SECTION.md)."""
+"""API settings read from the environment (documented in the README's REST API section)."""
 
 from __future__ import annotations
 
