@@ -157,7 +157,7 @@ def retry_analysis(analysis_id: AnalysisId) -> AnalysisOut:
 def cancel_analysis(analysis_id: AnalysisId) -> AnalysisOut:
     db = _db()
     state = _state_or_404(db, analysis_id)
-    if not store.request_cancel(db, analysis_id):
+    if not jobs.cancel_analysis(analysis_id, db=db):
         raise ApiProblem(409, f"Only a pending or processing analysis can be cancelled; this one is {state.status}.",
                          slug="not-cancellable", title="Analysis not cancellable", analysis_status=state.status)
     return _analysis(_state_or_404(db, analysis_id))
@@ -169,7 +169,7 @@ def delete_analysis(analysis_id: AnalysisId) -> Response:
     db = _db()
     state = _state_or_404(db, analysis_id)
     if state.is_active:
-        store.request_cancel(db, analysis_id)  # a running job stops at its next progress report
+        jobs.cancel_analysis(analysis_id, db=db)  # a running job stops at its next progress report
     if not store.delete_analysis(db, analysis_id):
         raise not_found(analysis_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

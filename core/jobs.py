@@ -334,6 +334,22 @@ def retry_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
     return True
 
 
+def cancel_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
+    """Ask an active analysis to stop; it ends failed "cancelled by user". False when it is not active.
+
+    A running job notices at its next step; one whose process is gone (or that is still queued with
+    nobody running it) is failed here at once.
+    """
+    db = db or get_database()
+    if not store.request_cancel(db, analysis_id):
+        return False
+    state = store.get_state(db, analysis_id)
+    owner = store.owner_of(db, analysis_id)
+    if state is not None and (state.status == Status.PENDING or not owner_is_alive(owner)):
+        store.mark_failed_if_active(db, analysis_id, Cancelled())
+    return True
+
+
 def recover_orphans(db: Database | None = None) -> int:
     """Fail analyses left pending/processing by a process that no longer runs."""
     return store.fail_orphans(db or get_database(), owner_is_alive)

@@ -254,3 +254,19 @@ def latest_completed(db: Database, username: str, max_reels: int | None) -> Anal
                                                                Analysis.status == Status.COMPLETED, cap)
                                      .order_by(Analysis.finished_at.desc()).limit(1))
     return get_state(db, analysis_id) if analysis_id else None
+
+
+def owner_of(db: Database, analysis_id: str) -> str | None:
+    with db.session() as session:
+        return session.scalar(select(Analysis.owner).where(Analysis.id == analysis_id))
+
+
+@retry_when_locked
+def mark_failed_if_active(db: Database, analysis_id: str, error: ReelScopeError) -> bool:
+    """Fail the analysis only while it is pending or processing (never overwrite a finished one)."""
+    with db.transaction() as session:
+        result = session.execute(update(Analysis).where(Analysis.id == analysis_id,
+                                                        Analysis.status.in_(Status.ACTIVE)).values(
+            status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
+            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+        return result.rowcount == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import store
-from core.jobs import create_analyses, retry_analysis
+from core.jobs import cancel_analysis, create_analyses, retry_analysis
 from ui import state
 from ui.export_panel import render_export_history
 from ui.layout import setup_page
@@ -57,7 +57,7 @@ if rerun_col.button("Re-run", disabled=selected.is_active, help="Failed: retried
         state.remember_submitted(create_analyses([selected.username], max_reels=selected.max_reels, db=db))
     st.switch_page("streamlit_app.py")
 if cancel_col.button("Cancel", disabled=not selected.is_active):
-    store.request_cancel(db, selected.analysis_id)
+    cancel_analysis(selected.analysis_id, db=db)
     st.toast("Cancellation requested; the analysis stops at its next step.")
     st.rerun()
 if delete_col.button("Delete…", disabled=selected.is_active, help="Delete this analysis and its stored reels."):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import store
 from core.db import Database
-from core.jobs import retry_analysis, submit_analyses
+from core.jobs import cancel_analysis, retry_analysis, submit_analyses
 from core.store import AnalysisState
 from ui import state
 from ui.text import escape_markdown, fmt_duration, status_badge
@@ -58,7 +58,7 @@ def progress_card(db: Database, analysis: AnalysisState) -> None:
         if analysis.is_active:
             st.caption(f"Time left: {fmt_duration(analysis.eta_seconds)}")
             if side.button("Cancel", key=f"cancel-{analysis.analysis_id}"):
-                store.request_cancel(db, analysis.analysis_id)
+                cancel_analysis(analysis.analysis_id, db=db)
                 st.rerun(scope="app")
         reused_from = state.reused_at(analysis.analysis_id)
         if analysis.status == "completed" and reused_from is not None:

@@ -40,25 +40,16 @@ def _db():
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    from core.store import get_state, request_cancel
+    from core.jobs import cancel_analysis
+    from core.store import get_state
 
     db = _db()
     if get_state(db, args.analysis_id) is None:
         print(f"error: no analysis {args.analysis_id}", file=sys.stderr)
         return EXIT_USAGE
-    if not request_cancel(db, args.analysis_id):
+    if not cancel_analysis(args.analysis_id, db=db):
         print("error: that analysis is not pending or running", file=sys.stderr)
         return EXIT_FAILED
-    from sqlalchemy import select
-
-    from core.errors import Cancelled
-    from core.jobs import owner_is_alive
-    from core.models import Analysis
-    from core.store import mark_failed
-    with db.session() as session:
-        owner = session.scalar(select(Analysis.owner).where(Analysis.id == args.analysis_id))
-    if not owner_is_alive(owner):  # nobody is running it to notice the request
-        mark_failed(db, args.analysis_id, Cancelled())
     print(f"cancel requested for {args.analysis_id}")
     return EXIT_OK
 

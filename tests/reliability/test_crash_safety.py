@@ -105,3 +105,29 @@ def test_a_locked_sqlite_database_is_waited_for_not_a_crash(tmp_path, monkeypatc
     ids = insert_analyses(db, ["someone"], None, None)
     assert get_state(db, ids[0]).status == "pending"
     blocker.close()
+
+
+def test_cancelling_a_running_analysis_ends_it_failed_cancelled_by_user(store_env, emulator):
+    from core.jobs import cancel_analysis
+
+    emulator.add_fault(Fault("slow", username="demo_creator", endpoint="post", delay_ms=30))
+    [analysis_id] = create_analyses(["demo_creator"])
+    deadline = time.monotonic() + 30
+    while get_state(store_env, analysis_id).progress < 35 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert cancel_analysis(analysis_id, db=store_env)
+    [final] = wait_for([analysis_id], timeout=30)
+    assert (final.status, final.error_kind, final.error) == ("failed", "cancelled", "Cancelled by user.")
+    assert final.reels_stored == 0
+    assert not cancel_analysis(analysis_id, db=store_env)
+
+
+def test_cancelling_from_the_cli_a_job_nobody_runs_fails_it_at_once(store_env):
+    from core.cli import main
+    from core.store import insert_analyses
+
+    [orphan] = insert_analyses(store_env, ["someone"], None, "elsewhere:999999:0")
+    assert main(["cancel", orphan]) == 0
+    assert get_state(store_env, orphan).error_kind == "cancelled"
+    assert main(["cancel", orphan]) == 1
+    assert main(["cancel", "no-such-id"]) == 2
