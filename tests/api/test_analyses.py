@@ -112,6 +112,7 @@ def test_a_pending_analysis_can_be_cancelled_and_deleted(client, store_env):
 
     [pending] = create_analyses(["few_posts"], db=store_env, start=False)
     cancelled = client.post(f"/api/v1/analyses/{pending}/cancel")
-    assert cancelled.status_code == 202 and cancelled.json()["status"] == "pending"
+    assert cancelled.status_code == 202
+    assert (cancelled.json()["status"], cancelled.json()["error_kind"]) == ("failed", "cancelled")
     assert client.delete(f"/api/v1/analyses/{pending}").status_code == 204
     assert store.get_state(store_env, pending) is None
