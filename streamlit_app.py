@@ -18,6 +18,8 @@ from ui.progress import show_progress
 from ui.text import escape_markdown
 from ui.widgets import analyses_table
 
+MAX_INPUT_CHARS = 4000  # request size limit: ample for the per-submission cap of usernames
+
 db = setup_page("New analysis")
 settings = load_settings()
 
@@ -27,7 +29,7 @@ st.markdown("Analyse any public creator's Instagram reels: plays, engagement, ha
 
 with st.form("submit", clear_on_submit=False, border=True):
     placeholder = "\n".join(DEMO_PROFILES[:2]) if demo_enabled() else "@creator_one\ncreator_two, creator_three"
-    usernames = st.text_area("Instagram usernames", placeholder=placeholder, height=110,
+    usernames = st.text_area("Instagram usernames", placeholder=placeholder, height=110, max_chars=MAX_INPUT_CHARS,
                              help="One or more usernames separated by new lines, commas or spaces; '@' is optional.")
     limit_col, refresh_col, button_col = st.columns([2, 2, 2], vertical_alignment="bottom")
     max_reels = limit_col.number_input("Most recent N reels (0 = all)", min_value=0, max_value=10_000, value=0,

@@ -20,20 +20,8 @@ def parse_age(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
-def _remove_export_files(analysis_ids: list[str]) -> None:
-    """Export files belong to their analysis; the exports module removes them when it exists."""
-    try:
-        from core import exports
-    except ImportError:
-        return
-    remove = getattr(exports, "remove_export_files", None)
-    if remove is not None:
-        remove(analysis_ids)
-
-
 def delete_analyses(db: Database, analysis_ids: list[str]) -> int:
-    """Delete analyses with their profile snapshots, reels and export files; return how many."""
-    _remove_export_files(analysis_ids)
+    """Delete analyses with their profile snapshots, reels and export records; return how many."""
     return sum(1 for analysis_id in analysis_ids if store.delete_analysis(db, analysis_id))
 
 
@@ -42,5 +30,9 @@ def delete_username(db: Database, username: str) -> int:
 
 
 def purge_older_than(db: Database, age: timedelta, now: datetime | None = None) -> int:
+    """Delete finished analyses older than ``age``, and export files past their retention period."""
+    from core.export_history import cleanup_export_files
+
     cutoff = (now or datetime.now(UTC)) - age
+    cleanup_export_files()
     return delete_analyses(db, store.analysis_ids_older_than(db, cutoff))
