@@ -7,6 +7,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -115,10 +116,34 @@ class Emulator:
         self.close()
 
 
+def _high_water_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def run_child(module: str, args: list[str], env: dict | None = None, timeout: float = 900) -> dict:
-    """Run ``python -m module args`` and return the JSON object on its last stdout line."""
-    result = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=timeout)
-    if result.returncode != 0:
-        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Run ``python -m module args`` and return the JSON object on its last stdout line, with ``hwm_mb``: the
+    child's own peak RSS (VmHWM, sampled until it exits). A child's ru_maxrss is not its own on Linux: it keeps
+    the maximum of the process it was forked from."""
+    process = subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    box: dict = {}
+    reader = threading.Thread(target=lambda: box.update(zip(("out", "err"), process.communicate(timeout=timeout), strict=True)))
+    reader.start()
+    hwm = 0.0
+    while reader.is_alive():
+        hwm = max(hwm, _high_water_mb(process.pid) or 0.0)
+        reader.join(0.02)
+    if process.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{box.get('err', '')[-3000:]}")
+    result = json.loads(box["out"].strip().splitlines()[-1])
+    if isinstance(result, dict):
+        result["hwm_mb"] = round(hwm, 1)
+    return result
