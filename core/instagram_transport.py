@@ -77,12 +77,23 @@ def take_retry_after() -> float | None:
     return value
 
 
+# One connection pool for every session instaloader creates: it copies its session for each GraphQL
+# query, and without a shared pool each copy would open (and for Instagram, TLS-handshake) a new
+# connection. Cookies and headers stay per session; only sockets are reused.
+_shared_adapter = RedirectingAdapter(pool_connections=4, pool_maxsize=8)
+
+
 class RedirectingSession(requests.Session):
     def __init__(self) -> None:
         super().__init__()
-        adapter = RedirectingAdapter()
-        self.mount("https://", adapter)
-        self.mount("http://", adapter)
+        self.mount("https://", _shared_adapter)
+        self.mount("http://", _shared_adapter)
+
+    def close(self) -> None:
+        """Close this session's own adapters, never the shared connection pool."""
+        for adapter in self.adapters.values():
+            if adapter is not _shared_adapter:
+                adapter.close()
 
 
 def _requests_with_redirecting_session() -> types.ModuleType:

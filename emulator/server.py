@@ -509,6 +509,9 @@ def _cookie_values(cookie_header: str, name: str) -> set[str]:
 class _Handler(BaseHTTPRequestHandler):
     emulator: EmulatorServer
     protocol_version = "HTTP/1.1"
+    # Headers and body are written separately; on a kept-alive connection Nagle's algorithm would hold
+    # the body back until the client's delayed ACK (~40 ms a response), which real servers do not do.
+    disable_nagle_algorithm = True
     server_version = "proxygen-bolt"
     sys_version = ""
 
