@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Text, select, type_coerce
 
 from core.db import Database
-from core.export_fields import RAW_FIELDS, field_infos
+from core.export_fields import LIST_SEPARATOR, RAW_FIELDS, field_infos
 from core.models import Reel
 
 BATCH_SIZE = 5000
@@ -51,6 +54,54 @@ def _as_lists(values: list) -> list[list]:
     return [[] if v is None else json.loads(v) if isinstance(v, str) else list(v) for v in values]
 
 
+_STORED_TIME = r"(?s)^(.{10}) (.{8}).(.{6})$"  # what iso_utc rewrites: 26 characters, a space at index 10
+_JSON_STRINGS = r'^\[[ \t\n\r]*("[^"\\\x00-\x1f]*"([ \t\n\r]*,[ \t\n\r]*"[^"\\\x00-\x1f]*")*)?[ \t\n\r]*\]$'
+
+
+def _only_text(values: list) -> bool:
+    return set(map(type, values)) <= {str, type(None)}
+
+
+def _iso_utc_array(values: list) -> pa.Array:
+    """``iso_utc`` of each value as an Arrow string array; SQLite's stored form is rewritten by a kernel."""
+    if not _only_text(values):
+        return pa.array([iso_utc(v) for v in values], pa.string())
+    text = pa.array(values, pa.string())
+    stored = pc.fill_null(pc.match_substring_regex(text, _STORED_TIME), False)
+    iso = pc.replace_substring_regex(text, r"(?s)^(.{10}) (.{8}).000000$", r"\1T\2+00:00")
+    iso = pc.replace_substring_regex(iso, _STORED_TIME, r"\1T\2.\3+00:00")
+    other = pc.invert(stored)
+    if pc.any(pc.and_(other, pc.is_valid(text))).as_py():
+        rest = [iso_utc(v) for v in pc.filter(text, other).to_pylist()]
+        iso = pc.replace_with_mask(iso, other, pa.array(rest, pa.string()))
+    return iso
+
+
+def _joined_lists(values: list) -> pa.Array:
+    """Stored JSON arrays of strings as their items joined with LIST_SEPARATOR ("" for none), as csv_column
+    joins ``_as_lists(values)``. Arrays of plain strings (no escapes) are rewritten by kernels; the rest parsed."""
+    simple = pa.array([False] * len(values))
+    if _only_text(values):
+        text = pa.array(values, pa.string())
+        simple = pc.fill_null(pc.match_substring_regex(text, _JSON_STRINGS), False)
+        # no escapes, so every '"' delimits an item: the items are the odd pieces between quotes
+        items = pc.list_slice(pc.split_pattern(pc.fill_null(text, "[]"), '"'), 1, None, 2)
+        joined = pc.binary_join(items, LIST_SEPARATOR)
+        if pc.all(simple).as_py():
+            return joined
+    else:
+        joined = pa.nulls(len(values), pa.string())
+    other = pc.invert(simple)
+    rest = [v for v, plain in zip(values, simple.to_pylist(), strict=True) if not plain]
+    rest_joined = [LIST_SEPARATOR.join(v) if v else "" for v in _as_lists(rest)]
+    return pc.replace_with_mask(joined, other, pa.array(rest_joined, pa.string()))
+
+
+def _columns(rows: list, names: tuple[str, ...]) -> dict[str, list]:
+    """Row tuples as one list per column (an itemgetter per column is faster than ``zip(*rows)``)."""
+    return {name: list(map(itemgetter(i), rows)) for i, name in enumerate(names)}
+
+
 def _query(columns: tuple[str, ...], analysis_id: str):
     table = Reel.__table__.c
     selected = [type_coerce(table[name], Text).label(name) if name in _UNTYPED else table[name] for name in columns]
@@ -58,9 +109,23 @@ def _query(columns: tuple[str, ...], analysis_id: str):
 
 
 def _partitions(db: Database, columns: tuple[str, ...], analysis_id: str, size: int) -> Iterator[list]:
+    """Lists of up to ``size`` row tuples. On SQLite straight from the DBAPI cursor: building SQLAlchemy Row
+    objects cost more than the query itself, and no selected column has a result processor that matters
+    (posted_at and the JSON arrays are read as text; booleans are made bool by the readers)."""
     with db.engine.connect() as conn:
-        result = conn.execution_options(yield_per=size).execute(_query(columns, analysis_id))
-        yield from result.partitions()
+        if conn.dialect.name != "sqlite":
+            result = conn.execution_options(yield_per=size).execute(_query(columns, analysis_id))
+            yield from result.partitions()
+            return
+        compiled = _query(columns, analysis_id).compile(dialect=conn.dialect)
+        params = compiled.construct_params()
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(str(compiled), tuple(params[name] for name in compiled.positiontup or ()))
+            while rows := cursor.fetchmany(size):
+                yield rows
+        finally:
+            cursor.close()
 
 
 class _Computed:
@@ -70,6 +135,7 @@ class _Computed:
         self.index = pd.Index(enriched.index)
         self.kinds: dict[str, str] = {}
         self._take: dict[str, Any] = {}
+        self._arrays: dict[str, tuple[str, np.ndarray, Any]] = {}  # name → (kind, values, missing or labels)
         series = {name: enriched[name] for name in names if name in enriched.columns}
         for name, column in series.items():
             self._prepare(name, column)
@@ -82,6 +148,7 @@ class _Computed:
             labels = [str(c) for c in dtype.categories] + [None]  # code -1 (missing) → None
             self.kinds[name] = "text"
             self._take[name] = lambda idx, codes=codes, labels=labels: [labels[c] for c in codes[idx].tolist()]
+            self._arrays[name] = ("text", codes, pa.array(labels, pa.string()))
         elif pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
             integer = pd.api.types.is_integer_dtype(dtype)
             values = series.to_numpy(dtype="int64" if integer else "float64",
@@ -92,14 +159,28 @@ class _Computed:
             self.kinds[name] = "integer" if integer else "number"
             self._take[name] = lambda idx, values=values, missing=missing: [
                 None if gone else v for v, gone in zip(values[idx].tolist(), missing[idx].tolist(), strict=True)]
+            self._arrays[name] = (self.kinds[name], values, missing)
         elif pd.api.types.is_bool_dtype(dtype):
             values = series.to_numpy(dtype=bool)
             self.kinds[name] = "boolean"
             self._take[name] = lambda idx, values=values: values[idx].tolist()
+            self._arrays[name] = ("boolean", values, None)
         else:
             values = series.to_numpy(dtype=object)
             self.kinds[name] = "text"
             self._take[name] = lambda idx, values=values: [None if pd.isna(v) else str(v) for v in values[idx]]
+
+    def take_array(self, name: str, idx: np.ndarray) -> pa.Array:
+        """The same values as ``take``, as an Arrow array (null where ``take`` gives None), for csv_block."""
+        if name not in self._arrays:
+            return pa.array(self.take(name, idx))
+        kind, values, missing = self._arrays[name]
+        if kind == "text":  # categorical codes; -1 → the trailing None label
+            codes = values[idx]
+            return missing.take(pa.array(np.where(codes < 0, len(missing) - 1, codes)))
+        if kind == "boolean":
+            return pa.array(values[idx])
+        return pa.array(values[idx], mask=missing[idx])
 
     def indexer(self, positions: list[int]) -> np.ndarray:
         return self.index.get_indexer(positions)
@@ -117,13 +198,13 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
 
     parts: dict[str, list] = {name: [] for name in _LEAN}
     for partition in _partitions(db, _LEAN, analysis_id, 50_000):
-        columns = dict(zip(_LEAN, zip(*partition, strict=True), strict=True))
+        columns = _columns(partition, _LEAN)
         parts["position"].append(np.fromiter(columns["position"], dtype="int64", count=len(partition)))
         for name in (*_COUNTS, "duration"):
-            parts[name].append(np.array([np.nan if v is None else v for v in columns[name]], dtype="float64"))
+            parts[name].append(np.array(columns[name], dtype="float64"))  # None → NaN
         posted = list(columns["posted_at"])
         parts["posted_at"].append(pd.to_datetime(posted, utc=True, format="ISO8601" if posted and
-                                                  isinstance(posted[0], str) else None).to_numpy())
+                                                  isinstance(posted[0], str) else None).tz_convert(None).to_numpy())
         parts["is_pinned"].append(np.array(columns["is_pinned"], dtype=bool))
 
     def joined(name: str, dtype: str) -> np.ndarray:
@@ -156,8 +237,10 @@ class ReelBatches:
     """
 
     def __init__(self, db: Database, analysis_id: str, fields: tuple[str, ...], *, followers: int | None,
-                 metrics_at: datetime, filters: Any = None, batch_size: int | None = None) -> None:
+                 metrics_at: datetime, filters: Any = None, batch_size: int | None = None,
+                 arrays: bool = False) -> None:
         self.db, self.analysis_id, self.fields, self.filters = db, analysis_id, fields, filters
+        self.arrays = arrays  # computed columns as Arrow arrays (for core.export_csv.csv_block), not lists
         self.followers, self.metrics_at = followers, metrics_at
         self.batch_size = batch_size or BATCH_SIZE
         infos = field_infos()
@@ -177,11 +260,11 @@ class ReelBatches:
         needed = READ_COLUMNS if self.filters is not None else \
             tuple(dict.fromkeys([*[n for n in self.fields if n in RAW_FIELDS], "position"]))
         for partition in _partitions(self.db, needed, self.analysis_id, self.batch_size):
-            yield self._batch(partition, needed, computed)
+            yield self._batch(_columns(partition, needed), needed, computed)
 
-    def _batch(self, partition: list, needed: tuple[str, ...], computed: _Computed | None) -> dict[str, list]:
-        raw = dict(zip(needed, (list(c) for c in zip(*partition, strict=True)), strict=True)) if partition \
-            else {name: [] for name in needed}
+    def _batch(self, raw: dict[str, list], needed: tuple[str, ...], computed: _Computed | None) -> dict[str, list]:
+        if self.arrays and self.filters is None:  # for csv_block: whole columns converted by Arrow kernels
+            return self._array_batch(raw, computed)
         if "posted_at" in raw:
             raw["posted_at"] = [iso_utc(v) for v in raw["posted_at"]]
         for name in ("hashtags", "mentions"):
@@ -196,8 +279,27 @@ class ReelBatches:
             idx = idx[np.asarray(keep, dtype=bool)]
         batch = {}
         for name in self.fields:
-            batch[name] = raw[name] if name in raw else computed.take(name, idx)  # type: ignore[union-attr]
+            if name in raw:
+                batch[name] = raw[name]
+            elif self.arrays:
+                batch[name] = computed.take_array(name, idx)  # type: ignore[union-attr]
+            else:
+                batch[name] = computed.take(name, idx)  # type: ignore[union-attr]
         return batch
+
+    def _array_batch(self, raw: dict[str, list], computed: _Computed | None) -> dict[str, Any]:
+        """Like ``_batch`` without filters, but ``posted_at`` as an Arrow array of the same ISO strings, the JSON
+        arrays as Arrow arrays of their strings already joined with LIST_SEPARATOR, computed columns as Arrow."""
+        if "posted_at" in raw:
+            raw["posted_at"] = _iso_utc_array(raw["posted_at"])
+        for name in ("hashtags", "mentions"):
+            if name in raw:
+                raw[name] = _joined_lists(raw[name])
+        if "is_pinned" in raw:
+            raw["is_pinned"] = [bool(v) for v in raw["is_pinned"]]
+        idx = computed.indexer(raw["position"]) if computed is not None else None
+        return {name: raw[name] if name in raw else computed.take_array(name, idx)  # type: ignore[union-attr]
+                for name in self.fields}
 
     def _keep(self, raw: dict[str, list], computed: _Computed, idx: np.ndarray) -> list[bool]:
         """core.filters.apply_filters on this batch (its filters are per reel, so batches are exact)."""

@@ -25,7 +25,7 @@ from typing import Any, Iterator, Sequence
 from sqlalchemy import select
 
 from core.db import Database
-from core.export_csv import CsvEncoder, csv_cell, csv_column
+from core.export_csv import CsvEncoder, csv_block, csv_cell
 from core.export_fields import all_fields, field_infos, unknown_fields
 from core.export_rows import ReelBatches
 from core.models import Analysis, ProfileSnapshot, Reel
@@ -196,7 +196,7 @@ class ExportStream:
     def read_all(self) -> bytes:
         return b"".join(self)
 
-    def _text_chunks(self) -> Iterator[str]:
+    def _text_chunks(self) -> Iterator[str | bytes]:
         if self.options.format == "csv":
             yield from self._csv()
         else:
@@ -207,12 +207,12 @@ class ExportStream:
         self.rows += n
         return n
 
-    def _batches(self) -> ReelBatches:
+    def _batches(self, arrays: bool = False) -> ReelBatches:
         ctx = self.context
         return ReelBatches(self.db, self.analysis_id, ctx.fields, followers=ctx.profile["followers"],
-                           metrics_at=ctx.metrics_at, filters=ctx.filters)
+                           metrics_at=ctx.metrics_at, filters=ctx.filters, arrays=arrays)
 
-    def _csv(self) -> Iterator[str]:
+    def _csv(self) -> Iterator[str | bytes]:
         encoder = CsvEncoder()
         if not self.options.plain:
             yield BOM
@@ -220,11 +220,10 @@ class ExportStream:
             yield encoder.row([])
         fields = self.context.fields
         yield encoder.row(list(fields))
-        batches = self._batches()
+        batches = self._batches(arrays=True)
         for batch in batches:
             if self._count(batch):
-                columns = [csv_column(batch[name], batches.kinds[name]) for name in fields]
-                yield encoder.rows(zip(*columns, strict=True))
+                yield csv_block([batch[name] for name in fields], [batches.kinds[name] for name in fields])
 
     def _json(self) -> Iterator[str]:
         ctx = self.context
@@ -372,10 +371,10 @@ def _json_safe(data: dict) -> dict:
     return {k: _json_value(v) if not isinstance(v, dict) else _json_safe(v) for k, v in data.items()}
 
 
-def _encoded(chunks: Iterator[str]) -> Iterator[bytes]:
+def _encoded(chunks: Iterator[str | bytes]) -> Iterator[bytes]:
     for text in chunks:
         if text:
-            yield text.encode("utf-8")
+            yield text.encode("utf-8") if isinstance(text, str) else text
 
 
 def _gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
