@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from core import store
+from core import columnar, store
 from core.config import load_settings
 from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
@@ -190,6 +190,7 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
 
     reporter.report(PROGRESS_FETCHED, f"Storing {len(reels)} reels", reels_fetched=len(reels))
     store.complete_with_reels(db, analysis_id, reels)
+    columnar.write_completed(db, analysis_id)  # the analytics cache; never raises (a reader rebuilds it)
 
 
 class JobRunner:

@@ -208,7 +208,11 @@ def delete_analysis(db: Database, analysis_id: str) -> bool:
     with db.transaction() as session:
         session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
         session.execute(delete(ProfileSnapshot).where(ProfileSnapshot.analysis_id == analysis_id))
-        return session.execute(delete(Analysis).where(Analysis.id == analysis_id)).rowcount == 1
+        deleted = session.execute(delete(Analysis).where(Analysis.id == analysis_id)).rowcount == 1
+    from core.columnar import remove  # its analytics-cache file (core.columnar), after the rows are gone
+
+    remove(analysis_id)
+    return deleted
 
 
 def fail_orphans(db: Database, owners_alive: Callable[[str | None], bool]) -> int:

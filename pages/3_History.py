@@ -9,6 +9,7 @@ from core.jobs import cancel_analysis, create_analyses, retry_analysis
 from ui import state
 from ui.export_panel import render_export_history
 from ui.layout import setup_page
+from ui.overview import all_profiles_table
 from ui.text import escape_markdown, fmt_time, status_badge
 from ui.widgets import analyses_table, analysis_label, follower_growth, reel_growth_table
 
@@ -84,6 +85,10 @@ else:
     snapshots = [a for a in analyses if a.username == username and a.status == "completed"]
     follower_growth(db, snapshots)
     reel_growth_table(db, snapshots)
+
+st.subheader("All profiles")
+st.caption("Every completed analysis with its key figures side by side, to compare creators at a glance.")
+all_profiles_table(db, analyses)
 
 st.subheader("Exports")
 st.caption("Every CSV/JSON export, newest first; a re-download regenerates the identical file from stored data.")

@@ -15,6 +15,8 @@ def pytest_configure(config):
     os.environ.setdefault("REELSCOPE_LOG_FILE", os.path.join(tempfile.mkdtemp(prefix="reelscope-logs-"), "test.log"))
     # Never pick up a developer's real Instagram session.
     os.environ["REELSCOPE_SESSION_FILE"] = os.path.join(tempfile.mkdtemp(prefix="reelscope-session-"), "s.json")
+    # The analytics cache (core.columnar) of every test's analyses goes to a throwaway folder, never data/columns.
+    os.environ["REELSCOPE_COLUMNS_DIR"] = tempfile.mkdtemp(prefix="reelscope-columns-")
 
 
 @pytest.fixture(scope="session")

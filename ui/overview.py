@@ -1,0 +1,60 @@
+"""The "All profiles" table: core.overview.library_overview of every completed analysis, one row each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from core.db import Database, get_database
+from core.metrics import METRICS
+from core.store import AnalysisState
+from ui.widgets import RESULTS_URL
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _overview(database_url: str, versions: tuple[tuple[str, datetime], ...]) -> pd.DataFrame:
+    """Keyed by every completed analysis's id and updated_at: a completed, re-run or deleted analysis re-reads."""
+    from core.overview import library_overview
+
+    return library_overview(get_database(database_url), [analysis_id for analysis_id, _ in versions])
+
+
+def all_profiles_table(db: Database, analyses: list[AnalysisState]) -> None:
+    completed = [a for a in analyses if a.status == "completed"]
+    if not completed:
+        st.info("Completed analyses appear here, one row each, with their key figures side by side.")
+        return
+    versions = tuple(sorted((a.analysis_id, a.updated_at) for a in completed))
+    overview = _overview(db.url, versions)
+    frame = pd.DataFrame({
+        "profile": "@" + overview["username"],
+        "created": overview["created_at"],
+        "data": overview["is_demo"].map({True: "demo data", False: "Instagram"}),
+        "followers": overview["followers"],
+        "reels": overview["reels"],
+        "median_plays": overview["median_plays"],
+        "mean_plays": overview["mean_plays"],
+        "p90_plays": overview["p90_plays"],
+        "median_engagement_rate": overview["median_engagement_rate"],
+        "hidden_likes_share": overview["hidden_likes_share"],
+        "open": overview["analysis_id"].map(RESULTS_URL.format),
+    })
+    plays, rate = METRICS["effective_plays"].label, METRICS["engagement_rate"].label
+    st.dataframe(frame, hide_index=True, key="all-profiles", column_config={
+        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "followers": st.column_config.NumberColumn("followers", format="%d"),
+        "reels": st.column_config.NumberColumn("reels", format="%d"),
+        "median_plays": st.column_config.NumberColumn(f"median {plays.lower()}", format="%.0f"),
+        "mean_plays": st.column_config.NumberColumn(f"mean {plays.lower()}", format="%.0f"),
+        "p90_plays": st.column_config.NumberColumn(f"90th percentile {plays.lower()}", format="%.0f",
+                                                   help="90% of the analysed reels have at most this many plays"),
+        "median_engagement_rate": st.column_config.NumberColumn(f"median {rate.lower()}", format="%.2f%%",
+                                                                help=METRICS["engagement_rate"].unit),
+        "hidden_likes_share": st.column_config.NumberColumn("likes hidden", format="%.1f%%",
+                                                            help="Share of reels whose like count is hidden"),
+        "open": st.column_config.LinkColumn("open", display_text="Open results"),
+    })
+    st.caption("Medians, means and percentiles skip hidden or missing counts; the engagement rate is by followers, "
+               "as on the Results page (see its Methodology).")
