@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Callable, Iterable, Sequence
@@ -148,17 +149,61 @@ def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
     } for position, r in enumerate(reels)]
 
 
+_REEL_INSERT_COLUMNS = ("analysis_id", "position", "media_id", "shortcode", "url", "thumbnail_url", "caption", "likes",
+                        "comments", "plays", "views", "posted_at", "duration", "product_type", "is_pinned", "is_video",
+                        "hashtags", "mentions")
+
+
+def _stored_time(value: datetime) -> str:
+    """What ``UTCDateTime`` and SQLite's DATETIME bind processor store: naive UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; pass a UTC-aware datetime")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps: Callable[[object], str]) -> list[tuple]:
+    """``reel_rows`` as tuples in ``_REEL_INSERT_COLUMNS`` order, already in the form SQLAlchemy's bind processors
+    give SQLite (times as text, JSON arrays serialised once per distinct tuple), for one DBAPI executemany."""
+    texts: dict[tuple, str] = {}
+
+    def json_text(items: Sequence[str]) -> str:
+        key = tuple(items)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json_dumps(list(key))
+        return text
+
+    return [(analysis_id, position, r.media_id, r.shortcode, r.url, r.thumbnail_url, r.caption, r.likes, r.comments,
+             r.plays, r.views, None if r.posted_at is None else _stored_time(r.posted_at), r.duration, r.product_type,
+             r.is_pinned, True, json_text(r.hashtags), json_text(r.mentions)) for position, r in enumerate(reels)]
+
+
+def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> None:
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(insert(Reel), reel_rows(analysis_id, reels))
+        return
+    # SQLite: one executemany of pre-converted tuples; the Core insert of dicts spent most of its time running
+    # the type processors (UTCDateTime, JSON) and building parameters row by row.
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(Reel.__tablename__)} ({', '.join(quote(c) for c in _REEL_INSERT_COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in _REEL_INSERT_COLUMNS)})")
+    json_dumps = getattr(dialect, "_json_serializer", None) or json.dumps
+    connection.exec_driver_sql(sql, sqlite_reel_rows(analysis_id, reels, json_dumps))
+
+
 @retry_when_locked
 def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedReel]) -> None:
     """Replace the analysis's reels and mark it completed, in one transaction (idempotent)."""
-    rows = reel_rows(analysis_id, _unique_by_media_id(reels))
+    unique = _unique_by_media_id(reels)
     with db.transaction() as session:
         session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
-        if rows:
-            session.execute(insert(Reel), rows)
+        if unique:
+            _insert_reels(session, analysis_id, unique)
         session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
-            status=Status.COMPLETED, progress=100, status_message=f"Completed: {len(rows)} reels stored",
-            reels_fetched=len(rows), finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+            status=Status.COMPLETED, progress=100, status_message=f"Completed: {len(unique)} reels stored",
+            reels_fetched=len(unique), finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
 
 
 def _unique_by_media_id(reels: Sequence[FetchedReel]) -> list[FetchedReel]:
