@@ -200,3 +200,30 @@ def prune(db: Database, folder: Path | None = None) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def reels_frame(db: Database, analysis_id: str):
+    """A completed analysis's reels as ``core.queries.load_reels_frame`` returns them (same columns, dtypes and
+    order), read from its file (rebuilt first when missing or stale); None when the analysis is not completed."""
+    import pandas as pd
+
+    from core.queries import REEL_COLUMNS
+
+    found = completed_analyses(db, [analysis_id])
+    if not found:
+        return None
+    table = read(db, found[0])
+    data = {}
+    for name in REEL_COLUMNS:
+        column = table.column(name)
+        if name in ("likes", "comments", "plays", "views", "position"):
+            data[name] = column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        elif name == "duration":
+            data[name] = column.to_pandas(types_mapper={pa.float64(): pd.Float64Dtype()}.get)
+        elif name == "posted_at":  # as queries does it: pandas infers the resolution from the values
+            data[name] = pd.to_datetime(pd.Series(column.to_pylist(), dtype="object"), utc=True)
+        elif name == "is_pinned":
+            data[name] = column.fill_null(False).to_pandas()
+        else:  # text and lists: plain Python objects (None for missing text, lists for tags)
+            data[name] = pd.Series(column.to_pylist(), dtype="object")
+    return pd.DataFrame(data, columns=list(REEL_COLUMNS))

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from core import queries, store
+from core import columnar, queries, store
 from core.db import Database, get_database
 from core.models import Status
 from core.store import AnalysisState
 
+log = logging.getLogger("reelscope.ui")
+
+
+def _load_reels(db: Database, analysis_id: str) -> pd.DataFrame:
+    """A completed analysis's reels from its columnar file (core.columnar: checked against the store, rebuilt when
+    stale), else, or if the cache fails, from the store itself. Both give the same frame."""
+    try:
+        frame = columnar.reels_frame(db, analysis_id)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation; the store answers instead
+        log.warning("columnar cache unavailable for analysis %s", analysis_id, exc_info=True)
+        frame = None
+    return frame if frame is not None else queries.load_reels_frame(db, analysis_id)
+
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _reels(database_url: str, analysis_id: str, updated_at: datetime) -> pd.DataFrame:
-    return queries.load_reels_frame(get_database(database_url), analysis_id)
+    return _load_reels(get_database(database_url), analysis_id)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -48,7 +62,7 @@ def _enriched(database_url: str, analysis_id: str, updated_at: datetime) -> tupl
 
     db = get_database(database_url)
     state = store.get_state(db, analysis_id)
-    reels = queries.load_reels_frame(db, analysis_id)
+    reels = _load_reels(db, analysis_id)
     profile_ = queries.load_profile(db, analysis_id)
     # Ages are measured at the moment the analysis finished, so the numbers match the stored snapshot.
     now = (state.finished_at or state.updated_at) if state else updated_at

@@ -148,3 +148,18 @@ def test_odd_ids_never_become_paths(columns_dir):
     with pytest.raises(ValueError):
         columnar.path_for("../../etc/passwd")
     columnar.remove("../../etc/passwd")  # logged, not raised
+
+
+def test_the_reels_frame_from_the_file_equals_the_stores(tiny_store, columns_dir):
+    analysis_id = completed(tiny_store, "alpha", 1000, ALPHA_REELS)
+    expected = queries.load_reels_frame(tiny_store, analysis_id)
+    pd.testing.assert_frame_equal(columnar.reels_frame(tiny_store, analysis_id), expected)  # built from the store
+    pd.testing.assert_frame_equal(columnar.reels_frame(tiny_store, analysis_id), expected)  # read from the file
+    empty = completed(tiny_store, "nobody", 10, [])
+    pd.testing.assert_frame_equal(columnar.reels_frame(tiny_store, empty), queries.load_reels_frame(tiny_store, empty))
+
+
+def test_an_unfinished_analysis_has_no_reels_frame(tiny_store, columns_dir):
+    [pending] = store.insert_analyses(tiny_store, ["later"], max_reels=None, owner=None)
+    assert columnar.reels_frame(tiny_store, pending) is None
+    assert not list(columns_dir.glob("*.parquet")) if columns_dir.exists() else True
