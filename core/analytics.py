@@ -34,8 +34,9 @@ def _none_if_nan(value) -> float | None:
 
 
 def _float_series(values: np.ndarray, index: pd.Index | None = None) -> pd.Series:
-    values = np.where(np.isfinite(values), values, np.nan)
-    return pd.Series(pd.array(values, dtype="Float64"), index=index)
+    finite = np.isfinite(values)
+    array = pd.arrays.FloatingArray(np.where(finite, values, np.nan), ~finite)  # what pd.array(…, "Float64") builds
+    return pd.Series(array, index=index)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -103,8 +104,7 @@ def _tag_occurrences(enriched: pd.DataFrame, column: str) -> tuple[np.ndarray, n
     come sorted by reel, then by tag."""
     lists = enriched[column].to_list()
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    flat = np.empty(int(lengths.sum()), dtype=object)
-    flat[:] = list(chain.from_iterable(lists))
+    flat = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
     codes, uniques = pd.factorize(flat)
     uniques = np.asarray(uniques, dtype=object)
     alphabetical = np.argsort(uniques.astype(str), kind="stable")
@@ -112,7 +112,7 @@ def _tag_occurrences(enriched: pd.DataFrame, column: str) -> tuple[np.ndarray, n
     rank[alphabetical] = np.arange(len(uniques))
     n_tags = max(len(uniques), 1)
     keys = np.repeat(np.arange(len(lists), dtype=np.int64), lengths) * n_tags + rank[codes]
-    keys.sort()
+    keys.sort(kind="stable")  # already ordered by reel: the adaptive sort only orders each reel's few tags
     if len(keys):
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     return keys // n_tags, keys % n_tags, uniques[alphabetical]
@@ -127,7 +127,7 @@ def _with_without_medians(values: np.ndarray, reel: np.ndarray, group: np.ndarra
     """
     known = np.isfinite(values)
     n_known = int(known.sum())
-    order = np.argsort(values[known], kind="stable")
+    order = np.argsort(values[known])  # tied values are equal, so which tied reel ranks first changes no median
     sorted_values = values[known][order]
     rank = np.full(len(values), -1, dtype=np.int64)
     rank[np.flatnonzero(known)[order]] = np.arange(n_known)
@@ -268,6 +268,9 @@ def _take(frame: pd.DataFrame, positions: np.ndarray, columns: Sequence[str]) ->
     return taken.reset_index(drop=True)
 
 
+_SORTING_NETWORK_MAX = 16  # windows up to this size are sorted with whole-array min/max passes
+
+
 def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
     """Median of each value and the window - 1 before it, NaN skipped (NaN if the window has no value).
     Sorting each window row pushes NaN to the end, so the median sits at the middle of the known part."""
@@ -276,11 +279,22 @@ def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
     if len(values) == 0:
         return np.empty(0)
     padded = np.concatenate((np.full(window - 1, np.nan), values))
-    windows = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
-    known = np.isfinite(windows).sum(axis=1)
+    if window <= _SORTING_NETWORK_MAX and not np.isneginf(values).any():
+        # the window's k-th values as window arrays over all reels: an odd-even transposition sort of its columns
+        # (np.minimum / np.maximum over whole arrays) orders each window like np.sort, with NaN and +inf last
+        columns = [np.where(np.isnan(c), np.inf, c) for c in
+                   (padded[k:k + len(values)] for k in range(window))]
+        for step in range(window):
+            for k in range(step % 2, window - 1, 2):
+                columns[k], columns[k + 1] = np.minimum(columns[k], columns[k + 1]), np.maximum(columns[k], columns[k + 1])
+        known = np.isfinite(np.stack(columns)).sum(axis=0)
+        ranked = np.stack(columns, axis=1)
+    else:
+        ranked = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
+        known = np.isfinite(ranked).sum(axis=1)
     rows = np.arange(len(values))
-    lower = windows[rows, np.maximum((known - 1) // 2, 0)]
-    upper = windows[rows, np.minimum(known // 2, window - 1)]
+    lower = ranked[rows, np.maximum((known - 1) // 2, 0)]
+    upper = ranked[rows, np.minimum(known // 2, window - 1)]
     return np.where(known > 0, (lower + upper) / 2, np.nan)
 
 

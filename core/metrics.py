@@ -73,8 +73,9 @@ def _float(series: pd.Series) -> np.ndarray:
 
 def _masked(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
     """Wrap float64 values as a nullable Float64 Series; NaN and ±inf become <NA>."""
-    values = np.where(np.isfinite(values), values, np.nan)
-    return pd.Series(pd.array(values, dtype="Float64"), index=index, name=name)
+    finite = np.isfinite(values)
+    array = pd.arrays.FloatingArray(np.where(finite, values, np.nan), ~finite)  # what pd.array(…, "Float64") builds
+    return pd.Series(array, index=index, name=name)
 
 
 def _followers_or_nan(followers: int | None) -> float:
@@ -307,24 +308,32 @@ PER_REEL_COLUMNS: tuple[str, ...] = (
 
 def enrich_reels(reels: pd.DataFrame, followers: int | None, now: datetime) -> pd.DataFrame:
     """The reels frame plus one column per metric and tier in METRICS (vectorised, no row loops)."""
-    out = reels.copy(deep=False)
     plays = effective_plays(reels["plays"], reels["views"])
     engaged = interactions(reels["likes"], reels["comments"])
     rate = engagement_rate(engaged, followers)
     age = age_days(reels["posted_at"], now)
-    out["effective_plays"] = plays
-    out["interactions"] = engaged
-    out["engagement_rate"] = rate
-    out["engagement_per_play"] = engagement_per_play(engaged, plays)
-    out["plays_per_follower"] = plays_per_follower(plays, followers)
-    out["likes_per_1k_plays"] = likes_per_1k_plays(reels["likes"], plays)
-    out["comments_per_1k_plays"] = comments_per_1k_plays(reels["comments"], plays)
-    out["age_days"] = age
-    out["plays_per_day"] = plays_per_day(plays, age)
-    out["plays_vs_median"] = plays_vs_median(plays)
-    out["plays_tier"] = plays_tier(plays)
-    out["engagement_tier"] = engagement_tier(engaged)
-    out["benchmark_tier"] = benchmark_tier(rate, followers)
+    added = {
+        "effective_plays": plays,
+        "interactions": engaged,
+        "engagement_rate": rate,
+        "engagement_per_play": engagement_per_play(engaged, plays),
+        "plays_per_follower": plays_per_follower(plays, followers),
+        "likes_per_1k_plays": likes_per_1k_plays(reels["likes"], plays),
+        "comments_per_1k_plays": comments_per_1k_plays(reels["comments"], plays),
+        "age_days": age,
+        "plays_per_day": plays_per_day(plays, age),
+        "plays_vs_median": plays_vs_median(plays),
+        "plays_tier": plays_tier(plays),
+        "engagement_tier": engagement_tier(engaged),
+        "benchmark_tier": benchmark_tier(rate, followers),
+    }
+    if reels.columns.is_unique and not reels.columns.isin(list(added)).any():
+        # one concat instead of 13 column insertions (each rebuilt the column index)
+        out = pd.concat([reels, pd.DataFrame(added, index=reels.index, copy=False)], axis=1)
+        return out.__finalize__(reels)
+    out = reels.copy(deep=False)  # re-enriching: replace the columns in place, keeping their positions
+    for name, column in added.items():
+        out[name] = column
     return out
 
 
