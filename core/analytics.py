@@ -57,8 +57,7 @@ def profile_summary(enriched: pd.DataFrame, profile: dict | None) -> dict:
     n = len(enriched)
     median, mean, known = {}, {}, {}
     for name in SUMMARY_METRICS:
-        values = _float(enriched[name])
-        finite = values[np.isfinite(values)]
+        finite = _finite(enriched, name)
         known[name] = int(finite.size)
         median[name] = float(np.median(finite)) if finite.size else None
         mean[name] = float(finite.mean()) if finite.size else None
@@ -88,6 +87,16 @@ def profile_summary(enriched: pd.DataFrame, profile: dict | None) -> dict:
         "engagement_tier_counts": _label_counts(enriched["engagement_tier"], ENGAGEMENT_TIERS),
         "benchmark_tier": str(metrics.benchmark_tier(median_rate, followers).iloc[0]),
     }
+
+
+def _finite(enriched: pd.DataFrame, name: str) -> np.ndarray:
+    values = _float(enriched[name])
+    return values[np.isfinite(values)]
+
+
+def _median_or_none(enriched: pd.DataFrame, name: str) -> float | None:
+    finite = _finite(enriched, name)
+    return float(np.median(finite)) if finite.size else None
 
 
 def _label_counts(tiers: pd.Series, labels: tuple[str, ...]) -> dict[str, int]:
@@ -377,23 +386,28 @@ def compare_profiles(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> pd.DataFr
     against the account-size benchmark. Medians skip unknown values."""
     rows = []
     for profile, enriched in profiles:
-        summary = profile_summary(enriched, profile)
-        tiers = summary["plays_tier_counts"]
-        known_plays = summary["reels_analysed"] - tiers[metrics.UNKNOWN]
+        # the profile_summary values this table shows, computed the same way without the rest of the summary
+        profile = profile or {}
+        followers = profile.get("followers")
+        n = len(enriched)
+        median_rate = _median_or_none(enriched, "engagement_rate")
+        tiers = _label_counts(enriched["plays_tier"], PLAYS_TIERS)
+        known_plays = n - tiers[metrics.UNKNOWN]
         rows.append({
-            "username": summary["username"],
-            "followers": summary["followers"],
-            "account_size": summary["account_size"],
-            "reels": summary["reels_analysed"],
-            "median_plays": summary["median"]["effective_plays"],
-            "median_engagement_rate": summary["median"]["engagement_rate"],
-            "median_engagement_per_play": summary["median"]["engagement_per_play"],
-            "median_plays_per_day": summary["median"]["plays_per_day"],
-            "median_plays_per_follower": summary["median"]["plays_per_follower"],
-            "reels_per_week": summary["reels_per_week"],
-            "hidden_likes_share": summary["hidden_likes_share"],
+            "username": profile.get("username"),
+            "followers": followers,
+            "account_size": metrics.account_size(followers),
+            "reels": n,
+            "median_plays": _median_or_none(enriched, "effective_plays"),
+            "median_engagement_rate": median_rate,
+            "median_engagement_per_play": _median_or_none(enriched, "engagement_per_play"),
+            "median_plays_per_day": _median_or_none(enriched, "plays_per_day"),
+            "median_plays_per_follower": _median_or_none(enriched, "plays_per_follower"),
+            "reels_per_week": metrics.reels_per_week(enriched["posted_at"], enriched["is_pinned"]),
+            "hidden_likes_share": metrics.hidden_likes_share(enriched["likes"]),
             "viral_share": tiers["viral"] * 100.0 / known_plays if known_plays else None,
-            "benchmark_tier": summary["benchmark_tier"],
+            "benchmark_tier": str(metrics.benchmark_tier(pd.Series(pd.array([median_rate], dtype="Float64")),
+                                                         followers).iloc[0]),
         })
     numeric = ("median_plays", "median_engagement_rate", "median_engagement_per_play", "median_plays_per_day",
                "median_plays_per_follower", "reels_per_week", "hidden_likes_share", "viral_share")

@@ -78,6 +78,18 @@ def _masked(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
     return pd.Series(array, index=index, name=name)
 
 
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks, tied values sharing their average rank (pandas' rank(method="average"), finite values)."""
+    order = np.argsort(values)
+    ordered = values[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], len(values))  # one past each run of equal values
+    ranks = np.empty(len(values))
+    ranks[order] = ((starts + ends + 1) / 2.0)[np.cumsum(first) - 1]  # mean of ranks start+1 … end
+    return ranks
+
+
 def _followers_or_nan(followers: int | None) -> float:
     if followers is None or pd.isna(followers) or followers <= 0:
         return np.nan
@@ -219,8 +231,7 @@ def engagement_tier(interactions: pd.Series) -> pd.Series:
     known = np.isfinite(values)
     percentile = np.full(len(values), np.nan)
     if known.any():
-        ranks = pd.Series(values[known]).rank(method="average").to_numpy()
-        percentile[known] = (ranks - 0.5) / known.sum() * 100.0
+        percentile[known] = (_average_ranks(values[known]) - 0.5) / known.sum() * 100.0
     with np.errstate(invalid="ignore"):
         codes = np.select([~known, percentile >= 90, percentile >= 50, percentile >= 25], [4, 0, 1, 2], default=3)
     return _categorical(codes, ENGAGEMENT_TIERS, interactions.index, "engagement_tier")
