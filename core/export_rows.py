@@ -31,7 +31,7 @@ READ_COLUMNS = ("media_id", "shortcode", "url", "thumbnail_url", "caption", "lik
                 "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position")
 _UNTYPED = ("posted_at", "hashtags", "mentions")  # converted here, faster than per-value type processors
 _COUNTS = ("likes", "comments", "plays", "views")
-_LEAN = ("position", *_COUNTS, "posted_at", "duration", "is_pinned")
+_LEAN = ("position", *_COUNTS, "posted_at")  # what enrich_reels reads (another column: the KeyError fallback)
 
 
 def iso_utc(value: object) -> str | None:
@@ -200,12 +200,11 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
     for partition in _partitions(db, _LEAN, analysis_id, 50_000):
         columns = _columns(partition, _LEAN)
         parts["position"].append(np.fromiter(columns["position"], dtype="int64", count=len(partition)))
-        for name in (*_COUNTS, "duration"):
+        for name in _COUNTS:
             parts[name].append(np.array(columns[name], dtype="float64"))  # None → NaN
         posted = list(columns["posted_at"])
         parts["posted_at"].append(pd.to_datetime(posted, utc=True, format="ISO8601" if posted and
                                                   isinstance(posted[0], str) else None).tz_convert(None).to_numpy())
-        parts["is_pinned"].append(np.array(columns["is_pinned"], dtype=bool))
 
     def joined(name: str, dtype: str) -> np.ndarray:
         return np.concatenate(parts[name]) if parts[name] else np.array([], dtype=dtype)
@@ -215,9 +214,7 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
         values = joined(name, "float64")
         missing = np.isnan(values)
         lean[name] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
-    lean["duration"] = pd.array(joined("duration", "float64"), dtype="Float64")
     lean["posted_at"] = pd.to_datetime(joined("posted_at", "datetime64[ns]"), utc=True)
-    lean["is_pinned"] = joined("is_pinned", "bool")
     parts.clear()
     try:
         enriched = enrich_reels(lean, followers, now)
