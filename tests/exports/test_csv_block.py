@@ -116,3 +116,5 @@ def test_stored_lists_and_times_convert_as_the_per_value_readers_do() -> None:
     times = ["2024-01-01 00:00:00.000000", "2024-01-01 10:11:12.123456", "2024-01-01T10:11:12+00:00",
              "2024-01-01 10:11:12", None]
     assert _iso_utc_array(times).to_pylist() == [iso_utc(v) for v in times]
+    for batch in (times[:1], times[1:2], times[:2], ["2024-01-01 00:00:00.00000é"], ["2024-01-01X00:00:00.000000"]):
+        assert _iso_utc_array(batch).to_pylist() == [iso_utc(v) for v in batch]  # fixed-width path and its exits
