@@ -315,11 +315,11 @@ def trend_frame(enriched: pd.DataFrame, window: int = 5) -> pd.DataFrame:
     dated = np.flatnonzero(posted.notna().to_numpy())
     order = dated[np.argsort(posted.array.asi8[dated], kind="stable")]
     frame = _take(enriched, order, TREND_COLUMNS)
-    for source, target in (("effective_plays", "plays_rolling_median"),
-                           ("engagement_rate", "engagement_rate_rolling_median"),
-                           ("engagement_per_play", "engagement_per_play_rolling_median")):
-        frame[target] = _float_series(_rolling_median(_float(frame[source]), window))
-    return frame
+    rolling = {target: _float_series(_rolling_median(_float(enriched[source])[order], window), frame.index)
+               for source, target in (("effective_plays", "plays_rolling_median"),
+                                      ("engagement_rate", "engagement_rate_rolling_median"),
+                                      ("engagement_per_play", "engagement_per_play_rolling_median"))}
+    return pd.concat([frame, pd.DataFrame(rolling, index=frame.index, copy=False)], axis=1)  # one insertion
 
 
 def _week_start(posted: pd.Series) -> pd.Series:
