@@ -338,8 +338,11 @@ class ReelBatches:
         from core.queries import reels_frame_from_rows
 
         names = list(raw)
+        columns = dict(raw)
+        if "posted_at" in columns:  # ISO strings with and without a fraction in one batch: parse each as ISO 8601
+            columns["posted_at"] = list(pd.to_datetime(columns["posted_at"], utc=True, format="ISO8601"))
         frame = reels_frame_from_rows([dict(zip(names, values, strict=True))
-                                       for values in zip(*raw.values(), strict=True)])
+                                       for values in zip(*columns.values(), strict=True)])
         for name, series in computed.series.items():
             frame[name] = series.iloc[idx].reset_index(drop=True) if len(idx) else series.iloc[:0]
         kept = apply_filters(frame, self.filters)

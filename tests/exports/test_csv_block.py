@@ -118,3 +118,29 @@ def test_stored_lists_and_times_convert_as_the_per_value_readers_do() -> None:
     assert _iso_utc_array(times).to_pylist() == [iso_utc(v) for v in times]
     for batch in (times[:1], times[1:2], times[:2], ["2024-01-01 00:00:00.00000é"], ["2024-01-01X00:00:00.000000"]):
         assert _iso_utc_array(batch).to_pylist() == [iso_utc(v) for v in batch]  # fixed-width path and its exits
+
+
+def test_filtered_export_of_times_with_and_without_a_fraction(tmp_path) -> None:
+    """A batch mixing whole-second and fractional posting times used to fail the filter's datetime parsing."""
+    from datetime import UTC, date, datetime
+
+    from core import store
+    from core.db import Database
+    from core.exports import ExportOptions, export_bytes
+    from core.filters import ReelFilters
+    from core.scraper import FetchedReel
+
+    db = Database(f"sqlite:///{tmp_path / 'store.db'}")
+    [analysis_id] = store.insert_analyses(db, ["mixed"], None, None)
+    reels = [FetchedReel(media_id=f"m{i}", shortcode=f"C{i}", url=f"https://www.instagram.com/reel/C{i}/",
+                         thumbnail_url=None, caption=None, likes=10, comments=1, plays=100 * (i + 1), views=None,
+                         posted_at=datetime(2026, 1, 1 + i, 12, 0, 0, 250_000 if i % 2 else 0, tzinfo=UTC),
+                         duration=10.0, product_type="clips", is_pinned=False, hashtags=(), mentions=())
+             for i in range(6)]
+    store.complete_with_reels(db, analysis_id, reels)
+    data = export_bytes(db, analysis_id, ExportOptions(format="csv", plain=True, fields=("shortcode", "posted_at"),
+                                                       filters=ReelFilters(date_from=date(2026, 1, 3))))
+    assert data.decode().splitlines() == ["shortcode,posted_at", "C2,2026-01-03T12:00:00+00:00",
+                                          "C3,2026-01-04T12:00:00.250000+00:00", "C4,2026-01-05T12:00:00+00:00",
+                                          "C5,2026-01-06T12:00:00.250000+00:00"]
+    db.dispose()
