@@ -15,6 +15,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from core import columnar, store
 from core.config import load_settings
@@ -34,6 +35,8 @@ PROGRESS_DONE = 100
 PROGRESS_INTERVAL_SECONDS = 0.25
 
 _BOOT = f"{int(time.time())}"
+# One thread writes the per-reel progress updates of every job in this process (see _ProgressReporter).
+_progress_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reelscope-progress")
 
 WAIT_REASONS = {
     "rate_limited": "Instagram rate limit",
@@ -89,23 +92,47 @@ def fetch_progress(fetched: int, expected: int) -> int:
 
 @dataclass
 class _ProgressReporter:
+    """Writes a job's progress to the store and notices cancellation.
+
+    Stage changes are written at once; the frequent per-reel updates are written by a background
+    thread while the scraper waits on Instagram, so storing progress never slows the fetch. Every
+    synchronous write first waits for the background one, so updates land in order.
+    """
+
     db: Database
     analysis_id: str
     last_write: float = 0.0
     rate_limited_until: datetime | None = None
+    _pending: Future | None = None
 
     def report(self, progress: int, message: str, reels_fetched: int | None = None, force: bool = True) -> None:
         now = time.monotonic()
         if not force and now - self.last_write < PROGRESS_INTERVAL_SECONDS:
             return
         self.last_write = now
-        cancel = store.update_progress(self.db, self.analysis_id, progress=progress, message=message,
-                                       reels_fetched=reels_fetched, rate_limited_until=self.rate_limited_until)
+        cancel = self._settle()
+        write = partial(store.update_progress, self.db, self.analysis_id, progress=progress, message=message,
+                        reels_fetched=reels_fetched, rate_limited_until=self.rate_limited_until)
+        if force:
+            cancel = write() or cancel
+        else:
+            self._pending = _progress_writer.submit(write)
         if cancel:
             raise Cancelled()
 
+    def _settle(self) -> bool:
+        """Wait for the background write, if any; True when it saw a cancellation request."""
+        pending, self._pending = self._pending, None
+        return bool(pending.result()) if pending is not None else False
+
+    def close(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.exception()  # wait; a failed progress write must not mask the job's own outcome
+
     def waiting(self, until: datetime, kind: str = "rate_limited") -> None:
         """Say in the job's status why it waits and when it resumes, so it never looks hung."""
+        self._settle()
         self.rate_limited_until = until
         local = until.astimezone().strftime("%H:%M:%S")
         reason = WAIT_REASONS.get(kind, WAIT_REASONS["rate_limited"])
@@ -146,6 +173,7 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
             error = InternalError(detail=repr(exc))
         log.warning("analysis %s failed: %s (%s)", analysis_id, error.kind, error.detail or error.message)
         try:
+            reporter.close()
             store.mark_failed(db, analysis_id, error)
         except Exception:  # noqa: BLE001
             log.exception("could not record the failure of analysis %s", analysis_id)

@@ -112,7 +112,9 @@ def update_progress(db: Database, analysis_id: str, *, progress: int, message: s
     if reels_fetched is not None:
         values["reels_fetched"] = reels_fetched
     with db.transaction() as session:
-        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(**values))
+        # Only a running analysis takes progress: a late write can never reopen a finished one.
+        session.execute(update(Analysis).where(Analysis.id == analysis_id, Analysis.status == Status.PROCESSING)
+                        .values(**values))
         return bool(session.scalar(select(Analysis.cancel_requested).where(Analysis.id == analysis_id)))
 
 
