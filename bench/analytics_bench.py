@@ -61,6 +61,21 @@ def best_ms(function, repeat: int) -> float:
     return min(times) * 1000.0
 
 
+
+def run_all_analytics(reels, profile: dict) -> None:
+    """Everything the Results page computes for one profile: enrichment and every aggregation."""
+    frame = enrich_reels(reels, profile.get("followers"), NOW)
+    analytics.profile_summary(frame, profile)
+    analytics.hashtag_stats(frame, "hashtags")
+    analytics.hashtag_stats(frame, "mentions")
+    analytics.tag_pairs(frame, "hashtags")
+    for metric in analytics.TOP_PERFORMER_METRICS:
+        analytics.top_performers(frame, metric)
+    analytics.trend_frame(frame)
+    analytics.cadence_frame(frame)
+    analytics.posting_heatmap(frame, "Asia/Tokyo")
+    analytics.compare_profiles([(profile, frame)])
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reels", type=int, default=10_000)
@@ -75,17 +90,7 @@ def main() -> None:
         reels.groupby(reels["posted_at"].dt.day_of_week)[["likes", "comments", "plays"]].median()
 
     def all_analytics() -> None:
-        frame = enrich_reels(reels, FOLLOWERS, NOW)
-        analytics.profile_summary(frame, profile)
-        analytics.hashtag_stats(frame, "hashtags")
-        analytics.hashtag_stats(frame, "mentions")
-        analytics.tag_pairs(frame, "hashtags")
-        for metric in analytics.TOP_PERFORMER_METRICS:
-            analytics.top_performers(frame, metric)
-        analytics.trend_frame(frame)
-        analytics.cadence_frame(frame)
-        analytics.posting_heatmap(frame, "Asia/Tokyo")
-        analytics.compare_profiles([(profile, frame)])
+        run_all_analytics(reels, profile)
 
     figures = {
         "enrich_reels": lambda: enrich_reels(reels, FOLLOWERS, NOW),

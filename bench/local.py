@@ -73,25 +73,13 @@ def store_figure(n: int, repeat: int) -> Figure:
 
 def analytics_figure(n: int, repeat: int) -> Figure:
     """Every aggregation the Results page computes for one profile, vs a bare pandas group-by of the same rows."""
-    from bench.analytics_bench import FOLLOWERS, NOW, synthetic_reels
-    from core import analytics
-    from core.metrics import enrich_reels
+    from bench.analytics_bench import FOLLOWERS, run_all_analytics, synthetic_reels
 
     reels = synthetic_reels(n)
     profile = {"username": "bench", "followers": FOLLOWERS}
 
     def all_analytics() -> None:
-        frame = enrich_reels(reels, FOLLOWERS, NOW)
-        analytics.profile_summary(frame, profile)
-        analytics.hashtag_stats(frame, "hashtags")
-        analytics.hashtag_stats(frame, "mentions")
-        analytics.tag_pairs(frame, "hashtags")
-        for metric in analytics.TOP_PERFORMER_METRICS:
-            analytics.top_performers(frame, metric)
-        analytics.trend_frame(frame)
-        analytics.cadence_frame(frame)
-        analytics.posting_heatmap(frame, "Asia/Tokyo")
-        analytics.compare_profiles([(profile, frame)])
+        run_all_analytics(reels, profile)
 
     def baseline() -> None:
         reels.groupby(reels["posted_at"].dt.day_of_week)[["likes", "comments", "plays"]].median()

@@ -92,6 +92,20 @@ def _numbers(series: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) for v in series]
 
 
+def _plays_scatter_by_tier(known: pd.DataFrame, x, hovertemplate: str) -> go.Figure:
+    """One marker trace per plays tier (in tier order, consistent colours), plays on the y axis."""
+    figure = go.Figure()
+    for tier in PLAYS_TIERS:
+        reels = known[known["plays_tier"] == tier]
+        if reels.empty:
+            continue
+        figure.add_trace(go.Scatter(
+            x=x(reels), y=_numbers(reels["effective_plays"]), mode="markers", name=tier,
+            marker={"color": TIER_COLORS[tier], "size": 8}, customdata=_reel_customdata(reels),
+            hovertemplate=hovertemplate))
+    return figure
+
+
 def empty_figure(message: str) -> go.Figure:
     """A blank figure with `message` (our own text, never scraped text) in the middle and no axes."""
     figure = go.Figure()
@@ -127,15 +141,7 @@ def plays_over_time(enriched: pd.DataFrame, window: int = 5, filtered: bool = Fa
     known = trend[trend["effective_plays"].notna()]
     if known.empty:
         return empty_figure("No play counts: Instagram hid the plays of every reel shown")
-    figure = go.Figure()
-    for tier in PLAYS_TIERS:
-        reels = known[known["plays_tier"] == tier]
-        if reels.empty:
-            continue
-        figure.add_trace(go.Scatter(
-            x=reels["posted_at"], y=_numbers(reels["effective_plays"]), mode="markers", name=tier,
-            marker={"color": TIER_COLORS[tier], "size": 8}, customdata=_reel_customdata(reels),
-            hovertemplate=REEL_HOVER))
+    figure = _plays_scatter_by_tier(known, x=lambda reels: reels["posted_at"], hovertemplate=REEL_HOVER)
     figure.add_trace(go.Scatter(
         x=trend["posted_at"], y=_numbers(trend["plays_rolling_median"]), mode="lines",
         name=f"rolling median ({window} reels)", line={"color": TREND_COLOR, "width": 2},
@@ -224,15 +230,8 @@ def duration_vs_plays(enriched: pd.DataFrame, filtered: bool = False) -> go.Figu
     known = enriched[enriched["duration"].notna() & enriched["effective_plays"].notna()]
     if known.empty:
         return empty_figure("No reel has both a known duration and known plays")
-    figure = go.Figure()
-    for tier in PLAYS_TIERS:
-        reels = known[known["plays_tier"] == tier]
-        if reels.empty:
-            continue
-        figure.add_trace(go.Scatter(
-            x=_numbers(reels["duration"]), y=_numbers(reels["effective_plays"]), mode="markers", name=tier,
-            marker={"color": TIER_COLORS[tier], "size": 8}, customdata=_reel_customdata(reels),
-            hovertemplate="%{x:.0f} s<br>" + REEL_HOVER))
+    figure = _plays_scatter_by_tier(known, x=lambda reels: _numbers(reels["duration"]),
+                                    hovertemplate="%{x:.0f} s<br>" + REEL_HOVER)
     return _layout(figure, "Duration vs plays", xaxis_title="Duration (seconds)", yaxis_title="Plays")
 
 

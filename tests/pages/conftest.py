@@ -17,13 +17,9 @@ SEEDED_PROFILES = ("demo_creator", "demo_travel")
 
 
 @pytest.fixture(scope="session")
-def pages_emulator():
-    from emulator import EmulatorServer
-
-    server = EmulatorServer(port=0)
-    server.start()
-    yield server
-    server.stop()
+def pages_emulator(emulator_server):
+    """The session's emulator (tests/conftest.py); page tests add no faults to it."""
+    return emulator_server
 
 
 def _point_at(monkeypatch, url: str, database_url: str) -> None:
