@@ -59,7 +59,9 @@ def load_settings() -> Settings:
         celery_broker_url=os.environ.get("CELERY_BROKER_URL", "").strip() or None,
         workers=_int("REELSCOPE_WORKERS", 4),
         request_delay=request_delay,
-        rate_limit_scale=_float("REELSCOPE_RATE_LIMIT_SCALE", 1.0),
+        # instaloader's rate-controller waits (minutes, after Instagram's own limits) and Retry-After apply to
+        # live Instagram; a base-URL override is a test or replay server, whose waits default to none.
+        rate_limit_scale=_float("REELSCOPE_RATE_LIMIT_SCALE", 1.0 if base_url is None else 0.0),
         rate_budget_scale=_float("REELSCOPE_RATE_BUDGET_SCALE", 1.0),
         max_attempts=max(1, _int("REELSCOPE_MAX_ATTEMPTS", 4)),
         retry_base_seconds=_float("REELSCOPE_RETRY_BASE_SECONDS", 2.0),
