@@ -80,19 +80,35 @@ def _optional(getter: Callable[[], object]) -> object:
         return None
 
 
+def _first_known(*getters: Callable[[], object]) -> object:
+    """The first value a getter finds (instaloader's property first, then the raw field names)."""
+    for getter in getters:
+        value = _optional(getter)
+        if value is not None:
+            return value
+    return None
+
+
 def profile_from_instaloader(profile: Profile) -> FetchedProfile:
-    """Copy a Profile's fields into plain data (may trigger the profile's metadata request once)."""
+    """Copy a Profile's fields into plain data (may trigger the profile's metadata request once).
+
+    instaloader reads the legacy field names (``edge_followed_by`` …); where an answer carries only the
+    newer names (``follower_count`` …), those are used, and a count found under neither stays None.
+    """
+    node = profile._node
     return FetchedProfile(
         user_id=str(profile.userid),
         username=profile.username.lower(),
         full_name=_optional(lambda: profile.full_name),  # type: ignore[arg-type]
         biography=_optional(lambda: profile.biography),  # type: ignore[arg-type]
-        followers=_count(_optional(lambda: profile.followers)),
-        following=_count(_optional(lambda: profile.followees)),
-        media_count=_count(_optional(lambda: profile.mediacount)),
+        followers=_count(_first_known(lambda: profile.followers, lambda: node["follower_count"])),
+        following=_count(_first_known(lambda: profile.followees, lambda: node["following_count"])),
+        media_count=_count(_first_known(lambda: profile.mediacount, lambda: node["media_count"],
+                                        lambda: node["all_media_count"])),
         is_private=bool(profile.is_private),
         is_verified=_optional(lambda: profile.is_verified),  # type: ignore[arg-type]
-        profile_pic_url=_optional(lambda: profile.profile_pic_url_no_iphone),  # type: ignore[arg-type]
+        profile_pic_url=_first_known(lambda: profile.profile_pic_url_no_iphone,  # type: ignore[arg-type]
+                                     lambda: node["profile_pic_url"]),
     )
 
 

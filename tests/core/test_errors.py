@@ -35,3 +35,24 @@ def test_instaloader_and_network_errors_map_to_one_typed_error(exc, kind):
 def test_every_mapped_error_keeps_the_technical_detail_for_logs():
     error = map_exception(ie.ConnectionException("boom"))
     assert "ConnectionException: boom" in error.detail
+
+
+def test_profile_counts_fall_back_to_the_newer_field_names_and_stay_unknown_otherwise():
+    import instaloader
+
+    from core.instagram_transport import current_base_url, redirect_instagram_to
+    from core.scraper import profile_from_instaloader
+
+    previous = current_base_url()
+    redirect_instagram_to("http://127.0.0.1:9")  # an accidental request fails here, never reaches Instagram
+
+    context = instaloader.Instaloader(quiet=True).context
+    profile = instaloader.Profile(context, {"id": "42", "username": "Someone", "is_private": False,
+                                            "follower_count": 1200, "media_count": 7,
+                                            "profile_pic_url": "https://scontent.cdninstagram.com/p.jpg"})
+    profile._has_full_metadata = True  # nothing more to fetch: missing fields must not trigger requests
+    snapshot = profile_from_instaloader(profile)
+    assert (snapshot.user_id, snapshot.username, snapshot.followers, snapshot.following, snapshot.media_count) == \
+        ("42", "someone", 1200, None, 7)
+    assert snapshot.profile_pic_url == "https://scontent.cdninstagram.com/p.jpg"
+    redirect_instagram_to(previous)
