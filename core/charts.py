@@ -41,6 +41,9 @@ TIER_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "engagement": ("engagement_tier", ENGAGEMENT_TIERS),
     "benchmark": ("benchmark_tier", BENCHMARK_TIERS),
 }
+# Compared profiles (Plotly's default qualitative palette: distinct in light and dark themes, and not the
+# tier colours, so a profile is never mistaken for a tier).
+PROFILE_COLORS = ("#636EFA", "#00CC96", "#AB63FA", "#FFA15A", "#19D3F3")
 NO_REELS = "No reels yet: this profile has no videos"
 NO_MATCH = "No reels match the filters: widen the date range or clear a filter"
 CAPTION_PREVIEW_CHARS = 80
@@ -104,6 +107,11 @@ def _plays_scatter_by_tier(known: pd.DataFrame, x, hovertemplate: str) -> go.Fig
             marker={"color": TIER_COLORS[tier], "size": 8}, customdata=_reel_customdata(reels),
             hovertemplate=hovertemplate))
     return figure
+
+
+def _profile_colors(count: int) -> list[str]:
+    """One colour per compared profile, the same order on every comparison chart."""
+    return [PROFILE_COLORS[i % len(PROFILE_COLORS)] for i in range(count)]
 
 
 def empty_figure(message: str) -> go.Figure:
@@ -296,7 +304,7 @@ def compare_kpis(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> go.Figure:
     names = [_name(profile, i) for i, (profile, _) in enumerate(profiles)]
     figure = make_subplots(rows=1, cols=len(COMPARE_KPIS), subplot_titles=list(COMPARE_KPIS.values()))
     for col, column in enumerate(COMPARE_KPIS, start=1):
-        figure.add_trace(go.Bar(x=names, y=_numbers(table[column]), marker={"color": ACCENT_COLOR},
+        figure.add_trace(go.Bar(x=names, y=_numbers(table[column]), marker={"color": _profile_colors(len(names))},
                                 name=COMPARE_KPIS[column], showlegend=False,
                                 hovertemplate="%{x}: %{y:,.2f}<extra></extra>"), row=1, col=col)
     return _layout(figure, "Key figures side by side")
@@ -311,7 +319,7 @@ def compare_plays_distribution(profiles: Sequence[tuple[dict, pd.DataFrame]]) ->
         known = enriched[enriched["effective_plays"].notna()]
         figure.add_trace(go.Box(y=_numbers(known["effective_plays"]), name=_name(profile, i), boxpoints="outliers",
                                 customdata=_reel_customdata(known), hovertemplate=REEL_HOVER,
-                                marker={"color": ACCENT_COLOR}))
+                                marker={"color": _profile_colors(len(profiles))[i]}))
     return _layout(figure, "Plays per reel", yaxis_title="Plays (log scale)", yaxis_type="log", showlegend=False)
 
 
