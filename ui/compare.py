@@ -46,7 +46,7 @@ def kpi_table(frame: pd.DataFrame) -> None:
         "followers": st.column_config.NumberColumn("followers", format="compact"),
         "account_size": st.column_config.TextColumn("account size"),
         "reels": st.column_config.NumberColumn("reels analysed", format="%d"),
-        "median_plays": st.column_config.NumberColumn("median plays", format="localized"),
+        "median_plays": st.column_config.NumberColumn("median plays", format="compact"),
         "median_engagement_rate": st.column_config.NumberColumn("median eng. rate", format="%.2f%%"),
         "median_engagement_per_play": st.column_config.NumberColumn("median eng. per play", format="%.2f%%"),
         "median_plays_per_day": st.column_config.NumberColumn("median plays/day", format="%.0f"),
