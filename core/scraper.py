@@ -232,7 +232,6 @@ class InstagramClient:
         log.info("scraping logged in as a stored session")
         return username
 
-
     def _report_wait(self, seconds: float, reason: BaseException | None = None) -> None:
         if self._wait_listener is not None:
             kind = reason.kind if isinstance(reason, ReelScopeError) else RateLimited.kind
