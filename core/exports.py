@@ -29,6 +29,7 @@ from core.export_csv import CsvEncoder, csv_block, csv_cell
 from core.export_fields import all_fields, field_infos, unknown_fields
 from core.export_rows import ReelBatches
 from core.models import Analysis, ProfileSnapshot, Reel
+from core.queries import PROFILE_FIELDS, profile_dict
 
 SCHEMA_VERSION = 1
 FORMATS = ("csv", "json")
@@ -327,17 +328,9 @@ def data_dictionary_csv(fields: Sequence[str] | None = None) -> bytes:
 # --- helpers -----------------------------------------------------------------------------------------
 
 def _profile_info(snapshot: ProfileSnapshot | None, username: str) -> dict:
-    if snapshot is None:
-        return {"username": username, "user_id": None, "full_name": None, "biography": None, "followers": None,
-                "following": None, "media_count": None, "is_private": None, "is_verified": None,
-                "profile_pic_url": None, "fetched_at": None}
-    return {
-        "username": snapshot.username, "user_id": snapshot.instagram_user_id, "full_name": snapshot.full_name,
-        "biography": snapshot.biography, "followers": snapshot.followers, "following": snapshot.following,
-        "media_count": snapshot.media_count, "is_private": snapshot.is_private,
-        "is_verified": snapshot.is_verified, "profile_pic_url": snapshot.profile_pic_url,
-        "fetched_at": snapshot.fetched_at,
-    }
+    """The profile section of an export, keys in the JSON's documented order (username first)."""
+    known = profile_dict(snapshot) if snapshot is not None else {**dict.fromkeys(PROFILE_FIELDS), "username": username}
+    return {"username": known["username"], **{k: v for k, v in known.items() if k != "username"}}
 
 
 def _header_pairs(ctx: _Context) -> list[tuple[str, object]]:

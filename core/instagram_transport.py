@@ -122,9 +122,13 @@ def current_base_url() -> str | None:
 
 
 def browser_url(url: str | None) -> str | None:
-    """A URL a browser on this machine can load: Instagram CDN URLs go to the base URL when one is set."""
-    if url is None:
-        return None
-    from core.config import load_settings  # the setting, for processes that have not scraped yet
+    """A URL a browser on this machine can load: Instagram CDN URLs go to the base URL when one is set.
 
-    return rewrite_url(url, _base_url or load_settings().instagram_base_url)
+    The current setting (INSTAGRAM_BASE_URL, which demo mode sets too) wins; the redirect's own base URL is the
+    fallback, since it is only known once a scraper client was built in this process.
+    """
+    if not url:
+        return None
+    from core.config import load_settings
+
+    return rewrite_url(url, load_settings().instagram_base_url or _base_url)

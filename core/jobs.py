@@ -31,7 +31,6 @@ log = logging.getLogger("reelscope.jobs")
 PROGRESS_RESOLVED = 10
 PROGRESS_PROFILE = 30
 PROGRESS_FETCHED = 80
-PROGRESS_DONE = 100
 PROGRESS_INTERVAL_SECONDS = 0.25
 
 _BOOT = f"{int(time.time())}"

@@ -13,10 +13,6 @@ REEL_COLUMNS = ["media_id", "shortcode", "url", "thumbnail_url", "caption", "lik
 _COUNT_COLUMNS = ["likes", "comments", "plays", "views"]
 
 
-def empty_reels_frame() -> pd.DataFrame:
-    return reels_frame_from_rows([])
-
-
 def reels_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     """A reels DataFrame with the documented dtypes: nullable Int64 counts (NA = unknown), UTC datetimes."""
     frame = pd.DataFrame(rows, columns=REEL_COLUMNS)
@@ -42,16 +38,23 @@ def load_reels_frame(db: Database, analysis_id: str) -> pd.DataFrame:
     return reels_frame_from_rows(rows)
 
 
+PROFILE_FIELDS = ("user_id", "username", "full_name", "biography", "followers", "following", "media_count",
+                  "is_private", "is_verified", "profile_pic_url", "fetched_at")
+
+
+def profile_dict(snapshot: ProfileSnapshot) -> dict:
+    """A profile snapshot as the plain dict pages, analytics and exports use (keys: PROFILE_FIELDS)."""
+    return {
+        "user_id": snapshot.instagram_user_id, "username": snapshot.username, "full_name": snapshot.full_name,
+        "biography": snapshot.biography, "followers": snapshot.followers, "following": snapshot.following,
+        "media_count": snapshot.media_count, "is_private": snapshot.is_private,
+        "is_verified": snapshot.is_verified, "profile_pic_url": snapshot.profile_pic_url,
+        "fetched_at": snapshot.fetched_at,
+    }
+
+
 def load_profile(db: Database, analysis_id: str) -> dict | None:
     """The analysis's profile snapshot as a plain dict, or None before it was fetched."""
     with db.session() as session:
         snapshot = session.scalar(select(ProfileSnapshot).where(ProfileSnapshot.analysis_id == analysis_id))
-        if snapshot is None:
-            return None
-        return {
-            "user_id": snapshot.instagram_user_id, "username": snapshot.username, "full_name": snapshot.full_name,
-            "biography": snapshot.biography, "followers": snapshot.followers, "following": snapshot.following,
-            "media_count": snapshot.media_count, "is_private": snapshot.is_private,
-            "is_verified": snapshot.is_verified, "profile_pic_url": snapshot.profile_pic_url,
-            "fetched_at": snapshot.fetched_at,
-        }
+        return None if snapshot is None else profile_dict(snapshot)

@@ -19,7 +19,7 @@ from instaloader import Post, Profile, RateController
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from core.config import Settings, load_settings
-from core.errors import InstagramChanged, NetworkError, ProfilePrivate, RateLimited, ReelScopeError, map_exception
+from core.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError, map_exception
 from core.instagram_transport import redirect_instagram_to, take_retry_after
 
 TRANSIENT_ERRORS = (RateLimited, NetworkError, InstagramChanged)
@@ -286,10 +286,6 @@ class InstagramClient:
     def fetch_profile(self, username: str, on_wait: WaitListener | None = None) -> Profile:
         """Resolve a username to an instaloader Profile (the profile page request)."""
         return self.call(lambda: Profile.from_username(self.context, username), on_wait)
-
-    def check_public(self, profile: Profile) -> None:
-        if self.call(lambda: bool(profile.is_private)):
-            raise ProfilePrivate()
 
     def open_reels(self, profile: Profile, on_wait: WaitListener | None = None) -> tuple[FetchedProfile, Iterator]:
         """Start the reels iterator (profile metadata + first page) and snapshot the profile.

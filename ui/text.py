@@ -6,8 +6,7 @@ import math
 import re
 from datetime import UTC, datetime
 
-from core.config import load_settings
-from core.instagram_transport import current_base_url, rewrite_url
+from core.instagram_transport import browser_url
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -22,14 +21,8 @@ def escape_markdown(text: object) -> str:
 
 
 def image_url(url: str | None) -> str | None:
-    """A URL the user's browser can load: Instagram CDN URLs go to the emulator/base URL when one is set.
-
-    The current setting (INSTAGRAM_BASE_URL, set by demo mode too) wins; core.instagram_transport.browser_url
-    alone only knows the base URL once a scraper client was built in this process, so it is the fallback.
-    """
-    if not url:
-        return None
-    return rewrite_url(url, load_settings().instagram_base_url or current_base_url())
+    """A URL the user's browser can load (Instagram CDN URLs go to the emulator/base URL when one is set)."""
+    return browser_url(url)
 
 
 def fmt_count(value: object) -> str:
