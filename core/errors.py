@@ -55,6 +55,24 @@ class InstagramChanged(ReelScopeError):
     sentence = "Instagram answered in an unexpected format; ReelScope may need an update."
 
 
+class Forbidden(ReelScopeError):
+    kind = "forbidden"
+    sentence = ("Instagram refused the request (HTTP 403), as it does for traffic it takes for a bot; "
+                "wait an hour or log in, then retry.")
+
+
+class SoftBlocked(ReelScopeError):
+    kind = "soft_blocked"
+    sentence = ("Instagram answered \"feedback_required\": the account is soft-blocked. Stop for a day, open "
+                "Instagram in a browser to clear any warning, then retry.")
+
+
+class InstaloaderOutdated(ReelScopeError):
+    kind = "instaloader_outdated"
+    sentence = ("Instagram no longer accepts a query instaloader sends (HTTP 400 for a retired doc_id); "
+                "instaloader needs an update.")
+
+
 class Cancelled(ReelScopeError):
     kind = "cancelled"
     sentence = "Cancelled by user."
@@ -72,7 +90,7 @@ class InternalError(ReelScopeError):
 ERROR_KINDS: dict[str, type[ReelScopeError]] = {
     cls.kind: cls
     for cls in (InvalidUsername, ProfileNotFound, ProfilePrivate, RateLimited, LoginRequired, NetworkError,
-                InstagramChanged, Cancelled, Interrupted, InternalError)
+                InstagramChanged, Forbidden, SoftBlocked, InstaloaderOutdated, Cancelled, Interrupted, InternalError)
 }
 
 
@@ -90,6 +108,14 @@ def _mentions_please_wait(exc: BaseException) -> bool:
     return "please wait" in text or "401 unauthorized" in text or " 401 " in text
 
 
+def _chain_text(exc: BaseException) -> str:
+    return " ".join(str(e) for e in _chain(exc))
+
+
+def _is_graphql(text: str) -> bool:
+    return "graphql" in text
+
+
 def map_exception(exc: BaseException) -> ReelScopeError:
     """Turn whatever instaloader, requests or the JSON decoder raised into one typed ReelScope error."""
     if isinstance(exc, ReelScopeError):
@@ -104,6 +130,11 @@ def map_exception(exc: BaseException) -> ReelScopeError:
         return RateLimited(detail=detail)
     if any(isinstance(e, ie.LoginRequiredException) for e in chain):
         return LoginRequired(detail=detail)
+    text = _chain_text(exc)
+    if "feedback_required" in text:
+        return SoftBlocked(detail=detail)
+    if any(isinstance(e, ie.QueryReturnedBadRequestException) for e in chain) and _is_graphql(text):
+        return InstaloaderOutdated(detail=detail)
     if any(isinstance(e, ie.AbortDownloadException) for e in chain):
         return LoginRequired("Instagram refused the request and asks to log in or wait; retry later.", detail=detail)
     if any(isinstance(e, json.JSONDecodeError) for e in chain):  # requests' JSONDecodeError is one too
@@ -114,6 +145,8 @@ def map_exception(exc: BaseException) -> ReelScopeError:
     if any(isinstance(e, ie.QueryReturnedNotFoundException) for e in chain):
         return ProfileNotFound(detail=detail)
     if any(isinstance(e, (ie.ConnectionException, requests.RequestException, OSError)) for e in chain):
+        if "403 forbidden" in text.lower() and _is_graphql(text):
+            return Forbidden(detail=detail)
         if _mentions_please_wait(exc):
             return RateLimited("Instagram asks to wait a few minutes before more anonymous requests; "
                                "retry later.", detail=detail)

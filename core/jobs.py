@@ -23,7 +23,7 @@ from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
 from core.logs import analysis_context, configure_logging
 from core.models import Status
-from core.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader
+from core.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader, withheld_fields
 from core.usernames import RejectedUsername, parse_usernames
 
 log = logging.getLogger("reelscope.jobs")
@@ -185,6 +185,7 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
     username, max_reels = state.username, state.max_reels
 
     profile = client.fetch_profile(username, on_wait=reporter.waiting)
+    store.save_access(db, analysis_id, client.access.label, client.access.notice)
     reporter.report(PROGRESS_RESOLVED, "User id resolved; fetching the profile")
 
     if client.call(lambda: bool(profile.is_private), reporter.waiting):
@@ -196,17 +197,18 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
         snapshot = client.call(lambda: profile_from_instaloader(profile), reporter.waiting)
         store.save_profile(db, analysis_id, snapshot)
         reporter.report(PROGRESS_FETCHED, "Storing 0 reels")
-        store.complete_with_reels(db, analysis_id, [])
+        store.complete_with_reels(db, analysis_id, [], withheld_fields([], client.access))
         return
 
-    snapshot, iterator = client.open_reels(profile, on_wait=reporter.waiting)
+    snapshot, listing = client.open_reels(profile, on_wait=reporter.waiting)
     store.save_profile(db, analysis_id, snapshot)
+    store.save_access(db, analysis_id, listing.access.label, listing.access.notice)
     expected = expected_reels(snapshot.media_count, max_reels, 0)
     reporter.report(PROGRESS_PROFILE, f"Profile stored; fetching reels 0 of up to {expected}", reels_fetched=0)
 
     reels: list[FetchedReel] = []
     while max_reels is None or len(reels) < max_reels:
-        reel = client.next_reel(iterator, on_wait=reporter.waiting)
+        reel = client.next_reel(listing, on_wait=reporter.waiting)
         if reel is None:
             break
         reels.append(reel)
@@ -215,8 +217,11 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
         reporter.report(fetch_progress(len(reels), expected), f"Fetching reels {len(reels)} of up to {expected}",
                         reels_fetched=len(reels), force=False)
 
+    if listing.detail_requests:
+        log.info("%d detail requests for fields the %s lacked: %s", listing.detail_requests, listing.source,
+                 dict(listing.detail_requests_by_field))
     reporter.report(PROGRESS_FETCHED, f"Storing {len(reels)} reels", reels_fetched=len(reels))
-    store.complete_with_reels(db, analysis_id, reels)
+    store.complete_with_reels(db, analysis_id, reels, withheld_fields(reels, listing.access))
     columnar.write_completed(db, analysis_id)  # the analytics cache; never raises (a reader rebuilds it)
 
 

@@ -67,6 +67,11 @@ class Analysis(Base):
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     owner: Mapped[str | None] = mapped_column(String(128))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "anonymous" or "logged in as @name"; a notice when that is not the access the user set up
+    access: Mapped[str | None] = mapped_column(String(64))
+    access_notice: Mapped[str | None] = mapped_column(Text)
+    # export field names Instagram sent no value for, e.g. ["plays", "views"] to anonymous visitors
+    withheld_fields: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

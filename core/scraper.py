@@ -8,16 +8,19 @@ rate budget. What leaves this module is plain data that can never trigger a requ
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Callable, Iterator
 
 import instaloader
-from instaloader import Post, Profile, RateController
+from instaloader import LoginRequiredException, Post, Profile, RateController
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from core import instagram_queries as queries
 from core.config import Settings, load_settings
 from core.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError, map_exception
 from core.instagram_transport import redirect_instagram_to, take_retry_after
@@ -27,6 +30,20 @@ MAX_RETRY_AFTER_SECONDS = 3600.0
 
 REEL_URL = "https://www.instagram.com/reel/{shortcode}/"
 log = logging.getLogger("reelscope.scraper")
+
+# Export field names Instagram does not send to anonymous visitors (instaloader #2735, yt-dlp PR #17213).
+WITHHELD_FROM_ANONYMOUS = ("plays", "views")
+# Reel field -> the media dict key it is read from; a listing node lacking one costs a detail request.
+LISTING_FIELDS = {"posted_at": "taken_at", "caption": "caption", "likes": "like_count",
+                  "comments": "comment_count", "plays": "play_count", "views": "view_count",
+                  "duration": "video_duration", "media_type": "media_type"}
+SESSION_EXPIRED_NOTICE = "Your Instagram session expired; this analysis ran anonymously, so plays are missing."
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str | None) -> str | None:
+    """Text as Instagram sent it, except unpaired UTF-16 surrogates, which become U+FFFD (they cannot be stored)."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if text else text
 
 
 @dataclass(frozen=True)
@@ -89,26 +106,39 @@ def _first_known(*getters: Callable[[], object]) -> object:
     return None
 
 
-def profile_from_instaloader(profile: Profile) -> FetchedProfile:
-    """Copy a Profile's fields into plain data (may trigger the profile's metadata request once).
+def _in_node(node: dict, *path: str) -> object:
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return None
+        node = node[key]
+    return node
 
-    instaloader reads the legacy field names (``edge_followed_by`` …); where an answer carries only the
-    newer names (``follower_count`` …), those are used, and a count found under neither stays None.
+
+def profile_from_instaloader(profile: Profile) -> FetchedProfile:
+    """Copy a Profile's fields into plain data.
+
+    The fields the profile page already carries (legacy names such as ``edge_followed_by`` or newer ones
+    such as ``follower_count``) are read first, so no request is made for them; only a field found under
+    neither asks instaloader, which may fetch the profile's metadata once. A count found nowhere stays None.
     """
     node = profile._node
     return FetchedProfile(
         user_id=str(profile.userid),
         username=profile.username.lower(),
-        full_name=_optional(lambda: profile.full_name),  # type: ignore[arg-type]
-        biography=_optional(lambda: profile.biography),  # type: ignore[arg-type]
-        followers=_count(_first_known(lambda: profile.followers, lambda: node["follower_count"])),
-        following=_count(_first_known(lambda: profile.followees, lambda: node["following_count"])),
-        media_count=_count(_first_known(lambda: profile.mediacount, lambda: node["media_count"],
-                                        lambda: node["all_media_count"])),
+        full_name=clean_text(_optional(lambda: profile.full_name)),  # type: ignore[arg-type]
+        biography=clean_text(_optional(lambda: profile.biography)),  # type: ignore[arg-type]
+        followers=_count(_first_known(lambda: _in_node(node, "edge_followed_by", "count"),
+                                      lambda: node["follower_count"], lambda: profile.followers)),
+        following=_count(_first_known(lambda: _in_node(node, "edge_follow", "count"),
+                                      lambda: node["following_count"], lambda: profile.followees)),
+        media_count=_count(_first_known(lambda: _in_node(node, "edge_owner_to_timeline_media", "count"),
+                                        lambda: node["media_count"], lambda: node["all_media_count"],
+                                        lambda: profile.mediacount)),
         is_private=bool(profile.is_private),
         is_verified=_optional(lambda: profile.is_verified),  # type: ignore[arg-type]
-        profile_pic_url=_first_known(lambda: profile.profile_pic_url_no_iphone,  # type: ignore[arg-type]
-                                     lambda: node["profile_pic_url"]),
+        profile_pic_url=_first_known(lambda: node["profile_pic_url_hd"],  # type: ignore[arg-type]
+                                     lambda: _in_node(node, "hd_profile_pic_url_info", "url"),
+                                     lambda: node["profile_pic_url"], lambda: profile.profile_pic_url_no_iphone),
     )
 
 
@@ -117,47 +147,96 @@ def _is_pinned(node: dict) -> bool:
                                                "pinned_for_users")) or bool(node.get("is_pinned"))
 
 
-def _likes(post: Post) -> int | None:
-    node = post._node  # the full metadata; instaloader turns a missing like_count into 0
-    if node.get("like_and_view_counts_disabled"):
-        return None
-    if "like_count" in node and node.get("like_count") is None:
-        return None
-    return _count(_optional(lambda: post.likes))
+def _caption_text(media: dict) -> str | None:
+    caption = media.get("caption")
+    if isinstance(caption, dict):
+        caption = caption.get("text")
+    return caption if isinstance(caption, str) else None
 
 
-def _comments(post: Post) -> int | None:
-    node = post._node
-    if "comment_count" in node and node.get("comment_count") is None:
-        return None
-    return _count(_optional(lambda: post.comments))
+def _thumbnail(media: dict) -> str | None:
+    candidates = (media.get("image_versions2") or {}).get("candidates") or []
+    return candidates[0].get("url") if candidates and isinstance(candidates[0], dict) else None
 
 
-def reel_from_instaloader(post: Post, listing_node: dict | None = None) -> FetchedReel:
-    """Copy a video Post's fields into plain data. Hidden or missing counts become None, never 0.
+def is_video(media: dict) -> bool:
+    return media.get("media_type") == 2
 
-    ``listing_node`` is the reel's entry in the reels tab, which carries the pin flags.
+
+def reel_from_media(media: dict, context) -> FetchedReel:
+    """Copy a video's media dict (listing node or detail answer) into plain data; no request is made.
+
+    Hidden or missing counts become None, never 0. Caption, hashtags and mentions come from instaloader's
+    ``Post`` (built on the caption alone), so they are exactly what instaloader would give.
     """
-    node = post._node
-    listed_media = (listing_node or {}).get("media") or {}
-    posted_at = post.date_utc.replace(tzinfo=UTC)
+    caption_post = Post(context, {"shortcode": media["code"], "caption": _caption_text(media)})
+    caption = caption_post.caption
+    likes_hidden = bool(media.get("like_and_view_counts_disabled"))
+    duration = media.get("video_duration")
     return FetchedReel(
-        media_id=str(post.mediaid),
-        shortcode=post.shortcode,
-        url=REEL_URL.format(shortcode=post.shortcode),
-        thumbnail_url=_optional(lambda: post.url),  # type: ignore[arg-type]
-        caption=post.caption,
-        likes=_likes(post),
-        comments=_comments(post),
-        plays=_count(_optional(lambda: post.video_play_count)),
-        views=_count(_optional(lambda: post.video_view_count)),
-        posted_at=posted_at,
-        duration=_optional(lambda: float(post.video_duration) if post.video_duration is not None else None),  # type: ignore[arg-type]
-        product_type=node.get("product_type"),
-        is_pinned=_is_pinned(node) or _is_pinned(listed_media),
-        hashtags=tuple(post.caption_hashtags),
-        mentions=tuple(post.caption_mentions),
+        media_id=str(media["pk"]).split("_")[0],
+        shortcode=media["code"],
+        url=REEL_URL.format(shortcode=media["code"]),
+        thumbnail_url=_thumbnail(media),
+        caption=clean_text(caption),
+        likes=None if likes_hidden else _count(media.get("like_count")),
+        comments=_count(media.get("comment_count")),
+        plays=_count(media.get("play_count")),
+        views=_count(media.get("view_count")),
+        posted_at=datetime.fromtimestamp(int(media["taken_at"]), UTC),
+        duration=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None,
+        product_type=media.get("product_type"),
+        is_pinned=_is_pinned(media),
+        hashtags=tuple(clean_text(t) for t in caption_post.caption_hashtags),
+        mentions=tuple(clean_text(m) for m in caption_post.caption_mentions),
     )
+
+
+def missing_fields(media: dict, withheld: tuple[str, ...]) -> list[str]:
+    """The reel fields a media dict lacks (key absent, not null), leaving out those withheld from this access."""
+    return [name for name, key in LISTING_FIELDS.items() if key not in media and name not in withheld]
+
+
+@dataclass(frozen=True)
+class Access:
+    """How an analysis reached Instagram: anonymously, or logged in as ``username``.
+
+    ``session_expired``: a stored session existed, but Instagram no longer accepted it, so the analysis
+    ran anonymously.
+    """
+
+    username: str | None = None
+    session_expired: bool = False
+
+    @property
+    def logged_in(self) -> bool:
+        return self.username is not None
+
+    @property
+    def label(self) -> str:
+        return f"logged in as @{self.username}" if self.username else "anonymous"
+
+    @property
+    def withheld(self) -> tuple[str, ...]:
+        """Export fields Instagram withholds from this access (never worth a detail request)."""
+        return () if self.logged_in else WITHHELD_FROM_ANONYMOUS
+
+    @property
+    def notice(self) -> str | None:
+        if self.session_expired:
+            return SESSION_EXPIRED_NOTICE
+        return None
+
+
+@dataclass
+class ReelListing:
+    """The listing an analysis pages through: raw media dicts from the reels tab or the posts timeline."""
+
+    nodes: Iterator[dict]
+    source: str  # "reels_tab" | "timeline"
+    access: Access
+    detail_requests: int = 0
+    detail_requests_by_field: Counter = field(default_factory=Counter)
 
 
 class WaitReportingRateController(RateController):
@@ -198,7 +277,11 @@ class InstagramClient:
         redirect_instagram_to(self.settings.instagram_base_url)
         self.lock = threading.RLock()
         self._wait_listener: WaitListener | None = None
-        self.loader = instaloader.Instaloader(
+        self.access = Access()
+        self.loader = self._new_loader()
+
+    def _new_loader(self) -> instaloader.Instaloader:
+        return instaloader.Instaloader(
             sleep=self.settings.request_delay,
             quiet=True,
             download_pictures=False, download_videos=False, download_video_thumbnails=False,
@@ -215,22 +298,39 @@ class InstagramClient:
         return self.loader.context
 
     def use_stored_session(self) -> str | None:
-        """Log in with the stored session cookies, if any; return the username or None (anonymous)."""
+        """Log in with the stored session cookies, if any; return the username or None (anonymous).
+
+        A stored session Instagram no longer accepts is remembered (``access.session_expired``), so every
+        analysis says it ran anonymously because of it, rather than sliding silently into anonymous mode.
+        """
         from core.instagram_session import InvalidSession, check_session, load_session
 
         cookies = load_session()
         if not cookies:
+            self.access = Access()
             return None
         try:
             username = check_session(cookies)
         except InvalidSession as exc:
             log.warning("stored Instagram session not used: %s", exc)
+            self.access = Access(session_expired=True)
             return None
         with self.lock:
             self.context.update_cookies(cookies)
             self.context.username = username
+            self.access = Access(username=username)
         log.info("scraping logged in as a stored session")
         return username
+
+    def _session_still_valid(self) -> bool:
+        """Ask Instagram whether the session still logs in (instaloader's ``test_login``); log out if not."""
+        if self.loader.test_login():
+            return True
+        log.warning("the stored Instagram session expired; continuing anonymously")
+        self.loader.close()
+        self.loader = self._new_loader()
+        self.access = Access(session_expired=True)
+        return False
 
     def _report_wait(self, seconds: float, reason: BaseException | None = None) -> None:
         if self._wait_listener is not None:
@@ -287,38 +387,68 @@ class InstagramClient:
         """Resolve a username to an instaloader Profile (the profile page request)."""
         return self.call(lambda: Profile.from_username(self.context, username), on_wait)
 
-    def open_reels(self, profile: Profile, on_wait: WaitListener | None = None) -> tuple[FetchedProfile, Iterator]:
-        """Start the reels iterator (profile metadata + first page) and snapshot the profile.
+    def open_reels(self, profile: Profile, on_wait: WaitListener | None = None) -> tuple[FetchedProfile, ReelListing]:
+        """Snapshot the profile (from its page; ``web_profile_info`` is never needed) and open its listing.
 
-        The iterator yields the reels tab's raw entries: instaloader would fetch each reel's
-        details inside ``next()``, after advancing, so a failed detail request would lose that reel.
-        Fetching the details in a separate step (exactly as instaloader does, with
-        ``Post.from_shortcode``) makes both the page and the detail request safely retryable.
+        Logged in: the reels tab, whose nodes are complete media dicts. Anonymous, or whenever the reels
+        tab is null or asks to log in: the posts timeline, keeping its video posts. A logged-in session
+        that gets a null reels tab is checked; if it expired, the analysis continues anonymously and says so.
         """
-        def start():
-            iterator = profile.get_reels()
-            iterator._node_wrapper = lambda node: node  # instaloader 4.16 NodeIterator internals
-            iterator._is_first = None
-            return profile_from_instaloader(profile), iterator
-        return self.call(start, on_wait)
+        snapshot = self.call(lambda: profile_from_instaloader(profile), on_wait)
+        username, user_id = snapshot.username, snapshot.user_id
 
-    def next_reel(self, iterator: Iterator[dict], on_wait: WaitListener | None = None) -> FetchedReel | None:
-        """The next video post as plain data (a page request when needed, then its detail request)."""
-        while True:
-            node = self.call(lambda: next(iterator, None), on_wait)
-            if node is None:
+        def reels_tab() -> Iterator[dict] | None:
+            try:
+                return queries.reels_tab(self.context, user_id, username)
+            except (queries.ListingUnavailable, LoginRequiredException):
                 return None
-            shortcode = (node.get("media") or {}).get("code") or node.get("code") or node.get("shortcode")
-            if not shortcode:
-                raise InstagramChanged(detail=f"reels tab entry without a shortcode: {sorted(node)}")
 
-            def details(code: str = shortcode, listing: dict = node) -> FetchedReel | None:
-                post = Post.from_shortcode(self.context, code)
-                return reel_from_instaloader(post, listing) if post.is_video else None
+        nodes = self.call(reels_tab, on_wait)
+        if nodes is not None:
+            return snapshot, ReelListing(nodes, "reels_tab", self.access)
+        log.info("the reels tab of %s is unavailable (%s); listing the posts timeline", username, self.access.label)
+        if self.access.logged_in and self.call(self._session_still_valid, on_wait):
+            nodes = self.call(lambda: queries.logged_in_timeline(self.context, username), on_wait)
+        else:
+            nodes = self.call(lambda: queries.logged_out_timeline(self.context, username), on_wait)
+        return snapshot, ReelListing(nodes, "timeline", self.access)
 
-            reel = self.call(details, on_wait)
-            if reel is not None:
-                return reel
+    def next_reel(self, listing: ReelListing, on_wait: WaitListener | None = None) -> FetchedReel | None:
+        """The listing's next video post as plain data.
+
+        Every field is read from the listing node; a detail request is made only when the node lacks a
+        field (other than those Instagram withholds from this access), and is counted per field.
+        """
+        while True:
+            media = self.call(lambda: next(listing.nodes, None), on_wait)
+            if media is None:
+                return None
+            if "media_type" in media and not is_video(media):
+                continue
+            missing = missing_fields(media, listing.access.withheld)
+            if missing:
+                code = media.get("code")
+                if not code:
+                    raise InstagramChanged(detail=f"listing entry without a code: {sorted(media)}")
+                detail = self.call(lambda code=code: queries.media_detail(self.context, code), on_wait)
+                listing.detail_requests += 1
+                listing.detail_requests_by_field.update(missing)
+                log.info("detail request for %s: the listing lacks %s", code, ", ".join(missing))
+                if detail is None:
+                    log.warning("post %s is listed but has no details (deleted?); skipped", code)
+                    continue
+                media = {**detail, **media}
+            if is_video(media):
+                return reel_from_media(media, self.context)
+
+
+def withheld_fields(reels: list[FetchedReel], access: Access) -> list[str]:
+    """Export fields Instagram withheld from an analysis: those no reel has (or, without reels, those
+    it withholds from this access)."""
+    if not reels:
+        return list(access.withheld)
+    return [name for name in ("likes", "comments", "plays", "views")
+            if all(getattr(reel, name) is None for reel in reels)]
 
 
 _client: InstagramClient | None = None

@@ -35,6 +35,9 @@ class AnalysisState:
     finished_at: datetime | None
     rate_limited_until: datetime | None
     is_demo: bool = False
+    access: str | None = None
+    access_notice: str | None = None
+    withheld_fields: tuple[str, ...] | None = None
 
     @property
     def is_active(self) -> bool:
@@ -60,6 +63,8 @@ def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
         reels_stored=reels_stored, created_at=analysis.created_at, updated_at=analysis.updated_at,
         started_at=analysis.started_at, finished_at=analysis.finished_at,
         rate_limited_until=analysis.rate_limited_until, is_demo=bool(analysis.is_demo),
+        access=analysis.access, access_notice=analysis.access_notice,
+        withheld_fields=tuple(analysis.withheld_fields) if analysis.withheld_fields is not None else None,
     )
 
 
@@ -141,6 +146,14 @@ def save_profile(db: Database, analysis_id: str, profile: FetchedProfile) -> Non
             is_verified=profile.is_verified, profile_pic_url=profile.profile_pic_url))
 
 
+@retry_when_locked
+def save_access(db: Database, analysis_id: str, access: str, notice: str | None) -> None:
+    """Record how the analysis reaches Instagram ("anonymous" / "logged in as @name") and any notice about it."""
+    with db.transaction() as session:
+        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
+            access=access, access_notice=notice, updated_at=utcnow()))
+
+
 def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
     return [{
         "analysis_id": analysis_id, "position": position, "media_id": r.media_id, "shortcode": r.shortcode,
@@ -196,8 +209,11 @@ def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> No
 
 
 @retry_when_locked
-def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedReel]) -> None:
-    """Replace the analysis's reels and mark it completed, in one transaction (idempotent)."""
+def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedReel],
+                        withheld_fields: Sequence[str] | None = None) -> None:
+    """Replace the analysis's reels and mark it completed, in one transaction (idempotent).
+
+    ``withheld_fields``: the export fields Instagram sent no value for (None: not recorded)."""
     unique = _unique_by_media_id(reels)
     with db.transaction() as session:
         session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
@@ -205,7 +221,8 @@ def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedR
             _insert_reels(session, analysis_id, unique)
         session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
             status=Status.COMPLETED, progress=100, status_message=f"Completed: {len(unique)} reels stored",
-            reels_fetched=len(unique), finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+            reels_fetched=len(unique), finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
+            withheld_fields=list(withheld_fields) if withheld_fields is not None else None))
 
 
 def _unique_by_media_id(reels: Sequence[FetchedReel]) -> list[FetchedReel]:
