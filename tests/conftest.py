@@ -48,3 +48,19 @@ def store_env(tmp_path, monkeypatch, emulator) -> Database:
     monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "1")
     monkeypatch.delenv("REELSCOPE_DEMO", raising=False)
     return get_database(url)
+
+
+DEMO_SESSION_COOKIES = {"sessionid": "reelscope-demo-session", "ds_user_id": "7000000001"}
+
+
+@pytest.fixture
+def logged_in(store_env):
+    """The stored Instagram session is the emulator's built-in demo session (logs in as demo_viewer)."""
+    from core.instagram_session import delete_session, save_session
+    from core.scraper import reset_client
+
+    save_session(DEMO_SESSION_COOKIES)
+    reset_client()
+    yield "demo_viewer"
+    delete_session()
+    reset_client()

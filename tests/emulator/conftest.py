@@ -60,7 +60,9 @@ def make_loader(attempts: int = 1) -> instaloader.Instaloader:
 
 @pytest.fixture(scope="session")
 def emu_server():
-    with EmulatorServer() as server:
+    """The older everything-anonymous mode: these tests drive instaloader's own get_reels()/get_posts(),
+    which live Instagram no longer answers anonymously (see test_live_instagram.py for the default)."""
+    with EmulatorServer(everything_anonymous=True) as server:
         yield server
 
 

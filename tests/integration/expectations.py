@@ -16,11 +16,14 @@ def expected_likes(media) -> int | None:
     return None if media.likes_hidden or media.like_count is None else media.like_count
 
 
-def expected_views(media) -> int | None:
+def expected_views(media, logged_in: bool) -> int | None:
+    """Instagram sends play and view counts to logged-in sessions only."""
+    if not logged_in:
+        return None
     return media.play_count if media.play_count is not None else media.view_count
 
 
-def expected_view_row(media) -> dict:
+def expected_view_row(media, logged_in: bool = True) -> dict:
     caption = media.caption
     return {
         "reel_id": media.pk,
@@ -29,7 +32,7 @@ def expected_view_row(media) -> dict:
         "reel_caption": caption,
         "reel_likes": expected_likes(media),
         "reel_comments": media.comment_count,
-        "reel_views": expected_views(media),
+        "reel_views": expected_views(media, logged_in),
         "reel_date_posted": datetime.fromtimestamp(media.taken_at, UTC).isoformat(),
         # SQL ROUND: halves away from zero
         "reel_duration": None if media.video_duration is None else math.floor(media.video_duration + 0.5),

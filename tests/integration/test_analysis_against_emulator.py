@@ -25,15 +25,18 @@ def _view_rows(db, analysis_id):
         return [dict(row._mapping) for row in result]
 
 
+@pytest.mark.parametrize("access", ["anonymous", "logged_in"])
 @pytest.mark.parametrize("username", ["demo_creator", "few_posts", "feed_videos", "hidden_likes",
                                       "no_play_counts", "weird_captions"])
-def test_every_video_the_emulator_served_is_in_the_view_exactly(store_env, emulator, username):
+def test_every_video_the_emulator_served_is_in_the_view_exactly(request, store_env, emulator, username, access):
+    if access == "logged_in":
+        request.getfixturevalue("logged_in")
     profile = emulator.catalogue[username]
     [state] = _analyse([username])
     assert (state.status, state.progress, state.error) == ("completed", 100, None)
 
     rows = _view_rows(store_env, state.analysis_id)
-    expected = {m.pk: expected_view_row(m) for m in profile.videos}
+    expected = {m.pk: expected_view_row(m, logged_in=access == "logged_in") for m in profile.videos}
     actual = {row["reel_id"]: actual_view_row(row) for row in rows}
     assert actual == expected
     first = rows[0]

@@ -23,7 +23,7 @@ def analyse(name, **kwargs):
 
 @pytest.mark.parametrize("kind, endpoint", [
     ("429", "reels"), ("429", "post"), ("429", "profile_page"),
-    ("500", "post"), ("503", "web_profile_info"),
+    ("500", "post"), ("503", "reels"),
     ("reset", "post"), ("reset", "reels"),
     ("malformed", "post"), ("truncated", "reels"),
 ])
@@ -121,5 +121,5 @@ def test_concurrent_analyses_share_one_rate_budget(store_env, emulator, monkeypa
     assert [s.status for s in states] == ["completed"] * 4
     assert get_client() is client
     detail_queries = sum(1 for r in emulator.requests if r.endpoint == "post")
-    assert detail_queries == 12
+    assert detail_queries >= 12  # anonymous: one per timeline post until 3 videos are found
     assert controller.waits >= 2
