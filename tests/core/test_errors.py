@@ -25,6 +25,12 @@ def _caused(outer: Exception, cause: Exception) -> Exception:
     (ie.BadResponseException("Fetching Post metadata failed."), "bad_response"),
     (json.JSONDecodeError("Expecting value", "", 0), "bad_response"),
     (ZeroDivisionError("bug"), "internal"),
+    (ie.AbortDownloadException('400 Bad Request - "fail" status, message "feedback_required" when accessing '
+                               'https://www.instagram.com/graphql/query'), "soft_blocked"),
+    (ie.QueryReturnedBadRequestException('400 Bad Request - "fail" status, message "Unknown doc_id" when '
+                                         'accessing https://www.instagram.com/graphql/query'), "instaloader_outdated"),
+    (ie.ConnectionException('403 Forbidden - "fail" status, message "" when accessing '
+                            'https://www.instagram.com/graphql/query'), "forbidden"),
 ])
 def test_instaloader_and_network_errors_map_to_one_typed_error(exc, kind):
     error = map_exception(exc)
