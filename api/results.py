@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.analytics import hashtag_stats, profile_summary, top_performers
+from core.analytics import hashtag_stats, profile_summary, ranking_metric, top_performers
 from core.db import Database
 from core.export_fields import all_fields
 from core.filters import ReelFilters, apply_filters
@@ -164,11 +164,15 @@ def _tags(enriched: pd.DataFrame, column: str, top: int) -> list[dict]:
 
 def summary_json(state: AnalysisState, enriched: pd.DataFrame, profile: dict | None, top: int) -> dict:
     kpis = {k: json_value(v) for k, v in profile_summary(enriched, profile).items()}
-    best = top_performers(enriched, "plays", n=top)
+    ranked_by = ranking_metric(enriched) if not enriched.empty else "plays"
+    best = top_performers(enriched, ranked_by, n=top)
     return {
         "analysis_id": state.analysis_id,
         "username": state.username,
         "status": state.status,
+        "access": state.access,
+        "withheld_fields": list(state.withheld_fields) if state.withheld_fields is not None else None,
+        "access_notice": state.access_notice,
         "reference_time": json_value(reference_time(state)),
         "profile": {k: json_value(v) for k, v in (profile or {}).items()} or None,
         "kpis": kpis,
@@ -179,5 +183,6 @@ def summary_json(state: AnalysisState, enriched: pd.DataFrame, profile: dict | N
         },
         "top_hashtags": _tags(enriched, "hashtags", top),
         "top_mentions": _tags(enriched, "mentions", top),
+        "top_reels_ranked_by": ranked_by,
         "top_reels": [{k: json_value(v) for k, v in row.items()} for row in best.to_dict(orient="records")],
     }

@@ -62,6 +62,12 @@ class AnalysisOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     rate_limited_until: datetime | None = Field(description="While waiting out an Instagram rate limit.")
+    access: str | None = Field(default=None, description='"anonymous" or "logged in as @name"; null before '
+                                                         "the analysis reached Instagram.")
+    withheld_fields: list[str] | None = Field(default=None, description="Export fields Instagram sent no value "
+                                                                        'for, e.g. ["plays", "views"] anonymously.')
+    access_notice: str | None = Field(default=None, description="Set when the access was not what was set up, "
+                                                                "e.g. a stored session that expired.")
     links: AnalysisLinks
 
 

@@ -23,6 +23,21 @@ TOP_PERFORMER_METRICS: dict[str, str] = {
     "plays_per_day": "plays_per_day",
 }
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Metrics that need plays fall back in this order (see ranking_metric).
+RANKING_FALLBACK: tuple[str, ...] = ("plays", "engagement_rate", "likes")
+
+
+def ranking_metric(enriched: pd.DataFrame) -> str:
+    """The metric reels are ranked by unless the user picks one: the first of plays, likes-based engagement
+    rate, likes that any reel has a value for. Plays already fall back per reel from the play count to the
+    older view count (metrics.effective_plays), so the order is plays, then views, then likes-based
+    engagement ((likes + comments) / followers), then likes alone when the follower count is unknown.
+    Instagram withholds play and view counts from anonymous visitors, so an anonymous analysis ranks by
+    engagement."""
+    for metric in RANKING_FALLBACK:
+        if enriched[TOP_PERFORMER_METRICS[metric]].notna().any():
+            return metric
+    return RANKING_FALLBACK[0]
 
 
 def _float(series: pd.Series) -> np.ndarray:

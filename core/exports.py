@@ -272,6 +272,7 @@ def open_export(db: Database, analysis_id: str, options: ExportOptions | None = 
             "analysis_id": analysis.id, "username": analysis.username, "status": analysis.status,
             "created_at": analysis.created_at, "finished_at": analysis.finished_at,
             "max_reels": analysis.max_reels, "is_demo": bool(analysis.is_demo),
+            **access_info(analysis),
             "filters": filters_to_dict(options.filters), "filters_description": describe_filters(options.filters),
             "fields": list(fields),
         }
@@ -327,6 +328,19 @@ def data_dictionary_csv(fields: Sequence[str] | None = None) -> bytes:
 
 # --- helpers -----------------------------------------------------------------------------------------
 
+def access_info(analysis: Analysis) -> dict:
+    """How the analysis reached Instagram and what Instagram withheld (CONTRACTS §7); None when not recorded."""
+    withheld = analysis.withheld_fields
+    return {"access": analysis.access, "withheld_fields": list(withheld) if withheld is not None else None,
+            "access_notice": analysis.access_notice}
+
+
+def describe_withheld(fields: Sequence[str] | None) -> str:
+    if fields is None:
+        return "not recorded"
+    return ", ".join(fields) if fields else "nothing"
+
+
 def _profile_info(snapshot: ProfileSnapshot | None, username: str) -> dict:
     """The profile section of an export, keys in the JSON's documented order (username first)."""
     known = profile_dict(snapshot) if snapshot is not None else {**dict.fromkeys(PROFILE_FIELDS), "username": username}
@@ -344,6 +358,9 @@ def _header_pairs(ctx: _Context) -> list[tuple[str, object]]:
         ("analysed at", analysed_at),
         ("analysis id", ctx.analysis["analysis_id"]),
         ("filters applied", ctx.analysis["filters_description"]),
+        ("access", ctx.analysis["access"]),
+        ("withheld by Instagram", describe_withheld(ctx.analysis["withheld_fields"])),
+        *([("access notice", ctx.analysis["access_notice"])] if ctx.analysis["access_notice"] else []),
         ("exported at", ctx.exported_at),
     ]
 

@@ -7,6 +7,7 @@ import streamlit as st
 from core import store
 from core.metrics import methodology_markdown
 from ui import cache, sections
+from ui.access_notice import show_access_notice
 from ui.export_panel import render_export_history, render_export_panel
 from ui.kpis import kpi_cards
 from ui.layout import setup_page
@@ -42,6 +43,7 @@ analysis = by_id[chosen]
 
 reels, profile = cache.enriched(db, analysis)
 profile_header(profile, analysis)
+show_access_notice(analysis)
 previous = cache.previous_completed(db, analysis)
 kpi_cards(cache.summary(db, analysis), cache.summary(db, previous) if previous else None,
           previous.created_at if previous else None)

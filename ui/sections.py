@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts
-from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, tag_pairs
+from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
 from core.filters import ReelFilters, apply_filters, describe
 from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
 
@@ -89,8 +89,9 @@ def detail_tabs(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
     with top:
         labels = {name: METRICS[column].label if column in METRICS else name.capitalize()
                   for name, column in TOP_PERFORMER_METRICS.items()}
-        metric = st.segmented_control("Rank by", list(labels), format_func=labels.get, default="plays",
-                                      key=f"topmetric-{key}") or "plays"
+        fallback = ranking_metric(reels)
+        metric = st.segmented_control("Rank by", list(labels), format_func=labels.get, default=fallback,
+                                      key=f"topmetric-{key}") or fallback
         chart(charts.top_performers(reels, metric=metric, filtered=filtered), key=f"top-{key}")
         st.caption("📌 marks pinned reels: they sit first on the profile although they may be old.")
     with trends:

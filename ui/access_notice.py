@@ -1,0 +1,41 @@
+"""The notice above the KPIs: how an analysis reached Instagram, what Instagram withheld, and the fix."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.store import AnalysisState
+
+LOGIN_PAGE = "pages/5_Instagram_login.py"
+
+
+def _names(fields: tuple[str, ...]) -> str:
+    return fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " and " + fields[-1]
+
+
+def access_message(analysis: AnalysisState) -> str | None:
+    """The notice's text, or None when Instagram withheld nothing and the access was as set up."""
+    withheld = tuple(analysis.withheld_fields or ())
+    parts = []
+    if analysis.access_notice:
+        parts.append(analysis.access_notice)
+    if withheld:
+        who = "anonymous visitors" if analysis.access == "anonymous" else "this analysis"
+        parts.append(f"{_names(withheld).capitalize()}: hidden from {who} by Instagram, so they are empty "
+                     "here and metrics that need plays fall back to views, then to likes-based engagement.")
+    if not parts:
+        return None
+    if analysis.access == "anonymous":
+        parts.append("Log in to Instagram (your own browser session) and re-run the analysis to get plays.")
+    return " ".join(parts)
+
+
+def show_access_notice(analysis: AnalysisState) -> None:
+    """Access line, plus a warning with the fix and a link to the login page when Instagram withheld counts."""
+    if analysis.access:
+        st.caption(f"Instagram access: {analysis.access}")
+    message = access_message(analysis)
+    if message:
+        st.warning(message, icon=":material/visibility_off:")
+        if analysis.access == "anonymous":
+            st.page_link(LOGIN_PAGE, label="Log in to Instagram", icon=":material/login:")
