@@ -402,9 +402,10 @@ RAW_FIELDS: dict[str, Metric] = {
     "comments": Metric("Comments", "count", "Comment count when the analysis ran; empty (unknown) when Instagram "
                        "omits it."),
     "plays": Metric("Plays (raw)", "plays", "The play count Instagram shows on the reel (instaloader "
-                    "video_play_count); empty when Instagram gives none."),
+                    "video_play_count); empty when Instagram gives none. Instagram withholds it from anonymous "
+                    "visitors: the analysis's withheld_fields then lists it; log in to get it."),
     "views": Metric("Views (raw)", "views", "Instagram's older video view count (instaloader video_view_count); "
-                    "used for plays when the play count is absent."),
+                    "used for plays when the play count is absent. Withheld from anonymous visitors, like plays."),
     "duration": Metric("Duration", "seconds", "Length of the video in seconds."),
     "posted_at": Metric("Posted at", "UTC date-time", "When the reel was posted, in UTC (ISO 8601)."),
     "product_type": Metric("Type", "label", "clips = a reel; feed = a video posted to the feed; empty when "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -53,14 +54,23 @@ def store_env(tmp_path, monkeypatch, emulator) -> Database:
 DEMO_SESSION_COOKIES = {"sessionid": "reelscope-demo-session", "ds_user_id": "7000000001"}
 
 
-@pytest.fixture
-def logged_in(store_env):
-    """The stored Instagram session is the emulator's built-in demo session (logs in as demo_viewer)."""
+@contextlib.contextmanager
+def demo_session():
+    """The stored Instagram session is the emulator's built-in demo session (logs in as demo_viewer), so
+    analyses get play counts as a logged-in user does; removed afterwards."""
     from core.instagram_session import delete_session, save_session
     from core.scraper import reset_client
 
     save_session(DEMO_SESSION_COOKIES)
     reset_client()
-    yield "demo_viewer"
-    delete_session()
-    reset_client()
+    try:
+        yield "demo_viewer"
+    finally:
+        delete_session()
+        reset_client()
+
+
+@pytest.fixture
+def logged_in(store_env):
+    with demo_session() as username:
+        yield username

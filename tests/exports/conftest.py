@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.db import get_database
+from tests.conftest import demo_session
 
 PROFILES = ("weird_captions", "hidden_likes", "no_play_counts", "demo_creator")
 
@@ -23,7 +24,8 @@ def export_env(tmp_path_factory, emulator_server):
         patch.delenv("REELSCOPE_DEMO", raising=False)
         db = get_database(env["DATABASE_URL"])
         emulator_server.clear_faults()
-        ids = create_analyses(list(PROFILES), db=db)
-        states = wait_for(ids, db=db, timeout=120)
+        with demo_session():  # logged in: the exports are checked against every count the emulator holds
+            ids = create_analyses(list(PROFILES), db=db)
+            states = wait_for(ids, db=db, timeout=120)
         assert [s.status for s in states] == ["completed"] * len(PROFILES), [s.error for s in states]
         yield db, dict(zip(PROFILES, ids, strict=True)), emulator_server.catalogue, env

@@ -145,3 +145,29 @@ def test_an_unpaired_surrogate_in_a_caption_is_stored_as_a_replacement_character
     assert "Half an emoji \ufffd here #broken" in captions
     expected = {m.caption for m in emulator.catalogue["broken_emoji"].videos} - {"Half an emoji \ud83d here #broken"}
     assert expected <= set(captions)  # every other caption is stored exactly
+
+
+def test_exports_and_the_api_say_how_instagram_was_reached_and_what_it_withheld(store_env, emulator):
+    import csv
+    import io
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from core.exports import ExportOptions, data_dictionary, export_bytes
+
+    state = analyse("few_posts")
+    document = json.loads(export_bytes(store_env, state.analysis_id, ExportOptions(format="json")))
+    assert (document["analysis"]["access"], document["analysis"]["withheld_fields"]) == \
+        ("anonymous", ["plays", "views"])
+    assert {r["plays"] for r in document["reels"]} == {None}
+    text = export_bytes(store_env, state.analysis_id, ExportOptions(format="csv")).decode("utf-8-sig")
+    header = {row[0]: row[1] for row in csv.reader(io.StringIO(text.split("\n\n")[0])) if len(row) == 2}
+    assert (header["access"], header["withheld by Instagram"]) == ("anonymous", "plays, views")
+    assert "anonymous visitors" in data_dictionary(["plays"])["plays"]["description"]
+    with TestClient(create_app()) as client:
+        analysis = client.get(f"/api/v1/analyses/{state.analysis_id}").json()
+        summary = client.get(f"/api/v1/analyses/{state.analysis_id}/summary").json()
+    assert (analysis["access"], analysis["withheld_fields"]) == ("anonymous", ["plays", "views"])
+    assert (summary["access"], summary["top_reels_ranked_by"]) == ("anonymous", "engagement_rate")
