@@ -7,6 +7,7 @@ from api_helpers import api_settings, submit_and_wait
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from tests.conftest import demo_session
 
 
 @pytest.fixture
@@ -32,7 +33,8 @@ def client(make_client) -> TestClient:
 
 @pytest.fixture
 def completed(client, store_env) -> str:
-    """The id of a completed analysis of demo_travel (36 reels, one pinned, two viral)."""
-    [analysis_id] = submit_and_wait(client, ["demo_travel"])
+    """The id of a completed analysis of demo_travel (36 reels, one pinned, two viral), logged in (with plays)."""
+    with demo_session():
+        [analysis_id] = submit_and_wait(client, ["demo_travel"])
     assert client.get(f"/api/v1/analyses/{analysis_id}").json()["status"] == "completed"
     return analysis_id

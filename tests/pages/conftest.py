@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.db import get_database
 from core.jobs import create_analyses, wait_for
+from tests.conftest import demo_session
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "streamlit_app.py"
@@ -44,8 +45,9 @@ def _seeded_database_url(tmp_path_factory, pages_emulator) -> str:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _point_at(monkeypatch, pages_emulator.url, url)
         db = get_database(url)
-        ids = create_analyses(list(SEEDED_PROFILES), db=db)
-        states = wait_for(ids, db=db, timeout=120)
+        with demo_session():  # logged in, so the charts have plays (test_access_notice covers anonymous)
+            ids = create_analyses(list(SEEDED_PROFILES), db=db)
+            states = wait_for(ids, db=db, timeout=120)
     assert [s.status for s in states] == ["completed"] * len(SEEDED_PROFILES), [(s.status, s.error) for s in states]
     return url
 

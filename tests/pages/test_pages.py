@@ -7,6 +7,7 @@ import json
 import pytest
 
 from core import store
+from tests.conftest import demo_session
 from tests.pages.conftest import PAGES, open_page
 
 
@@ -132,8 +133,9 @@ def test_deleting_from_history_asks_for_confirmation_then_removes_the_analysis(e
 def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store):
     from core.jobs import create_analyses, wait_for
 
-    for _ in range(2):
-        wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
+    with demo_session():  # logged in: plays growth needs plays
+        for _ in range(2):
+            wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
     at = open_page("pages/3_History.py")
     assert not at.exception, at.exception
     assert [m.label for m in at.metric] == ["Followers (latest)", "Following (latest)", "Posts (latest)"]
@@ -158,3 +160,27 @@ def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store)
         assert element.proto.allow_html is False
     captions = at.dataframe[0].value["caption"].tolist()
     assert any("<" in c or "*" in c or "=" in c for c in captions)  # raw text, shown by the grid as text
+
+
+def test_results_of_an_anonymous_analysis_say_plays_were_withheld_and_link_to_the_login_page(empty_store):
+    from core.jobs import create_analyses, wait_for
+
+    [state] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
+    at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+    assert not at.exception, at.exception
+    [warning] = [w.value for w in at.warning]
+    assert warning.startswith("Plays and views: hidden from anonymous visitors by Instagram")
+    assert "Log in to Instagram" in warning
+    assert "Instagram access: anonymous" in [c.value for c in at.caption]
+    assert ("Log in to Instagram", "Instagram_login") in [(e.proto.label, e.proto.page) for e in at.get("page_link")]
+
+
+def test_results_of_a_logged_in_analysis_show_no_withheld_notice(empty_store):
+    from core.jobs import create_analyses, wait_for
+
+    with demo_session():
+        [state] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
+    at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+    assert not at.exception, at.exception
+    assert not at.warning
+    assert "Instagram access: logged in as @demo_viewer" in [c.value for c in at.caption]
