@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.db import Database, get_database
-from core.demo import demo_enabled, start_demo, stop_demo
+from core.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
 from core.jobs import recover_orphans
 from ui import state
 
@@ -48,3 +48,19 @@ def _sidebar() -> None:
                        "(demo_creator, demo_travel, demo_food). Applies to the whole server process.")
         if demo_enabled():
             st.caption("Try: `demo_creator`, `demo_travel`, `demo_food`")
+            _demo_access()
+
+
+_DEMO_ACCESS = {True: "Built-in demo session (with plays)", False: "Anonymous (no plays, as Instagram answers)"}
+
+
+def _on_demo_access() -> None:
+    set_demo_logged_in(bool(st.session_state.get(state.DEMO_ACCESS)))
+
+
+def _demo_access() -> None:
+    """Demo mode shows both ways of reaching Instagram: the built-in demo session, or anonymous."""
+    st.session_state[state.DEMO_ACCESS] = demo_logged_in()
+    st.radio("Demo access", list(_DEMO_ACCESS), format_func=_DEMO_ACCESS.get, key=state.DEMO_ACCESS,
+             on_change=_on_demo_access,
+             help="Logged in, Instagram sends play counts; anonymous visitors get none. Applies to new analyses.")

@@ -7,6 +7,7 @@ import streamlit as st
 SUBMITTED_IDS = "submitted_ids"  # analyses submitted from this browser session, newest last
 CONFIRM_DELETE = "confirm_delete"  # the analysis id whose delete awaits confirmation on History
 DEMO_TOGGLE = "demo_toggle"  # widget key of the sidebar demo switch
+DEMO_ACCESS = "demo_access"  # widget key of the sidebar demo access choice (True: built-in demo session)
 SUBMISSION_TIMES = "submission_times"  # monotonic times of this session's submissions (rate limit)
 REUSED = "reused"  # analysis id → when the reused (cached) analysis finished, for "cached from" notes
 

@@ -184,3 +184,18 @@ def test_results_of_a_logged_in_analysis_show_no_withheld_notice(empty_store):
     assert not at.exception, at.exception
     assert not at.warning
     assert "Instagram access: logged in as @demo_viewer" in [c.value for c in at.caption]
+
+
+def test_demo_mode_sidebar_offers_the_demo_session_and_anonymous_access(empty_store, monkeypatch):
+    from core.demo import demo_logged_in, stop_demo
+
+    monkeypatch.setenv("REELSCOPE_DEMO", "1")
+    try:
+        at = open_page("streamlit_app.py")
+        assert not at.exception, at.exception
+        [radio] = [r for r in at.sidebar.radio if r.label == "Demo access"]
+        assert radio.value is True and demo_logged_in()
+        radio.set_value(False).run()
+        assert not demo_logged_in()
+    finally:
+        stop_demo()
