@@ -19,11 +19,11 @@ from bench.common import ROOT, Figure, run_child
 
 MODES = {
     #             scrape repeat, concurrent (reels, repeat) or None, store n, analytics n, stored total, repeats
-    "full": dict(scrape_repeat=3, profile="big_creator", concurrent=(40, 2), store_n=10_000, analytics_n=10_000,
+    "full": dict(scrape_repeat=3, profile="big_creator", anonymous_profile="demo_creator", concurrent=(40, 2), store_n=10_000, analytics_n=10_000,
                  stored_total=1_000_000, export_reels=100_000, repeat=5, stored_repeat=3, cold_start=3),
-    "quick": dict(scrape_repeat=1, profile="big_creator", concurrent=None, store_n=10_000, analytics_n=10_000,
+    "quick": dict(scrape_repeat=1, profile="big_creator", anonymous_profile="demo_creator", concurrent=None, store_n=10_000, analytics_n=10_000,
                   stored_total=20_000, export_reels=10_000, repeat=3, stored_repeat=1, cold_start=0),
-    "dry-run": dict(scrape_repeat=1, profile="demo_creator", concurrent=(6, 1), store_n=200, analytics_n=500,
+    "dry-run": dict(scrape_repeat=1, profile="demo_creator", anonymous_profile="few_posts", concurrent=(6, 1), store_n=200, analytics_n=500,
                     stored_total=11_000, export_reels=1_000, repeat=1, stored_repeat=1, cold_start=1),
 }
 
@@ -46,7 +46,8 @@ def run(mode: str, only: set[str] | None) -> list[Figure]:
 
     print(header(), flush=True)
     if wanted("scrape"):
-        args = ["--repeat", str(config["scrape_repeat"]), "--profile", config["profile"]]
+        args = ["--repeat", str(config["scrape_repeat"]), "--profile", config["profile"],
+                "--anonymous-profile", config["anonymous_profile"]]
         if config["concurrent"] is None:
             args.append("--skip-concurrent")
         else:

@@ -10,9 +10,11 @@ loudly when the installed instaloader changes any of what is copied here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from instaloader import InstaloaderContext, NodeIterator
+from instaloader import InstaloaderContext, NodeIterator, Profile
+from instaloader.exceptions import ProfileNotExistsException, QueryReturnedNotFoundException
 
 INSTALOADER_VERSION = "4.16"
 
@@ -41,6 +43,32 @@ def _connection(name: str):
 
 def _referer(username: str) -> str:
     return f"https://www.instagram.com/{username}/"
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    """A profile's public page: the profile, and the first page of its logged-out posts timeline."""
+
+    profile: Profile
+    timeline: dict[str, Any] | None  # None for a private profile
+    page_id: str | None  # the page's id of the profile (not its user id), which the timeline query takes
+
+
+def profile_page(context: InstaloaderContext, username: str) -> ProfilePage:
+    """The profile from its public page, as instaloader 4.16's ``Profile.from_username`` reads it (the page
+    is fetched anonymously, logged in or not), keeping the timeline page that method discards, so that an
+    anonymous analysis does not fetch the same page twice. ProfileNotExistsException when there is none."""
+    try:
+        page = context.get_page_data(f"{username.lower()}/")
+    except QueryReturnedNotFoundException:
+        page = []
+    user: dict[str, Any] = {}
+    for data in page:
+        user.update(data.get("xig_user_by_username") or {})
+    if not user.get("pk"):
+        raise ProfileNotExistsException(f"Profile {username} does not exist.")
+    timeline = user.pop("polaris_ordered_timeline_connection", None)
+    return ProfilePage(Profile(context, dict(user, id=user["pk"])), timeline, user.get("id"))
 
 
 def reels_tab(context: InstaloaderContext, user_id: str, username: str) -> NodeIterator[dict]:
@@ -73,22 +101,19 @@ def logged_in_timeline(context: InstaloaderContext, username: str) -> NodeIterat
     )
 
 
-def logged_out_timeline(context: InstaloaderContext, username: str) -> NodeIterator[dict]:
+def logged_out_timeline(context: InstaloaderContext, username: str, page: ProfilePage) -> NodeIterator[dict]:
     """The logged-out posts timeline: first page from the profile page, further pages by the page's id.
 
-    Its nodes may carry no more than each post's code. ListingUnavailable when the page has no posts tab
-    (a private profile).
+    Its nodes may carry no more than each post's code. ListingUnavailable when the page has no posts
+    timeline (a private profile).
     """
-    page = context.get_page_data(f"{username}/")
-    user = next((data["xig_user_by_username"] for data in page
-                 if "polaris_ordered_timeline_connection" in (data.get("xig_user_by_username") or {})), None)
-    if user is None:
+    if page.timeline is None or page.page_id is None:
         raise ListingUnavailable(f"the page of {username} carries no posts timeline")
     return NodeIterator(
         context, None, lambda response: response["data"]["node"]["polaris_ordered_timeline_connection"],
         lambda node: node,
-        query_variables={"id": user["id"], "__relay_internal__pv__PolarisSEOIsCrawlerrelayprovider": False},
-        query_referer=_referer(username), first_data=user["polaris_ordered_timeline_connection"],
+        query_variables={"id": page.page_id, "__relay_internal__pv__PolarisSEOIsCrawlerrelayprovider": False},
+        query_referer=_referer(username), first_data=page.timeline,
         doc_id=LOGGED_OUT_TIMELINE_DOC_ID, web_api=True,
     )
 

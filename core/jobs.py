@@ -184,7 +184,8 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
     assert state is not None
     username, max_reels = state.username, state.max_reels
 
-    profile = client.fetch_profile(username, on_wait=reporter.waiting)
+    page = client.fetch_profile(username, on_wait=reporter.waiting)
+    profile = page.profile
     store.save_access(db, analysis_id, client.access.label, client.access.notice)
     reporter.report(PROGRESS_RESOLVED, "User id resolved; fetching the profile")
 
@@ -200,7 +201,7 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
         store.complete_with_reels(db, analysis_id, [], withheld_fields([], client.access))
         return
 
-    snapshot, listing = client.open_reels(profile, on_wait=reporter.waiting)
+    snapshot, listing = client.open_reels(page, on_wait=reporter.waiting)
     store.save_profile(db, analysis_id, snapshot)
     store.save_access(db, analysis_id, listing.access.label, listing.access.notice)
     expected = expected_reels(snapshot.media_count, max_reels, 0)

@@ -383,18 +383,19 @@ class InstagramClient:
             finally:
                 self._wait_listener = None
 
-    def fetch_profile(self, username: str, on_wait: WaitListener | None = None) -> Profile:
-        """Resolve a username to an instaloader Profile (the profile page request)."""
-        return self.call(lambda: Profile.from_username(self.context, username), on_wait)
+    def fetch_profile(self, username: str, on_wait: WaitListener | None = None) -> queries.ProfilePage:
+        """Resolve a username to its profile page (one request): the Profile and its first timeline page."""
+        return self.call(lambda: queries.profile_page(self.context, username), on_wait)
 
-    def open_reels(self, profile: Profile, on_wait: WaitListener | None = None) -> tuple[FetchedProfile, ReelListing]:
+    def open_reels(self, page: queries.ProfilePage,
+                   on_wait: WaitListener | None = None) -> tuple[FetchedProfile, ReelListing]:
         """Snapshot the profile (from its page; ``web_profile_info`` is never needed) and open its listing.
 
         Logged in: the reels tab, whose nodes are complete media dicts. Anonymous, or whenever the reels
         tab is null or asks to log in: the posts timeline, keeping its video posts. A logged-in session
         that gets a null reels tab is checked; if it expired, the analysis continues anonymously and says so.
         """
-        snapshot = self.call(lambda: profile_from_instaloader(profile), on_wait)
+        snapshot = self.call(lambda: profile_from_instaloader(page.profile), on_wait)
         username, user_id = snapshot.username, snapshot.user_id
 
         def reels_tab() -> Iterator[dict] | None:
@@ -410,7 +411,7 @@ class InstagramClient:
         if self.access.logged_in and self.call(self._session_still_valid, on_wait):
             nodes = self.call(lambda: queries.logged_in_timeline(self.context, username), on_wait)
         else:
-            nodes = self.call(lambda: queries.logged_out_timeline(self.context, username), on_wait)
+            nodes = self.call(lambda: queries.logged_out_timeline(self.context, username, page), on_wait)
         return snapshot, ReelListing(nodes, "timeline", self.access)
 
     def next_reel(self, listing: ReelListing, on_wait: WaitListener | None = None) -> FetchedReel | None:

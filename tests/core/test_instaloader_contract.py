@@ -17,6 +17,13 @@ def test_the_installed_instaloader_is_the_pinned_version():
     assert f"instaloader=={queries.INSTALOADER_VERSION}" in requirements
 
 
+def test_the_profile_is_read_from_its_page_as_instaloader_does():
+    source = inspect.getsource(Profile.from_username)
+    for expected in ('context.get_page_data("{0}/".format(username.lower()))', 'data.get("xig_user_by_username")',
+                     'user.pop("polaris_ordered_timeline_connection", None)', 'dict(user, id=user["pk"])'):
+        assert expected in source, expected
+
+
 def test_the_reels_tab_query_is_instaloaders():
     source = inspect.getsource(Profile.get_reels)
     assert f"'{queries.REELS_TAB_DOC_ID}'" in source
