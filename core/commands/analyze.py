@@ -61,10 +61,17 @@ def run(args: argparse.Namespace) -> int:
         if state.status != "completed":
             exit_code = EXIT_FAILED
             print(f"@{state.username}: failed: {state.error}", file=sys.stderr)
+        if state.access_notice:
+            print(f"@{state.username}: {state.access_notice}", file=sys.stderr)
+        if state.withheld_fields and state.access == "anonymous":
+            print(f"@{state.username}: Instagram withheld {', '.join(state.withheld_fields)} from this anonymous "
+                  "analysis; log in with `python -m core login --from-browser firefox` to get them.", file=sys.stderr)
         if args.json:
             print(json.dumps({"analysis_id": state.analysis_id, "username": state.username, "status": state.status,
                               "error": state.error if state.status != "completed" else None,
-                              "reels": state.reels_stored}, ensure_ascii=False), flush=True)
+                              "reels": state.reels_stored, "access": state.access,
+                              "withheld_fields": list(state.withheld_fields) if state.withheld_fields is not None
+                              else None}, ensure_ascii=False), flush=True)
         elif state.status == "completed":
             print(f"{state.analysis_id}\t@{state.username}\t{state.reels_stored} reels")
     return exit_code

@@ -49,6 +49,8 @@ def test_analyze_prints_one_json_line_per_username_and_exits_0(cli_env, emulator
                                            len(emulator.catalogue["demo_food"].videos)]
     assert all(len(x["analysis_id"]) == 36 for x in lines)
     assert "%" in result.stderr  # progress lines
+    assert [(x["access"], x["withheld_fields"]) for x in lines] == [("anonymous", ["plays", "views"])] * 2
+    assert "@few_posts: Instagram withheld plays, views from this anonymous analysis" in result.stderr
 
 
 def test_analyze_exits_1_when_one_profile_fails_and_says_why_on_stderr(cli_env):
