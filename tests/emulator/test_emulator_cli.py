@@ -52,3 +52,31 @@ def test_cli_main_parses_faults():
     args = build_parser().parse_args(["--port", "0", "--fault", "429", "--fault", "reset:demo_creator:2"])
     assert args.port == 0
     assert [(f.kind, f.username, f.times) for f in args.fault] == [("429", None, None), ("reset", "demo_creator", 2)]
+
+
+def test_cli_parses_sessions_the_everything_anonymous_mode_and_listing_omissions():
+    from emulator.cli import build_parser
+
+    args = build_parser().parse_args(["--session", "abc:def:@Someone", "--everything-anonymous",
+                                      "--listing-omit", "play_count", "--fault", "feedback_required"])
+    assert args.session == [("abc:def", "someone")]
+    assert args.everything_anonymous and args.listing_omit == ["play_count"]
+    assert args.fault[0].kind == "feedback_required"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--session", "no-username"])
+
+
+@pytest.mark.slow
+def test_python_m_core_emulator_logs_in_a_configured_session():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "core", "emulator", "--port", "0", "--session", "s3cret:alice"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        req = urllib.request.Request(url + "/graphql/query/?query_hash=d6f4427fbe92d846298cf93df0b937d3&variables=%7B%7D",
+                                     headers={"Host": "www.instagram.com", "Cookie": "sessionid=s3cret"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert json.loads(resp.read())["data"]["user"]["username"] == "alice"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
