@@ -36,7 +36,7 @@ WITHHELD_FROM_ANONYMOUS = ("plays", "views")
 # Reel field -> the media dict key it is read from; a listing node lacking one costs a detail request.
 LISTING_FIELDS = {"posted_at": "taken_at", "caption": "caption", "likes": "like_count",
                   "comments": "comment_count", "plays": "play_count", "views": "view_count",
-                  "duration": "video_duration", "media_type": "media_type"}
+                  "duration": "video_duration"}
 SESSION_EXPIRED_NOTICE = "Your Instagram session expired; this analysis ran anonymously, so plays are missing."
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -156,11 +156,25 @@ def _caption_text(media: dict) -> str | None:
 
 def _thumbnail(media: dict) -> str | None:
     candidates = (media.get("image_versions2") or {}).get("candidates") or []
-    return candidates[0].get("url") if candidates and isinstance(candidates[0], dict) else None
+    if candidates and isinstance(candidates[0], dict) and candidates[0].get("url"):
+        return candidates[0]["url"]
+    return next((media[key] for key in ("display_uri", "display_url", "thumbnail_url")
+                 if isinstance(media.get(key), str)), None)
 
 
-def is_video(media: dict) -> bool:
-    return media.get("media_type") == 2
+def video_kind(media: dict) -> bool | None:
+    """Whether a media dict is a video: from media_type, else product_type, else its video fields;
+    None when it does not say (a timeline node that carries only a code)."""
+    media_type = media.get("media_type")
+    if media_type is not None:
+        return media_type == 2
+    product_type = media.get("product_type")
+    if product_type in ("clips", "carousel_container"):
+        return product_type == "clips"
+    for key in ("video_versions", "video_duration"):
+        if key in media:
+            return bool(media[key])
+    return None
 
 
 def reel_from_media(media: dict, context) -> FetchedReel:
@@ -424,9 +438,12 @@ class InstagramClient:
             media = self.call(lambda: next(listing.nodes, None), on_wait)
             if media is None:
                 return None
-            if "media_type" in media and not is_video(media):
+            kind = video_kind(media)
+            if kind is None and listing.source == "reels_tab":
+                kind = True  # the reels tab lists videos only
+            if kind is False:
                 continue
-            missing = missing_fields(media, listing.access.withheld)
+            missing = missing_fields(media, listing.access.withheld) + (["media_type"] if kind is None else [])
             if missing:
                 code = media.get("code")
                 if not code:
@@ -439,7 +456,8 @@ class InstagramClient:
                     log.warning("post %s is listed but has no details (deleted?); skipped", code)
                     continue
                 media = {**detail, **media}
-            if is_video(media):
+            final = video_kind(media)
+            if final or (final is None and kind):
                 return reel_from_media(media, self.context)
 
 

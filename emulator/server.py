@@ -81,7 +81,7 @@ DEMO_VIEWER_ID = "7000000001"
 EXPIRED_SESSION_ID = "reelscope-expired-session"
 BUSINESS_PROFILE_INFO_ERROR = "ig_business_category_subvertical has been deleted"
 LISTING_FIELDS = ("taken_at", "caption", "like_count", "comment_count", "play_count", "view_count",
-                  "video_duration", "product_type", "image_versions2")
+                  "video_duration", "product_type", "image_versions2", "media_type")
 
 LOGIN_URL = "https://www.instagram.com/accounts/login/"
 _USERNAME_PATH = re.compile(r"^/([A-Za-z0-9._]{1,30})/?$")

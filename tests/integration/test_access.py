@@ -83,6 +83,20 @@ def test_a_field_the_listing_lacks_costs_one_detail_request_per_reel(store_env, 
         assert endpoints(emulator).count("post") == len(profile.videos)
 
 
+@pytest.mark.parametrize("omitted", [("media_type",), ("image_versions2", "product_type")])
+def test_fields_a_reel_does_not_need_cost_no_detail_request(store_env, monkeypatch, omitted):
+    with EmulatorServer(listing_omit=omitted) as emulator:
+        monkeypatch.setenv("INSTAGRAM_BASE_URL", emulator.url)
+        save_session({"sessionid": "reelscope-demo-session", "ds_user_id": "7000000001"})
+        reset_client()
+        try:
+            state = analyse("feed_videos")
+        finally:
+            reset_client()
+        assert (state.status, state.reels_stored) == ("completed", len(emulator.catalogue["feed_videos"].videos))
+        assert "post" not in endpoints(emulator)
+
+
 def test_an_expired_stored_session_runs_anonymously_and_says_so(store_env, emulator):
     save_session({"sessionid": "reelscope-expired-session", "ds_user_id": "7000000009"})
     reset_client()
