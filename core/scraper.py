@@ -1,8 +1,13 @@
 """Fetching from Instagram through instaloader, returning plain frozen dataclasses.
 
-Everything that can make an HTTP request (instaloader's lazy attributes included) happens inside
-this module, under one lock: instaloader is not thread-safe, and all jobs in a process share one
-rate budget. What leaves this module is plain data that can never trigger a request.
+Everything that can make an HTTP request (instaloader's lazy attributes and the queries of
+``core.instagram_queries`` included) happens inside this module, under one lock: instaloader is not
+thread-safe, and all jobs in a process share one rate budget. What leaves this module is plain data
+that can never trigger a request.
+
+Every reel field is read from the listing node (the reels tab logged in, the posts timeline anonymously
+or when the reels tab is null); a post's details are requested only for a field its node lacks, except
+fields Instagram withholds from anonymous visitors (plays, views), which no request would bring.
 """
 
 from __future__ import annotations
