@@ -52,7 +52,8 @@ class AnalysisOut(BaseModel):
     eta_seconds: float | None = Field(description="Estimated seconds left while processing; null when unknown.")
     error: str | None = Field(description="A readable sentence when the analysis failed.")
     error_kind: str | None = Field(description="Failure kind, e.g. profile_not_found, profile_private, "
-                                               "rate_limited, network, internal.")
+                                               "rate_limited, network, forbidden, soft_blocked, "
+                                               "instaloader_outdated, internal.")
     max_reels: int | None
     reels_fetched: int
     reels_stored: int

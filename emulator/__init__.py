@@ -1,5 +1,5 @@
-"""ReelScope's Instagram emulator: a local server answering like Instagram does to anonymous
-instaloader 4.16, with deterministic synthetic profiles and injectable faults."""
+"""ReelScope's Instagram emulator: a local server answering like live Instagram does to instaloader 4.16,
+anonymous or logged in, with deterministic synthetic profiles and injectable faults (see server.py)."""
 
 from .catalogue import SyntheticMedia, SyntheticProfile, default_catalogue
 from .server import EmulatorServer, Fault, RequestRecord
