@@ -19,10 +19,8 @@ _RAW_FIELDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("caption", "text", "Caption", "", "The caption exactly as posted (empty when there is none)."),
     ("likes", "integer", "Likes", "count", "Like count; empty (CSV) or null (JSON) when hidden or unknown."),
     ("comments", "integer", "Comments", "count", "Comment count; empty/null when unknown."),
-    ("plays", "integer", "Plays", "count", "Play count Instagram shows on a reel; empty/null when absent. "
-     "Instagram withholds it from anonymous visitors: log in to get it (analysis.withheld_fields says so)."),
-    ("views", "integer", "Views", "count", "Video view count (older metric); empty/null when absent. "
-     "Withheld from anonymous visitors, like plays."),
+    ("plays", "integer", "Plays", "count", "Play count Instagram shows on a reel; empty/null when absent."),
+    ("views", "integer", "Views", "count", "Video view count (older metric); empty/null when absent."),
     ("duration", "number", "Duration", "seconds", "Video length in seconds."),
     ("posted_at", "datetime", "Posted at", "ISO 8601 UTC", "When the reel was posted, in UTC."),
     ("product_type", "text", "Product type", "", "'clips' for a reel, 'feed' for a feed video."),
