@@ -106,6 +106,7 @@ class SyntheticProfile:
     is_verified: bool
     profile_pic_url: str
     media: tuple[SyntheticMedia, ...]  # newest first, pinned ones first
+    is_business: bool = False
 
     @property
     def videos(self) -> tuple[SyntheticMedia, ...]:
@@ -196,6 +197,8 @@ class _Spec:
     no_play_counts: bool = False
     weird: bool = False
     pic_host: str = "scontent.cdninstagram.com"
+    is_business: bool = False
+    surrogate_caption: bool = False
 
 
 def _user_id(username: str) -> str:
@@ -260,6 +263,8 @@ def _build(spec: _Spec) -> SyntheticProfile:
         caption: str | None
         if spec.weird and kind == "clips":
             caption = next(weird_iter, None)
+        elif spec.surrogate_caption and i == reel_positions[0]:
+            caption = "Half an emoji \ud83d here #broken"  # an unpaired UTF-16 surrogate, as Instagram sends some
         else:
             caption = _caption(rng, tags) if rng.random() > 0.04 else None
         media.append(SyntheticMedia(
@@ -275,7 +280,7 @@ def _build(spec: _Spec) -> SyntheticProfile:
         followers=spec.followers, following=spec.following, is_private=spec.is_private,
         is_verified=spec.is_verified,
         profile_pic_url=cdn_image_url("profile", user_id, host=spec.pic_host),
-        media=tuple(media),
+        media=tuple(media), is_business=spec.is_business,
     )
 
 
@@ -305,6 +310,14 @@ _SPECS = [
     _Spec("weird_captions", "Wéird 名前 <b>Captions</b>", "Bio with <script>alert('x')</script> & émojis 🔥",
           followers=4_321, following=123, reels=len(_WEIRD_CAPTIONS), images=1, median_plays=3_000,
           weird=True),
+    # Business accounts: live Instagram answers web_profile_info for many of them with HTTP 400.
+    _Spec("demo_shop", "Demo Shop", "Handmade goods 🛍️ | shop the reels", followers=61_200, following=210,
+          reels=26, feed_videos=2, images=10, carousels=3, pinned=1, median_plays=18_000, viral=1,
+          tags="creator", is_business=True),
+    _Spec("local_bakery", "Local Bakery", "Fresh bread daily 🥖", followers=3_900, following=150, reels=9,
+          images=5, median_plays=2_500, tags="food", is_business=True),
+    _Spec("broken_emoji", "Broken Emoji", "A caption cut in the middle of an emoji", followers=800,
+          following=90, reels=3, images=1, median_plays=1_200, surrogate_caption=True),
     _Spec("private_account", "Private Account", "Friends only 🔒", followers=1_500, following=900,
           reels=20, images=5, median_plays=2_000, is_private=True),
 ]

@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 
-from .server import FAULT_KINDS, EmulatorServer, Fault
+from .server import FAULT_KINDS, LISTING_FIELDS, EmulatorServer, Fault
 
 
 def parse_fault(spec: str) -> Fault:
@@ -24,6 +24,14 @@ def parse_fault(spec: str) -> Fault:
         raise argparse.ArgumentTypeError(str(err)) from err
 
 
+def parse_session(spec: str) -> tuple[str, str]:
+    """``SESSIONID:USERNAME``: a sessionid cookie value that logs in as USERNAME."""
+    value, sep, username = spec.rpartition(":")
+    if not sep or not value or not username:
+        raise argparse.ArgumentTypeError(f"expected SESSIONID:USERNAME, got {spec!r}")
+    return value, username.lstrip("@").lower()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -31,12 +39,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--latency-ms", type=int, default=0, help="delay added to every response")
     parser.add_argument("--fault", action="append", default=[], type=parse_fault,
                         metavar="KIND[:USERNAME[:TIMES]]", help="inject a fault (repeatable)")
+    parser.add_argument("--session", action="append", default=[], type=parse_session, metavar="SESSIONID:USERNAME",
+                        help="a sessionid cookie that logs in as USERNAME (repeatable; "
+                             "reelscope-demo-session:demo_viewer is built in)")
+    parser.add_argument("--everything-anonymous", action="store_true",
+                        help="older mode: anonymous visitors get play counts, the reels tab and web_profile_info "
+                             "for business accounts (default: as live Instagram answers)")
+    parser.add_argument("--listing-omit", action="append", default=[], choices=LISTING_FIELDS, metavar="FIELD",
+                        help="leave this media field out of listing nodes (repeatable; "
+                             f"one of {', '.join(LISTING_FIELDS)})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    server = EmulatorServer(host=args.host, port=args.port, latency_ms=args.latency_ms)
+    server = EmulatorServer(host=args.host, port=args.port, latency_ms=args.latency_ms, sessions=dict(args.session),
+                            everything_anonymous=args.everything_anonymous, listing_omit=tuple(args.listing_omit))
     for fault in args.fault:
         server.add_fault(fault)
     try:

@@ -14,6 +14,8 @@ import base64
 import hashlib
 import html
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from .catalogue import SyntheticMedia, SyntheticProfile, cdn_image_url, cdn_video_url
@@ -21,8 +23,32 @@ from .catalogue import SyntheticMedia, SyntheticProfile, cdn_image_url, cdn_vide
 APP_ID = "936619743392459"
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON; an unpaired UTF-16 surrogate is sent escaped (``\\ud83d``), as Instagram does."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the requesting visitor is shown.
+
+    ``counts``: play and view counts are sent (logged in; or everything-anonymous mode).
+    ``complete_listings``: listing nodes (reels tab, posts timeline) carry complete media dicts.
+    ``code_only_timeline``: the logged-out posts timeline's nodes carry only the code and ids.
+    ``omit``: media fields left out of listing nodes (to exercise a client's per-field fallback).
+    """
+
+    counts: bool
+    complete_listings: bool
+    code_only_timeline: bool = False
+    omit: frozenset[str] = frozenset()
+
+
+FULL_ACCESS = Access(counts=True, complete_listings=True)
 
 
 def script_json(obj: Any) -> str:
@@ -50,7 +76,8 @@ def xig_user(p: SyntheticProfile) -> dict[str, Any]:
     return {
         "pk": p.user_id, "id": p.page_id, "username": p.username, "full_name": p.full_name,
         "biography": p.biography, "bio_links": [], "external_url": None, "is_private": p.is_private,
-        "is_verified": p.is_verified, "is_business": False, "category": None,
+        "is_verified": p.is_verified, "is_business": p.is_business,
+        "category": "Shopping & retail" if p.is_business else None,
         "follower_count": p.followers, "following_count": p.following, "all_media_count": p.media_count,
         "profile_pic_url": p.profile_pic_url, "hd_profile_pic_url_info": {"url": _hd_pic(p)},
         "friendship_status": None, "is_memorialized": False, "is_regulated_c18": False,
@@ -58,9 +85,9 @@ def xig_user(p: SyntheticProfile) -> dict[str, Any]:
     }
 
 
-def legacy_user(p: SyntheticProfile) -> dict[str, Any]:
+def legacy_user(p: SyntheticProfile, access: Access = FULL_ACCESS) -> dict[str, Any]:
     """``data.user`` of api/v1/users/web_profile_info/."""
-    first = [] if p.is_private else [legacy_media(p, m) for m in p.media[:12]]
+    first = [] if p.is_private else [legacy_media(p, m, access) for m in p.media[:12]]
     last_cursor = f"{p.media[11].pk}_{p.user_id}" if len(p.media) > 12 else None
     return {
         "ai_agent_type": None, "biography": p.biography, "bio_links": [],
@@ -72,7 +99,7 @@ def legacy_user(p: SyntheticProfile) -> dict[str, Any]:
         "full_name": p.full_name, "group_metadata": None, "has_ar_effects": False, "has_clips": bool(p.videos),
         "has_guides": False, "has_channel": False, "has_blocked_viewer": False, "highlight_reel_count": 0,
         "has_requested_viewer": False, "hide_like_and_view_counts": False, "id": p.user_id,
-        "is_business_account": False, "is_professional_account": False, "is_supervision_enabled": False,
+        "is_business_account": p.is_business, "is_professional_account": p.is_business, "is_supervision_enabled": False,
         "is_guardian_of_viewer": False, "is_supervised_by_viewer": False, "is_supervised_user": False,
         "is_embeds_disabled": False, "is_joined_recently": False, "business_address_json": None,
         "business_contact_method": "UNKNOWN", "business_email": None, "business_phone_number": None,
@@ -120,7 +147,7 @@ def carousel_children(m: SyntheticMedia) -> list[tuple[str, int]]:
     return [(str(int(m.pk) + j + 1), 2 if j == 1 and int(m.pk) % 2 else 1) for j in range(m.carousel_size)]
 
 
-def legacy_media(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
+def legacy_media(p: SyntheticProfile, m: SyntheticMedia, access: Access = FULL_ACCESS) -> dict[str, Any]:
     w, h = _size(m)
     node: dict[str, Any] = {
         "__typename": _TYPENAMES[m.media_type], "id": m.pk, "shortcode": m.code,
@@ -140,7 +167,8 @@ def legacy_media(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
         "like_and_view_counts_disabled": m.likes_hidden, "product_type": m.product_type,
     }
     if m.is_video:
-        node["video_view_count"] = m.view_count
+        if access.counts:
+            node["video_view_count"] = m.view_count
         node["video_url"] = m.video_url
         node["video_duration"] = m.video_duration
     return node
@@ -152,8 +180,11 @@ def _caption_obj(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any] | Non
     return {"has_translation": None, "created_at": m.taken_at, "pk": str(int(m.pk) + 7), "text": m.caption}
 
 
-def polaris_media(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
-    """A media item in the web app's (Polaris / XDT) format, as the post query returns it."""
+def polaris_media(p: SyntheticProfile, m: SyntheticMedia, access: Access = FULL_ACCESS) -> dict[str, Any]:
+    """A media item in the web app's (Polaris / XDT) format, as the post query returns it.
+
+    Without ``access.counts`` (an anonymous visitor) ``play_count`` and ``view_count`` are not sent.
+    """
     w, h = _size(m)
     pinned_ids = [p.user_id] if m.pinned else []
     d: dict[str, Any] = {
@@ -190,9 +221,10 @@ def polaris_media(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
         "saved_collection_ids": None, "has_viewer_saved": None, "media_level_comment_controls": None,
         "__typename": "XDTMediaDict",
     }
-    if m.play_count is not None or int(m.pk) % 2:
-        # Instagram omits play_count for some media and sends null for others
+    if access.counts:
         d["play_count"] = m.play_count
+    else:
+        del d["view_count"]
     if m.is_video:
         d["video_versions"] = [{"height": h, "width": w, "type": 101, "url": m.video_url},
                                {"height": h // 2, "width": w // 2, "type": 102, "url": m.video_url}]
@@ -223,8 +255,14 @@ def polaris_media(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
     return d
 
 
-def clips_node(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
-    """An item of the reels tab connection: less than the full media, notably no taken_at or caption."""
+def clips_node(p: SyntheticProfile, m: SyntheticMedia, access: Access = FULL_ACCESS) -> dict[str, Any]:
+    """An item of the reels tab connection.
+
+    Logged in (``access.complete_listings``) it is the complete media dict; otherwise less than the full
+    media, notably no taken_at or caption.
+    """
+    if access.complete_listings:
+        return {"media": listing_media(p, m, access), "__typename": "XDTClipsItem"}
     media: dict[str, Any] = {
         "pk": m.pk, "id": f"{m.pk}_{p.user_id}", "code": m.code, "media_overlay_info": None,
         "product_type": m.product_type, "media_type": m.media_type,
@@ -236,7 +274,26 @@ def clips_node(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
         "clips_tab_pinned_user_ids": [p.user_id] if m.pinned else [], "audience": None,
         "__typename": "XDTMediaDict",
     }
+    if not access.counts:
+        del media["play_count"], media["view_count"]
+    for name in access.omit:
+        media.pop(name, None)
     return {"media": media, "__typename": "XDTClipsItem"}
+
+
+def listing_media(p: SyntheticProfile, m: SyntheticMedia, access: Access) -> dict[str, Any]:
+    """A complete media dict as a logged-in listing carries it, less the fields ``access.omit`` names."""
+    media = polaris_media(p, m, access)
+    for name in access.omit:
+        media.pop(name, None)
+    return media
+
+
+def timeline_node(p: SyntheticProfile, m: SyntheticMedia, access: Access) -> dict[str, Any]:
+    """A node of the logged-out posts timeline: only the code and ids as live Instagram sends it."""
+    if access.code_only_timeline:
+        return {"code": m.code, "pk": m.pk, "id": f"{m.pk}_{p.user_id}", "__typename": "XDTMediaDict"}
+    return listing_media(p, m, access)
 
 
 def encode_cursor(kind: str, user_id: str, offset: int) -> str:
@@ -254,11 +311,12 @@ def decode_cursor(cursor: str) -> dict[str, Any] | None:
         return None
 
 
-def clips_connection(p: SyntheticProfile, offset: int, size: int, include_feed_video: bool) -> dict[str, Any]:
+def clips_connection(p: SyntheticProfile, offset: int, size: int, include_feed_video: bool,
+                     access: Access = FULL_ACCESS) -> dict[str, Any]:
     items = [m for m in p.videos if include_feed_video or m.product_type == "clips"]
     page = items[offset:offset + size]
     end = offset + len(page)
-    edges = [{"node": clips_node(p, m), "cursor": encode_cursor("clips", p.user_id, offset + i + 1)}
+    edges = [{"node": clips_node(p, m, access), "cursor": encode_cursor("clips", p.user_id, offset + i + 1)}
              for i, m in enumerate(page)]
     return {
         "edges": edges,
@@ -268,7 +326,8 @@ def clips_connection(p: SyntheticProfile, offset: int, size: int, include_feed_v
     }
 
 
-def timeline_connection(p: SyntheticProfile, after_pk: str | None, size: int) -> dict[str, Any]:
+def timeline_connection(p: SyntheticProfile, after_pk: str | None, size: int,
+                        access: Access = FULL_ACCESS) -> dict[str, Any]:
     media = list(p.media)
     start = 0
     if after_pk is not None:
@@ -276,10 +335,23 @@ def timeline_connection(p: SyntheticProfile, after_pk: str | None, size: int) ->
     page = media[start:start + size]
     end = start + len(page)
     return {
-        "edges": [{"node": polaris_media(p, m), "cursor": f"{m.pk}_{p.user_id}"} for m in page],
+        "edges": [{"node": timeline_node(p, m, access), "cursor": f"{m.pk}_{p.user_id}"} for m in page],
         "page_info": {"end_cursor": f"{page[-1].pk}_{p.user_id}" if page else None,
                       "has_next_page": end < len(media), "has_previous_page": start > 0,
                       "start_cursor": f"{page[0].pk}_{p.user_id}" if page else None},
+    }
+
+
+def user_timeline_connection(p: SyntheticProfile, offset: int, size: int, access: Access) -> dict[str, Any]:
+    """``xdt_api__v1__feed__user_timeline_graphql_connection``: the logged-in posts timeline, complete media."""
+    page = p.media[offset:offset + size]
+    end = offset + len(page)
+    return {
+        "edges": [{"node": listing_media(p, m, access), "cursor": encode_cursor("feed", p.user_id, offset + i + 1)}
+                  for i, m in enumerate(page)],
+        "page_info": {"end_cursor": encode_cursor("feed", p.user_id, end) if page else None,
+                      "has_next_page": end < len(p.media), "has_previous_page": offset > 0,
+                      "start_cursor": None},
     }
 
 
@@ -297,16 +369,34 @@ def _preloader(name: str, data: dict[str, Any]) -> str:
            f"{script_json(payload)}</script>"
 
 
-def _config_script(lsd: str) -> str:
-    define = {"define": [
+@dataclass(frozen=True)
+class Viewer:
+    """A logged-in visitor: the account, its user id, and its page tokens."""
+
+    username: str
+    user_id: str
+    fb_dtsg: str
+
+    @property
+    def eimu(self) -> str:
+        return str(int(self.user_id) + 10**14)
+
+
+def _config_script(lsd: str, viewer: Viewer | None = None) -> str:
+    user_id = viewer.user_id if viewer else "0"
+    define: dict[str, Any] = {"define": [
         ["LSD", [], {"token": lsd}, 323],
         ["CurrentUserInitialData", [], {
-            "ACCOUNT_ID": "0", "USER_ID": "0", "NAME": "", "SHORT_NAME": None, "IS_BUSINESS_PERSON_ACCOUNT": False,
+            "ACCOUNT_ID": user_id, "USER_ID": user_id, "NAME": viewer.username if viewer else "",
+            "SHORT_NAME": None, "IS_BUSINESS_PERSON_ACCOUNT": False,
             "HAS_SECONDARY_BUSINESS_PERSON": False, "IS_FACEBOOK_WORK_ACCOUNT": False,
             "IS_INSTAGRAM_BUSINESS_PERSON": False, "IS_MESSENGER_ONLY_USER": False, "APP_ID": APP_ID,
-            "IS_BUSINESS_DOMAIN": False, "NON_FACEBOOK_USER_ID": "0", "IG_USER_EIMU": "0"}, 270],
+            "IS_BUSINESS_DOMAIN": False, "NON_FACEBOOK_USER_ID": user_id,
+            "IG_USER_EIMU": viewer.eimu if viewer else "0"}, 270],
         ["PolarisSiteData", [], {"country_code": "US", "device_id": "", "platform": "web"}, 1],
     ]}
+    if viewer is not None:  # the logged-in page carries the fb_dtsg token the web app's queries need
+        define["define"].append(["DTSGInitialData", [], {"token": viewer.fb_dtsg}, 258])
     return (f'<script type="application/json" data-content-len="{len(dumps(define))}" data-sjs>'
             '{"require":[["ScheduledServerJS","handle",null,[{"__bbox":' + script_json(define) + '}]]]}</script>')
 
@@ -322,15 +412,15 @@ def _page(title: str, head_extra: str, body_scripts: str) -> str:
     )
 
 
-def start_page(lsd: str) -> str:
-    return _page("Instagram", '<meta property="og:site_name" content="Instagram">', _config_script(lsd))
+def start_page(lsd: str, viewer: Viewer | None = None) -> str:
+    return _page("Instagram", '<meta property="og:site_name" content="Instagram">', _config_script(lsd, viewer))
 
 
 def login_page(lsd: str) -> str:
     return _page("Login • Instagram", "", _config_script(lsd))
 
 
-def profile_page(p: SyntheticProfile, lsd: str) -> str:
+def profile_page(p: SyntheticProfile, lsd: str, access: Access = FULL_ACCESS) -> str:
     desc = (f"{p.followers:,} Followers, {p.following:,} Following, {p.media_count:,} Posts - "
             f"See Instagram photos and videos from {p.full_name} (@{p.username})")
     head = (f'<meta property="og:title" content="{html.escape(p.full_name)} (@{p.username}) '
@@ -341,7 +431,7 @@ def profile_page(p: SyntheticProfile, lsd: str) -> str:
     scripts = _config_script(lsd)
     scripts += _preloader("PolarisProfilePageContentQuery", {"xig_user_by_username": xig_user(p)})
     if not p.is_private:
-        timeline = timeline_connection(p, None, 12)
+        timeline = timeline_connection(p, None, 12, access)
         scripts += _preloader("PolarisLoggedOutDesktopWWWProfilePostsTabContentQuery", {
             "xig_user_by_username": {"id": p.page_id, "pk": p.user_id,
                                      "polaris_ordered_timeline_connection": timeline,

@@ -1,14 +1,48 @@
-"""A local HTTP server that answers like Instagram does to anonymous instaloader 4.16.
+"""A local HTTP server that answers like Instagram does to instaloader 4.16, anonymous or logged in.
 
 Requests arrive with the original host in the ``Host`` header (see ``core.instagram_transport``),
 so routing is by host and path: ``www.instagram.com`` pages and APIs, ``i.instagram.com`` (the
 mobile API, which refuses anonymous use), and CDN hosts (``*.cdninstagram.com``, ``*.fbcdn.net``)
 that serve small valid images. ``/__emulator__/…`` is the emulator's own control API.
+
+How live Instagram answers (2025-2026), modelled here by default, with the public source of each:
+
+1. Anonymous visitors get no play or view counts; logged-in sessions get them. instaloader issue #2735,
+   yt-dlp PR #17213 ("Unauthenticated endpoints do not return these fields").
+2. The reels-tab connection ``xdt_api__v1__clips__user__connection_v2`` (doc_id 7845543455542541) is
+   null for anonymous visitors: instaloader 4.16's own comment in ``Post.video_play_count``.
+3. ``api/v1/users/web_profile_info/`` answers HTTP 400 "ig_business_category_subvertical has been deleted"
+   for business accounts: instaloader issues #2724 and #2731.
+4. Logged-in listings (the reels tab, and the posts timeline
+   ``xdt_api__v1__feed__user_timeline_graphql_connection``) carry complete media dicts (code, pk, taken_at,
+   caption, like/comment/play/view counts, video_duration, product_type, pin flags,
+   like_and_view_counts_disabled): instaloader PR #2718 and issue #2601. The logged-out posts timeline
+   carries only each post's code (instaloader 4.16 fetches every post's details from it).
+5. Failures users report, as faults to inject: 401 "Please wait a few minutes" (``401_wait``), 403 on
+   graphql/query (``403``), 400 "feedback_required" (``feedback_required``, a soft-blocked account:
+   instaloader raises AbortDownloadException), and 400 for a retired doc_id (``retired_doc_id``; instaloader's
+   own comment in ``Profile.get_posts`` lists doc_ids Instagram retired).
+
+Logging in: a request is logged in when its ``sessionid`` cookie (or, on ``i.instagram.com``, the
+``Authorization: Bearer IGT:2:…`` token instaloader derives from it) names a known session. Built in:
+``reelscope-demo-session`` logs in as ``demo_viewer``. ``reelscope-expired-session`` (and any unknown value)
+is answered as a logged-out visitor, as live Instagram answers an expired session. Logged in, instaloader
+4.16 fetches the profile page anonymously, then the profile query (doc_id 27937681195819736 on
+graphql/query), ``i.instagram.com/api/v1/users/<id>/info/`` for the HD profile picture, the start page for
+the ``fb_dtsg`` token of the posts query (doc_id 29104886249145907 on api/graphql), detail requests on
+graphql/query (doc_id 27128499623469141), and ``test_login`` (GET graphql/query, query_hash
+d6f4427fbe92d846298cf93df0b937d3): all are answered.
+
+``everything_anonymous=True`` (CLI ``--everything-anonymous``) is the older mode: anonymous visitors get
+the counts and the reels tab, and web_profile_info answers for business accounts too.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
+import hashlib
 import io
 import json
 import re
@@ -19,7 +53,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from . import instagram as ig
@@ -28,15 +62,26 @@ from .images import colour_for, solid_jpeg, tiny_mp4
 
 __all__ = ["EmulatorServer", "Fault", "RequestRecord", "FAULT_KINDS", "ENDPOINTS"]
 
-FAULT_KINDS = ("429", "401_wait", "500", "503", "reset", "slow", "malformed", "truncated", "login")
+FAULT_KINDS = ("429", "401_wait", "500", "503", "reset", "slow", "malformed", "truncated", "login", "403",
+               "feedback_required", "retired_doc_id")
 ENDPOINTS = ("start", "profile_page", "web_profile_info", "reels", "post", "timeline", "cdn", "search",
-             "profile_by_id", "post_page", "login_page", "other")
+             "profile_by_id", "post_page", "login_page", "other", "feed", "test_login", "iphone")
 
 DOC_REELS = "7845543455542541"
 DOC_CLIPS_FALLBACK = "27234427476213202"
 DOC_POST = "27128499623469141"
 DOC_TIMELINE = "28904005159232689"
 DOC_PROFILE_BY_ID = "27937681195819736"
+DOC_FEED = "29104886249145907"  # the logged-in posts timeline (api/graphql)
+QUERY_HASH_TEST_LOGIN = "d6f4427fbe92d846298cf93df0b937d3"
+
+DEMO_SESSION_ID = "reelscope-demo-session"
+DEMO_VIEWER = "demo_viewer"
+DEMO_VIEWER_ID = "7000000001"
+EXPIRED_SESSION_ID = "reelscope-expired-session"
+BUSINESS_PROFILE_INFO_ERROR = "ig_business_category_subvertical has been deleted"
+LISTING_FIELDS = ("taken_at", "caption", "like_count", "comment_count", "play_count", "view_count",
+                  "video_duration", "product_type", "image_versions2")
 
 LOGIN_URL = "https://www.instagram.com/accounts/login/"
 _USERNAME_PATH = re.compile(r"^/([A-Za-z0-9._]{1,30})/?$")
@@ -51,6 +96,7 @@ class Fault:
     ``after``: let that many matching requests through first. ``times``: fail that many matching
     requests, then stop (None: forever). ``endpoint``: only that endpoint (see ENDPOINTS).
     ``delay_ms`` is the extra delay of 'slow'; ``retry_after`` the Retry-After seconds of '429'.
+    '403', 'feedback_required' and 'retired_doc_id' answer as live Instagram does (see the module's notes).
     """
 
     kind: str
@@ -158,12 +204,22 @@ class EmulatorServer:
     """The emulator. ``start()``/``stop()`` or use it as a context manager; ``url`` is its origin."""
 
     def __init__(self, catalogue: dict[str, SyntheticProfile] | None = None, host: str = "127.0.0.1",
-                 port: int = 0, latency_ms: int = 0) -> None:
+                 port: int = 0, latency_ms: int = 0, *, sessions: Mapping[str, str] | None = None,
+                 everything_anonymous: bool = False, listing_omit: tuple[str, ...] | frozenset[str] = ()) -> None:
+        """``sessions``: extra {sessionid: username} that log in (the demo session is built in).
+        ``everything_anonymous``: the older mode, counts and reels tab for anonymous visitors too.
+        ``listing_omit``: media fields (of LISTING_FIELDS) left out of every listing node."""
         self.catalogue: dict[str, SyntheticProfile] = {
             k.lower(): v for k, v in (catalogue if catalogue is not None else default_catalogue()).items()}
         self.host = host
         self.port = port
         self.latency_ms = latency_ms
+        self.sessions: dict[str, str] = {DEMO_SESSION_ID: DEMO_VIEWER, **(sessions or {})}
+        self.everything_anonymous = everything_anonymous
+        unknown = set(listing_omit) - set(LISTING_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown listing fields {sorted(unknown)}; expected some of {', '.join(LISTING_FIELDS)}")
+        self.listing_omit = frozenset(listing_omit)
         self._lock = threading.Lock()
         self._faults: list[_FaultState] = []
         self._requests: list[RequestRecord] = []
@@ -300,6 +356,26 @@ class EmulatorServer:
         with self._lock:
             return token in self._lsd_tokens
 
+    # --- who is asking --------------------------------------------------------------------------
+
+    def viewer(self, headers: Any) -> ig.Viewer | None:
+        """The logged-in account of a request, or None for a logged-out visitor (expired sessions included)."""
+        sessionids = _cookie_values(headers.get("Cookie", ""), "sessionid")
+        sessionids.add(_bearer_sessionid(headers.get("Authorization", "")) or "")
+        for sessionid in sorted(sessionids):
+            username = self.sessions.get(sessionid)
+            if username:
+                return ig.Viewer(username, _viewer_id(username, self.catalogue),
+                                 "NA" + hashlib.sha1(f"dtsg|{sessionid}".encode()).hexdigest()[:30])
+        return None
+
+    def access(self, viewer: ig.Viewer | None) -> ig.Access:
+        if viewer is not None:
+            return ig.Access(counts=True, complete_listings=True, omit=self.listing_omit)
+        if self.everything_anonymous:
+            return ig.Access(counts=True, complete_listings=False, omit=self.listing_omit)
+        return ig.Access(counts=False, complete_listings=False, code_only_timeline=True, omit=self.listing_omit)
+
     # --- routing -----------------------------------------------------------------------------
 
     def route(self, method: str, host: str, path: str, query: str, headers: Any, body: bytes) -> _Route:
@@ -310,17 +386,22 @@ class EmulatorServer:
         if host == "i.instagram.com":
             if path.rstrip("/") == "/api/v1/users/web_profile_info":
                 return self._route_web_profile_info(query, headers)
+            iphone = self._route_iphone(path, headers)
+            if iphone is not None:
+                return iphone
             return _Route("other", None, lambda: _fail(401, "login_required", require_login=True,
                                                        logout_reason=2))
         # www.instagram.com, instagram.com, and anything else (lenient)
         if path == "/" and method in ("GET", "HEAD"):
-            return _Route("start", None, self._start_page)
+            return _Route("start", None, lambda: self._start_page(self.viewer(headers)))
         if path.rstrip("/") == "/accounts/login":
             return _Route("login_page", None, lambda: _Response.html(ig.login_page(self.new_lsd())))
         if path.rstrip("/") == "/api/v1/users/web_profile_info":
             return self._route_web_profile_info(query, headers)
         if path.rstrip("/") in ("/graphql/query", "/api/graphql"):
             if method != "POST":
+                if parse_qs(query).get("query_hash", [""])[0] == QUERY_HASH_TEST_LOGIN:
+                    return _Route("test_login", None, lambda: self._test_login(headers))
                 # legacy query_hash queries are refused to anonymous visitors
                 return _Route("other", None, lambda: _login_redirect(path))
             return self._route_graphql(path.rstrip("/") == "/api/graphql", headers, body)
@@ -340,7 +421,40 @@ class EmulatorServer:
             return _Route("profile_page", username, lambda: self._profile_page(username, path))
         return _Route("other", None, lambda: _Response.html(ig.not_found_page(self.new_lsd()), 404))
 
-    def _start_page(self) -> _Response:
+    def _test_login(self, headers: Any) -> _Response:
+        """What instaloader's ``test_login()`` asks: the logged-in user, or null for a logged-out visitor."""
+        viewer = self.viewer(headers)
+        user = None if viewer is None else {"id": viewer.user_id, "username": viewer.username,
+                                            "full_name": viewer.username.replace("_", " ").title(),
+                                            "profile_pic_url": ig.cdn_image_url("profile", viewer.user_id)}
+        return _Response.json({"data": {"user": user}, "status": "ok"})
+
+    def _route_iphone(self, path: str, headers: Any) -> _Route | None:
+        """i.instagram.com's users/<id>/info/ and media/<id>/info/, answered to logged-in sessions only."""
+        m = re.fullmatch(r"/api/v1/(users|media)/(\d+)/info/?", path)
+        if m is None:
+            return None
+        kind, ident = m.groups()
+        owner = self._by_user_id.get(ident) if kind == "users" else (self._by_pk.get(ident) or (None,))[0]
+
+        def respond() -> _Response:
+            viewer = self.viewer(headers)
+            if viewer is None:
+                return _fail(401, "login_required", require_login=True, logout_reason=2)
+            if kind == "users":
+                if owner is None:
+                    return _fail(404, "User not found")
+                user = ig.xig_user(owner)
+                user.update({"id": owner.user_id, "media_count": owner.media_count})
+                return _Response.json({"user": user, "status": "ok"})
+            hit = self._by_pk.get(ident)
+            if hit is None:
+                return _fail(400, "Media not found or unavailable")
+            return _Response.json({"items": [ig.polaris_media(hit[0], hit[1], self.access(viewer))],
+                                   "num_results": 1, "more_available": False, "status": "ok"})
+        return _Route("iphone", owner.username if owner else None, respond)
+
+    def _start_page(self, viewer: ig.Viewer | None = None) -> _Response:
         cookies = [
             ("Set-Cookie", f"csrftoken={secrets.token_urlsafe(24)[:32]}; Domain=.instagram.com; "
                            "Max-Age=31449600; Path=/; Secure"),
@@ -349,7 +463,7 @@ class EmulatorServer:
             ("Set-Cookie", f"ig_did={secrets.token_hex(16).upper()}; Domain=.instagram.com; "
                            "Max-Age=31536000; Path=/; Secure; HttpOnly"),
         ]
-        return _Response.html(ig.start_page(self.new_lsd()), headers=cookies)
+        return _Response.html(ig.start_page(self.new_lsd(), viewer), headers=cookies)
 
     def _profile_page(self, username: str, path: str) -> _Response:
         if not path.endswith("/"):
@@ -357,7 +471,8 @@ class EmulatorServer:
         p = self.profile(username)
         if p is None:
             return _Response.html(ig.not_found_page(self.new_lsd()), 404)
-        return _Response.html(ig.profile_page(p, self.new_lsd()))
+        # instaloader fetches profile pages with an anonymous session, logged in or not
+        return _Response.html(ig.profile_page(p, self.new_lsd(), self.access(None)))
 
     def _route_web_profile_info(self, query: str, headers: Any) -> _Route:
         username = parse_qs(query).get("username", [""])[0].lower()
@@ -368,7 +483,10 @@ class EmulatorServer:
             p = self.profile(username)
             if p is None:
                 return _Response.json({}, 404)
-            return _Response.json({"data": {"user": ig.legacy_user(p)}, "status": "ok"})
+            if p.is_business and not self.everything_anonymous:
+                return _fail(400, BUSINESS_PROFILE_INFO_ERROR)
+            return _Response.json({"data": {"user": ig.legacy_user(p, self.access(self.viewer(headers)))},
+                                   "status": "ok"})
         return _Route("web_profile_info", username or None, respond)
 
     def _route_graphql(self, web_api: bool, headers: Any, body: bytes) -> _Route:
@@ -401,12 +519,14 @@ class EmulatorServer:
             return lambda: check() or inner()
 
         variables_d = variables if isinstance(variables, dict) else {}
+        viewer = self.viewer(headers)
+        access = self.access(viewer)
         if doc_id in (DOC_REELS, DOC_CLIPS_FALLBACK):
             data = variables_d.get("data") or {}
             p = self._by_user_id.get(str(data.get("target_user_id", "")))
 
             def reels() -> _Response:
-                if p is None:
+                if p is None or (viewer is None and not self.everything_anonymous):
                     return wrap({"xdt_api__v1__clips__user__connection_v2": None})
                 if p.is_private:
                     return _login_redirect(f"/{p.username}/reels/")
@@ -419,7 +539,7 @@ class EmulatorServer:
                     offset = int(cursor.get("o", 0))
                 size = int(variables_d.get("first") or data.get("page_size") or 12)
                 conn = ig.clips_connection(p, offset, max(1, min(size, 50)),
-                                           bool(data.get("include_feed_video", False)))
+                                           bool(data.get("include_feed_video", False)), access)
                 return wrap({"xdt_api__v1__clips__user__connection_v2": conn})
             return _Route("reels", p.username if p else None, guarded(reels), doc_id)
         if doc_id == DOC_POST:
@@ -434,7 +554,7 @@ class EmulatorServer:
                 if hit[0].is_private:
                     return _login_redirect(f"/p/{code}/")
                 return wrap({"xdt_api__v1__media__shortcode__web_info": {
-                    "items": [ig.polaris_media(hit[0], hit[1])]}})
+                    "items": [ig.polaris_media(hit[0], hit[1], access)]}})
             return _Route("post", hit[0].username if hit else None, guarded(post), doc_id)
         if doc_id == DOC_TIMELINE:
             p = self._by_page_id.get(str(variables_d.get("id", "")))
@@ -447,7 +567,7 @@ class EmulatorServer:
                 after = variables_d.get("after")
                 after_pk = str(after).split("_")[0] if after else None
                 size = int(variables_d.get("first") or 12)
-                conn = ig.timeline_connection(p, after_pk, max(1, min(size, 50)))
+                conn = ig.timeline_connection(p, after_pk, max(1, min(size, 50)), access)
                 return wrap({"node": {"__typename": "XIGUser", "id": p.page_id,
                                       "polaris_ordered_timeline_connection": conn}})
             return _Route("timeline", p.username if p else None, guarded(timeline), doc_id)
@@ -461,8 +581,35 @@ class EmulatorServer:
                 user.update({"id": p.user_id, "media_count": p.media_count,
                              "friendship_status": None})
                 user.pop("all_media_count", None)
+                if viewer is not None:
+                    user["friendship_status"] = {"following": False, "followed_by": False, "blocking": False,
+                                                 "incoming_request": False, "outgoing_request": False}
                 return wrap({"user": user})
             return _Route("profile_by_id", p.username if p else None, guarded(by_id), doc_id)
+        if doc_id == DOC_FEED:
+            p = self.profile(str(variables_d.get("username", "")))
+
+            def feed() -> _Response:
+                if viewer is None:
+                    return _fail(401, "Please wait a few minutes before you try again.", require_login=True)
+                if form.get("fb_dtsg") != viewer.fb_dtsg:
+                    return _fail(400, "Invalid fb_dtsg token")
+                if p is None:
+                    return wrap({"xdt_api__v1__feed__user_timeline_graphql_connection": None})
+                if p.is_private:
+                    return wrap({"xdt_api__v1__feed__user_timeline_graphql_connection": {
+                        "edges": [], "page_info": {"end_cursor": None, "has_next_page": False}}})
+                offset = 0
+                after = variables_d.get("after")
+                if after:
+                    cursor = ig.decode_cursor(str(after))
+                    if cursor is None or cursor.get("u") != p.user_id:
+                        return _fail(400, "Invalid cursor")
+                    offset = int(cursor.get("o", 0))
+                size = int(variables_d.get("first") or 12)
+                conn = ig.user_timeline_connection(p, offset, max(1, min(size, 50)), access)
+                return wrap({"xdt_api__v1__feed__user_timeline_graphql_connection": conn})
+            return _Route("feed", p.username if p else None, guarded(feed), doc_id)
         return _Route("other", None, guarded(lambda: _fail(400, f"Unknown doc_id {doc_id!r}")), doc_id or None)
 
     def _search(self, query: str) -> _Response:
@@ -495,6 +642,26 @@ class EmulatorServer:
             return _Response(200, solid_jpeg(colour_for(path)), "image/jpeg",
                              [("Cache-Control", "max-age=1209600, no-transform")])
         return _Route("cdn", hit[0] if hit else None, respond)
+
+
+def _viewer_id(username: str, catalogue: Mapping[str, SyntheticProfile]) -> str:
+    if username == DEMO_VIEWER:
+        return DEMO_VIEWER_ID
+    if username in catalogue:
+        return catalogue[username].user_id
+    return str(7_000_000_000 + int(hashlib.sha1(username.encode()).hexdigest()[:8], 16) % 10**8)
+
+
+def _bearer_sessionid(authorization: str) -> str | None:
+    """The sessionid in instaloader's ``Bearer IGT:2:<base64 JSON>`` mobile-API token."""
+    prefix = "Bearer IGT:2:"
+    if not authorization.startswith(prefix):
+        return None
+    try:
+        data = json.loads(base64.b64decode(authorization[len(prefix):]))
+    except (ValueError, binascii.Error):
+        return None
+    return str(data.get("sessionid") or "") if isinstance(data, dict) else None
 
 
 def _cookie_values(cookie_header: str, name: str) -> set[str]:
@@ -605,6 +772,15 @@ def _fault_response(fault: Fault, route: _Route) -> _Response:
                               "<p>Sorry, something went wrong.</p></body></html>", status, headers)
     if fault.kind == "login":
         return _login_redirect()
+    if fault.kind == "403":
+        return _Response.json({"message": "", "require_login": False, "status": "fail"}, 403)
+    if fault.kind == "feedback_required":
+        return _Response.json({"message": "feedback_required", "spam": True, "feedback_title": "Try Again Later",
+                               "feedback_message": "We limit how often you can do certain things on Instagram "
+                                                   "to protect our community.",
+                               "feedback_action": "report_problem", "status": "fail"}, 400)
+    if fault.kind == "retired_doc_id":
+        return _fail(400, f"Unknown doc_id {route.doc_id!r}")
     # malformed
     if route.endpoint == "cdn":
         return _Response(200, b"\x00garbage-not-an-image\xff" * 8, "image/jpeg")

@@ -13,7 +13,15 @@ def register(sub) -> None:
     emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     emulator.add_argument("--latency-ms", type=int, default=0, help="delay every answer by this many ms")
     emulator.add_argument("--fault", action="append", default=[], metavar="KIND[:USERNAME[:TIMES]]",
-                          help="inject a fault (429, 401_wait, 500, 503, reset, slow, malformed, truncated)")
+                          help="inject a fault (429, 401_wait, 403, feedback_required, retired_doc_id, 500, 503, "
+                               "reset, slow, malformed, truncated, login)")
+    emulator.add_argument("--session", action="append", default=[], metavar="SESSIONID:USERNAME",
+                          help="a sessionid cookie that logs in as USERNAME (repeatable; "
+                               "reelscope-demo-session logs in as demo_viewer)")
+    emulator.add_argument("--everything-anonymous", action="store_true",
+                          help="older mode: anonymous visitors get play counts and the reels tab")
+    emulator.add_argument("--listing-omit", action="append", default=[], metavar="FIELD",
+                          help="leave this media field out of listing nodes (repeatable)")
     emulator.set_defaults(run=run)
 
 
@@ -23,6 +31,12 @@ def run(args: argparse.Namespace) -> int:
     argv = ["--port", str(args.port), "--host", args.host, "--latency-ms", str(args.latency_ms)]
     for fault in args.fault:
         argv += ["--fault", fault]
+    for session in args.session:
+        argv += ["--session", session]
+    for name in args.listing_omit:
+        argv += ["--listing-omit", name]
+    if args.everything_anonymous:
+        argv.append("--everything-anonymous")
     return emulator_main(argv)
 
 
