@@ -9,6 +9,7 @@ CONFIRM_DELETE = "confirm_delete"  # the analysis id whose delete awaits confirm
 DEMO_TOGGLE = "demo_toggle"  # widget key of the sidebar demo switch
 SUBMISSION_TIMES = "submission_times"  # monotonic times of this session's submissions (rate limit)
 REUSED = "reused"  # analysis id → when the reused (cached) analysis finished, for "cached from" notes
+LOGIN_NOTICE = "login_notice"  # one-time message shown on the login page after a login or logout
 
 
 def submitted_ids() -> list[str]:
