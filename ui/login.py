@@ -58,7 +58,7 @@ def show_session_status() -> None:
     box(status.message, icon=icon)
     if status.state == "none":
         return
-    check, remove = st.columns(2)
+    check, remove = st.columns([1, 3])
     if check.button("Check again", icon=":material/refresh:"):
         _cached_status.clear()
         st.rerun()
