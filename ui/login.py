@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from pathlib import Path
 
 import streamlit as st
@@ -32,8 +33,17 @@ def is_loopback_address(address: str | None) -> bool:
         return False
 
 
-def server_is_local() -> bool:
-    return is_loopback_address(st.get_option("server.address"))
+_PROXY_HEADERS = {"x-forwarded-for", "forwarded", "x-real-ip"}
+
+
+def why_browser_import_is_hidden(server_address: str | None, request_headers: Iterable[str]) -> str | None:
+    """None when "my browser" is on this machine: the server is bound to loopback and no proxy forwarded the page."""
+    if not is_loopback_address(server_address):
+        return (f"this dashboard server accepts connections from other machines (its `server.address` is "
+                f"`{server_address or 'every address'}`)")
+    if _PROXY_HEADERS & {name.lower() for name in request_headers}:
+        return "this page reached you through a proxy, so you may be on another machine"
+    return None
 
 
 @st.cache_data(ttl=600, show_spinner="Checking the stored session with Instagram…")
@@ -47,15 +57,17 @@ def show_session_status() -> None:
     notice = st.session_state.pop(state.LOGIN_NOTICE, None)
     if notice:
         st.success(notice, icon=":material/check_circle:")
-    path = session_file()
+    path, base_url = session_file(), load_settings().instagram_base_url
     if path.exists():
         stat = path.stat()
-        status = _cached_status(str(path), stat.st_mtime_ns, stat.st_size,
-                                load_settings().instagram_base_url)
+        status = _cached_status(str(path), stat.st_mtime_ns, stat.st_size, base_url)
     else:
         status = SessionStatus("none")
     box, icon = _STATUS_BOX[status.state]
     box(status.message, icon=icon)
+    if base_url and status.state != "none":
+        st.caption(f"Checked against {escape_markdown(base_url)} (`INSTAGRAM_BASE_URL`), not instagram.com: a real "
+                   "Instagram session shows as expired there.")
     if status.state == "none":
         return
     check, remove = st.columns([1, 3])
@@ -72,12 +84,11 @@ def show_session_status() -> None:
 def browser_import() -> None:
     """Import the instagram.com cookies of a browser on this machine; only offered when the server is local."""
     st.subheader("Import from my browser")
-    if not server_is_local():
-        st.info("Hidden: this dashboard server accepts connections from other machines (its `server.address` is "
-                f"`{st.get_option('server.address') or 'every address'}`), so \"my browser\" would be a browser on "
-                "the server, not yours. Run the dashboard on your own computer bound to 127.0.0.1 (`make run` does), "
-                "or run `python -m core login --from-browser firefox` there, or paste cookies below.",
-                icon=":material/visibility_off:")
+    hidden_because = why_browser_import_is_hidden(st.get_option("server.address"), st.context.headers)
+    if hidden_because:
+        st.info(f"Hidden: {hidden_because}, and \"my browser\" would be a browser on the server, not yours. Run the "
+                "dashboard on your own computer bound to 127.0.0.1 (`make run` does), or run `python -m core login "
+                "--from-browser firefox` there, or paste cookies below.", icon=":material/visibility_off:")
         return
     st.caption("Reads the instagram.com cookies of a browser profile on this computer (with browser_cookie3, as "
                "instaloader's --load-cookies does). Log in to instagram.com in that browser first.")

@@ -10,6 +10,7 @@ from streamlit import config
 
 from tests.login.firefox_profile import write_default_firefox_profile
 from tests.pages.conftest import open_page
+from ui.login import why_browser_import_is_hidden
 
 PAGE = "pages/5_Instagram_login.py"
 IMPORT = "Import from my browser"
@@ -114,3 +115,21 @@ def test_removing_the_session_deletes_the_file_and_says_so(login_page_env):
     assert not login_page_env.exists()
     assert "analyses now run anonymously" in _texts(at, "success")
     assert "No Instagram session is stored" in _texts(at, "info")
+
+
+@pytest.mark.parametrize("address, headers, hidden", [
+    ("127.0.0.1", {}, None),
+    ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}, "through a proxy"),
+    ("localhost", {"forwarded": "for=203.0.113.9"}, "through a proxy"),
+    (None, {}, "every address"),
+    ("0.0.0.0", {}, "other machines"),
+])
+def test_the_import_is_hidden_unless_the_server_is_loopback_only_and_unproxied(address, headers, hidden):
+    reason = why_browser_import_is_hidden(address, headers)
+    assert reason is None if hidden is None else hidden in reason
+
+
+def test_a_status_checked_against_another_origin_says_so(login_page_env):
+    _store(login_page_env, "reelscope-demo-session")
+    at = open_page(PAGE)
+    assert "not instagram.com" in " ".join(c.value for c in at.caption)
