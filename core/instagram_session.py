@@ -108,6 +108,20 @@ def load_session() -> dict[str, str] | None:
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else None
 
 
+def session_file_version() -> tuple | None:
+    """Identifies the stored session file as it is now (path, inode, size, mtime); None when there is none.
+
+    A login or logout in another process (the CLI, another dashboard) changes it, so each process's scraper
+    client notices and rebuilds itself with the new session.
+    """
+    path = session_file()
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 def delete_session() -> bool:
     path = session_file()
     existed = path.exists()

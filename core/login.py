@@ -1,8 +1,8 @@
 """Logging in and out: the one place that changes the stored Instagram session.
 
-Every change goes through here so the process-wide scraper client (``core.scraper``) is rebuilt with it:
-the next analysis starts logged in (or anonymous after ``log_out``). A session is stored only after Instagram
-accepted it (instaloader's ``test_login``); bad input changes nothing.
+Every change rebuilds this process's scraper client (``core.scraper``), and other processes notice the changed
+file: the next analysis starts logged in, or anonymous after ``log_out``. A session is stored only after
+Instagram accepted it (instaloader's ``test_login``); bad input changes nothing.
 """
 
 from __future__ import annotations
@@ -13,18 +13,13 @@ from core.browser_cookies import BrowserCookiesError, instagram_cookies
 from core.instagram_session import (
     MAX_INPUT_BYTES,
     InvalidSession,
-    SessionStatus,
     check_session,
     delete_session,
     login_cookies,
     parse_session_input,
     save_session,
-    stored_session_status,
 )
 from core.scraper import reset_client
-
-__all__ = ["LoginFailed", "SessionStatus", "log_in_from_browser", "log_in_from_cookies_file", "log_in_with_cookies",
-           "log_out", "stored_session_status"]
 
 
 class LoginFailed(Exception):

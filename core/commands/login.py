@@ -77,8 +77,7 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def _print_status(as_json: bool) -> int:
-    from core.instagram_session import session_file
-    from core.login import stored_session_status
+    from core.instagram_session import session_file, stored_session_status
 
     status = stored_session_status()
     if as_json:
