@@ -57,11 +57,8 @@ def instagram_cookies(browser: str, profile: Path | None = None) -> dict[str, st
     where = str(cookie_file) if cookie_file else "its default profile"
     try:
         jar = _READERS[browser](cookie_file=str(cookie_file) if cookie_file else None, domain_name=INSTAGRAM_DOMAIN)
-    except browser_cookie3.BrowserCookieError as exc:
-        raise BrowserCookiesError(f"Could not read {browser}'s cookies from {where}: {exc}.") from None
-    except Exception as exc:  # noqa: BLE001 - keyrings, locked or foreign files: say which, never the contents
-        raise BrowserCookiesError(f"Could not read {browser}'s cookies from {where} ({type(exc).__name__}); is it "
-                                  f"a {browser} profile?") from None
+    except Exception as exc:  # noqa: BLE001 - missing profiles, keyrings, foreign files: say which, never contents
+        raise BrowserCookiesError(f"Could not read {browser}'s cookies from {where}: {_reason(exc, browser)}") from None
     cookies = _instagram_only(jar)
     if not cookies:
         raise BrowserCookiesError(f"{browser} has no instagram.com cookies in {where}: log in to instagram.com in "
@@ -73,3 +70,14 @@ def _instagram_only(jar: http.cookiejar.CookieJar) -> dict[str, str]:
     # browser_cookie3 filters hosts with SQL LIKE '%instagram.com%', which also matches e.g. notinstagram.com.
     return {cookie.name: cookie.value for cookie in jar
             if is_instagram_host(cookie.domain) and cookie.value and not cookie.is_expired()}
+
+
+def _reason(exc: Exception, browser: str) -> str:
+    if isinstance(exc, browser_cookie3.BrowserCookieError):
+        return f"{exc}."
+    if isinstance(exc, KeyError) and "DBUS_SESSION_BUS_ADDRESS" in str(exc):
+        # Chromium-family browsers on Linux keep the key of their cookie encryption in the desktop keyring.
+        return (f"{browser} keeps its cookie key in the desktop keyring, which needs a desktop session "
+                "(DBUS_SESSION_BUS_ADDRESS is not set). Run this from a terminal of your desktop session, or export "
+                "the instagram.com cookies as JSON and import that file.")
+    return f"{type(exc).__name__}; is it a {browser} profile?"

@@ -7,7 +7,14 @@ from pathlib import Path
 import browser_cookie3
 import pytest
 
-from core.browser_cookies import SUPPORTED_BROWSERS, BrowserCookiesError, UnknownBrowser, browser_named, cookie_database
+from core.browser_cookies import (
+    SUPPORTED_BROWSERS,
+    BrowserCookiesError,
+    UnknownBrowser,
+    browser_named,
+    cookie_database,
+    instagram_cookies,
+)
 from core.instagram_session import is_instagram_host
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,3 +64,17 @@ def test_the_readme_documents_every_login_option_and_browser():
         assert option in readme, option
     for browser in SUPPORTED_BROWSERS:
         assert f"`{browser}`" in readme, browser
+
+
+def test_a_chromium_family_browser_without_a_desktop_session_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    with pytest.raises(BrowserCookiesError, match="chrome keeps its cookie key in the desktop keyring"):
+        instagram_cookies("chrome")
+
+
+def test_a_missing_default_profile_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(BrowserCookiesError, match="Could not read firefox's cookies from its default profile: Could "
+                                                  "not find Firefox profile directory"):
+        instagram_cookies("firefox")
