@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.browser_cookies import SUPPORTED_BROWSERS
 from core.config import load_settings
-from core.instagram_session import SessionStatus, session_file, stored_session_status
+from core.instagram_session import SessionStatus, session_file_version, stored_session_status
 from core.login import LoginFailed, log_in_from_browser, log_out
 from ui import state
 from ui.text import escape_markdown
@@ -47,7 +47,7 @@ def why_browser_import_is_hidden(server_address: str | None, request_headers: It
 
 
 @st.cache_data(ttl=600, show_spinner="Checking the stored session with Instagram…")
-def _cached_status(path: str, modified_ns: int, size: int, instagram_base_url: str | None) -> SessionStatus:
+def _cached_status(session_version: tuple, instagram_base_url: str | None) -> SessionStatus:
     """One check per stored file version and Instagram origin for ten minutes (test_login is a request)."""
     return stored_session_status()
 
@@ -57,12 +57,8 @@ def show_session_status() -> None:
     notice = st.session_state.pop(state.LOGIN_NOTICE, None)
     if notice:
         st.success(notice, icon=":material/check_circle:")
-    path, base_url = session_file(), load_settings().instagram_base_url
-    if path.exists():
-        stat = path.stat()
-        status = _cached_status(str(path), stat.st_mtime_ns, stat.st_size, base_url)
-    else:
-        status = SessionStatus("none")
+    version, base_url = session_file_version(), load_settings().instagram_base_url
+    status = _cached_status(version, base_url) if version else SessionStatus("none")
     box, icon = _STATUS_BOX[status.state]
     box(status.message, icon=icon)
     if base_url and status.state != "none":
