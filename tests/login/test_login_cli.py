@@ -91,6 +91,16 @@ def test_a_browser_without_an_instagram_login_stores_nothing(tmp_path, cli_env):
     assert_no_cookie_value_printed(result)
 
 
+def test_a_browser_that_visited_instagram_without_logging_in_stores_nothing(tmp_path, cli_env):
+    visitor = [(".instagram.com", "csrftoken", CSRF), (".instagram.com", "mid", "ZmlkLW1pZA")]
+    cookies = write_cookies_sqlite(tmp_path / "p" / "cookies.sqlite", visitor)
+    result = run_core(cli_env, "login", "--from-browser", "firefox", "--cookie-file", str(cookies))
+    assert result.returncode == 1
+    assert "firefox has instagram.com cookies but no valid sessionid" in result.stderr
+    assert not stored(cli_env).exists()
+    assert_no_cookie_value_printed(result)
+
+
 def test_an_expired_browser_session_is_refused_and_nothing_is_stored(tmp_path, cli_env):
     cookies = write_cookies_sqlite(tmp_path / "p" / "cookies.sqlite", [(".instagram.com", "sessionid", EXPIRED_SESSION)])
     result = run_core(cli_env, "login", "--from-browser", "firefox", "--cookie-file", str(cookies))
