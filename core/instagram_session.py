@@ -154,7 +154,7 @@ class SessionStatus:
     def message(self) -> str:
         """One sentence for the user, with how to fix it; never contains a cookie value."""
         if self.state == "logged_in":
-            return f"Logged in as @{self.username}: analyses use this session, and Instagram sends play counts."
+            return f"Logged in as {self.username}: analyses use this session, and Instagram sends play counts."
         if self.state == "expired":
             return ("Your Instagram session expired: Instagram no longer accepts it, so analyses run anonymously, "
                     "without plays and views. " + RELOGIN_HINT)

@@ -107,5 +107,5 @@ def browser_import() -> None:
 def logged_in(username: str) -> None:
     """After a successful login: forget the cached status and show the page again with the news."""
     _cached_status.clear()
-    st.session_state[state.LOGIN_NOTICE] = f"Logged in as @{escape_markdown(username)}; the session is stored."
+    st.session_state[state.LOGIN_NOTICE] = f"Logged in as {escape_markdown(username)}; the session is stored."
     st.rerun()

@@ -72,7 +72,7 @@ def run_login(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     from core.instagram_session import session_file
 
-    print(f"Logged in as @{username}; the session is stored in {session_file()} (owner-only).")
+    print(f"Logged in as {username}; the session is stored in {session_file()} (owner-only).")
     return EXIT_OK
 
 

@@ -50,7 +50,7 @@ def test_importing_from_the_browser_logs_in_and_removing_logs_out(page, login_ap
     wait_idle(page)
     page.get_by_text("No Instagram session is stored").wait_for()
     page.get_by_role("button", name="Import from my browser").click()
-    page.get_by_text("Logged in as @demo_viewer: analyses use this session").wait_for()
+    page.get_by_text("Logged in as demo_viewer: analyses use this session").wait_for()
     assert stat.S_IMODE(session.stat().st_mode) == 0o600
     assert "reelscope-demo-session" not in page.content()
     screenshot(page, "login-imported")

@@ -61,7 +61,7 @@ def test_importing_a_firefox_profile_stores_only_its_instagram_cookies_owner_onl
     cookies = write_cookies_sqlite(tmp_path / "profile" / "cookies.sqlite", INSTAGRAM_ROWS + UNRELATED_ROWS)
     result = run_core(cli_env, "login", "--from-browser", "firefox", "--cookie-file", str(cookies))
     assert result.returncode == 0, result.stderr
-    assert "Logged in as @demo_viewer" in result.stdout
+    assert "Logged in as demo_viewer" in result.stdout
     assert json.loads(stored(cli_env).read_text()) == STORED_LOGIN
     assert stat.S_IMODE(stored(cli_env).stat().st_mode) == 0o600
     assert_no_cookie_value_printed(result)
@@ -125,7 +125,7 @@ def test_a_cookies_json_export_is_imported(tmp_path, cli_env):
                                   INSTAGRAM_ROWS + UNRELATED_ROWS]))
     result = run_core(cli_env, "login", "--cookies-file", str(export))
     assert result.returncode == 0, result.stderr
-    assert "Logged in as @demo_viewer" in result.stdout
+    assert "Logged in as demo_viewer" in result.stdout
     assert json.loads(stored(cli_env).read_text()) == STORED_LOGIN
     assert stat.S_IMODE(stored(cli_env).stat().st_mode) == 0o600
 
@@ -144,7 +144,7 @@ def test_status_says_whom_the_stored_session_logs_in_as(cli_env):
     stored(cli_env).write_text(json.dumps({"sessionid": DEMO_SESSION}))
     result = run_core(cli_env, "login", "--status")
     assert result.returncode == 0, result.stderr
-    assert "Logged in as @demo_viewer" in result.stdout
+    assert "Logged in as demo_viewer" in result.stdout
     report = json.loads(run_core(cli_env, "login", "--status", "--json").stdout)
     assert (report["state"], report["username"]) == ("logged_in", "demo_viewer")
     assert report["session_file"] == str(stored(cli_env))

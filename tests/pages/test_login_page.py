@@ -69,8 +69,8 @@ def test_importing_the_default_firefox_profile_logs_in_and_says_as_whom(login_pa
     at = open_page(PAGE)
     next(b for b in at.button if b.label == IMPORT).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert "Logged in as @demo_viewer; the session is stored" in _texts(at, "success")
-    assert "Logged in as @demo_viewer: analyses use this session" in _texts(at, "success")
+    assert "Logged in as demo_viewer; the session is stored" in _texts(at, "success")
+    assert "Logged in as demo_viewer: analyses use this session" in _texts(at, "success")
     assert json.loads(login_page_env.read_text()) == {"sessionid": "reelscope-demo-session", "csrftoken": "tok"}
 
 
@@ -97,7 +97,7 @@ def test_without_a_session_the_page_says_analyses_run_anonymously(login_page_env
 def test_a_working_session_shows_whom_it_logs_in_as(login_page_env):
     _store(login_page_env, "reelscope-demo-session")
     at = open_page(PAGE)
-    assert "Logged in as @demo_viewer: analyses use this session" in _texts(at, "success")
+    assert "Logged in as demo_viewer: analyses use this session" in _texts(at, "success")
 
 
 def test_an_expired_session_is_detected_with_how_to_fix_it(login_page_env):
