@@ -28,6 +28,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from core import instagram_queries as queries
 from core.config import Settings, load_settings
 from core.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError, map_exception
+from core.instagram_session import session_file_version
 from core.instagram_transport import redirect_instagram_to, take_retry_after
 
 TRANSIENT_ERRORS = (RateLimited, NetworkError, InstagramChanged)
@@ -476,17 +477,21 @@ def withheld_fields(reels: list[FetchedReel], access: Access) -> list[str]:
 
 
 _client: InstagramClient | None = None
+_client_session: tuple | None = None  # the session file version the client was built with
 _client_lock = threading.Lock()
 
 
 def get_client() -> InstagramClient:
-    """The process-wide client, rebuilt when the Instagram-related settings change."""
-    global _client
+    """The process-wide client, rebuilt when the Instagram-related settings or the stored session change."""
+    global _client, _client_session
     settings = load_settings()
+    session = session_file_version()
     with _client_lock:
-        if _client is None or _client_settings_key(_client.settings) != _client_settings_key(settings):
+        if (_client is None or _client_settings_key(_client.settings) != _client_settings_key(settings)
+                or session != _client_session):
             _client = InstagramClient(settings)
             _client.use_stored_session()
+            _client_session = session
         return _client
 
 

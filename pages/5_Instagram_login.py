@@ -1,37 +1,27 @@
-"""Optional Instagram login: paste a sessionid or a cookies JSON export (never a pickle file)."""
+"""Optional Instagram login: import from a local browser, or paste cookies (never a pickle file)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.instagram_session import (
-    InvalidSession,
-    check_session,
-    delete_session,
-    load_session,
-    parse_session_input,
-    save_session,
-    session_file,
-)
-from core.scraper import reset_client
+from core.instagram_session import InvalidSession, parse_session_input
+from core.login import LoginFailed, log_in_with_cookies
 from ui.layout import setup_page
+from ui.login import browser_import, logged_in, show_session_status
+from ui.text import escape_markdown
 
 setup_page("Instagram login", icon=":material/key:")
 st.title("Instagram login (optional)")
-st.markdown("ReelScope works anonymously. Logged in, Instagram allows more requests and shows play counts more "
-            "often. Paste the `sessionid` cookie of a browser where you are logged in to Instagram, or a cookies "
-            "JSON export of instagram.com from a browser extension. Pickle session files are never accepted.")
+st.markdown("ReelScope works anonymously, but Instagram sends play and view counts only to logged-in visitors. "
+            "Log in to instagram.com in your browser, then import that browser's session here. The session is "
+            "checked with Instagram, stored in an owner-only file, and never shown or logged.")
 
-if load_session():
-    st.success(f"A session is stored (owner-only file in {session_file().parent}); analyses use it.",
-               icon=":material/lock:")
-    if st.button("Remove the stored session", icon=":material/delete:"):
-        delete_session()
-        reset_client()  # the next analysis starts anonymously
-        st.rerun()
-else:
-    st.info("No session stored: analyses run anonymously.", icon=":material/public:")
+show_session_status()
+browser_import()
 
+st.subheader("Paste cookies")
+st.caption("The `sessionid` cookie of a browser where you are logged in to Instagram, or a cookies JSON export of "
+           "instagram.com from a browser extension. Pickle session files are never accepted.")
 with st.form("session"):
     pasted = st.text_area("sessionid or cookies JSON", height=120, placeholder='sessionid value, or [{"name": …}]')
     uploaded = st.file_uploader("…or a cookies JSON file", type=["json"], accept_multiple_files=False)
@@ -40,12 +30,9 @@ with st.form("session"):
 if submitted:
     text = uploaded.getvalue().decode("utf-8", "replace") if uploaded is not None else pasted
     try:
-        cookies = parse_session_input(text)
         with st.spinner("Checking the session with Instagram…"):
-            username = check_session(cookies)
-    except InvalidSession as exc:
-        st.error(str(exc), icon=":material/block:")
+            username = log_in_with_cookies(parse_session_input(text))
+    except (InvalidSession, LoginFailed) as exc:
+        st.error(escape_markdown(exc), icon=":material/block:")
     else:
-        save_session(cookies)
-        reset_client()  # rebuilt with the session on the next analysis
-        st.success(f"Logged in as @{username}; the session is stored.", icon=":material/check_circle:")
+        logged_in(username)

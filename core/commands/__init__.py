@@ -10,4 +10,5 @@ COMMAND_MODULES = [
     "core.commands.worker",
     "core.commands.db",
     "core.commands.backup",
+    "core.commands.login",
 ]

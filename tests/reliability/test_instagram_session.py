@@ -58,3 +58,10 @@ def test_a_saved_session_is_owner_only_and_can_be_removed(tmp_path, monkeypatch)
 def test_a_session_instagram_refuses_is_reported_invalid(store_env):
     with pytest.raises(InvalidSession, match="did not accept"):
         check_session({"sessionid": SESSIONID})
+
+
+def test_a_cookie_export_keeps_no_cookie_of_a_look_alike_host():
+    export = json.dumps([{"name": "sessionid", "value": SESSIONID, "domain": ".instagram.com"},
+                         {"name": "csrftoken", "value": "lookalike", "domain": ".notinstagram.com"},
+                         {"name": "ds_user_id", "value": "suffix", "domain": "instagram.com.evil.test"}])
+    assert parse_session_input(export) == {"sessionid": SESSIONID}
