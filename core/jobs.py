@@ -272,6 +272,13 @@ def get_runner() -> JobRunner:
 
 
 QUEUE_MODES = ("thread", "celery")
+MAX_REELS_LIMIT = 100_000  # the largest "most recent N reels" accepted (CLI, API, dashboard)
+
+
+def check_max_reels(max_reels: int | None) -> None:
+    """ValueError with a sentence unless ``max_reels`` is None or 0..MAX_REELS_LIMIT."""
+    if max_reels is not None and not 0 <= max_reels <= MAX_REELS_LIMIT:
+        raise ValueError(f"max_reels must be between 0 and {MAX_REELS_LIMIT:,}, not {max_reels}")
 
 
 def queue_mode() -> str:
@@ -342,8 +349,7 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
                     start: bool = True) -> list[str]:
     """Validate every name first (nothing is stored if any is invalid), store them pending, start them."""
     names = validate_submission(usernames)
-    if max_reels is not None and max_reels < 0:
-        raise ValueError("max_reels must be 0 or more")
+    check_max_reels(max_reels)
     db = db or get_database()
     owner, lease_until = _pending_owner()
     if lease_until is not None:
