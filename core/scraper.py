@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 import instaloader
 from instaloader import Post, Profile, RateController
+from instaloader.exceptions import ProfileNotExistsException, QueryReturnedNotFoundException
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from core.config import Settings, load_settings
@@ -285,7 +286,25 @@ class InstagramClient:
 
     def fetch_profile(self, username: str, on_wait: WaitListener | None = None) -> Profile:
         """Resolve a username to an instaloader Profile (the profile page request)."""
-        return self.call(lambda: Profile.from_username(self.context, username), on_wait)
+        def resolve() -> Profile:
+            try:
+                return Profile.from_username(self.context, username)
+            except ProfileNotExistsException:
+                self._check_profile_missing(username)
+                raise
+        return self.call(resolve, on_wait)
+
+    def _check_profile_missing(self, username: str) -> None:
+        """instaloader reports "does not exist" for any profile page lacking the profile. Only a 404, or a page
+        whose embedded data has no such user, means that; a page embedding nothing readable (or, on a second
+        look, the profile after all) is an unexpected answer: InstagramChanged, retried, then ``bad_response``.
+        Costs one more request, only when a profile looks missing."""
+        try:
+            page = self.context.get_page_data(f"{username.lower()}/")
+        except QueryReturnedNotFoundException:
+            return
+        if not page or any((data.get("xig_user_by_username") or {}).get("pk") for data in page):
+            raise InstagramChanged(detail=f"the profile page of {username!r} embeds no profile data")
 
     def open_reels(self, profile: Profile, on_wait: WaitListener | None = None) -> tuple[FetchedProfile, Iterator]:
         """Start the reels iterator (profile metadata + first page) and snapshot the profile.

@@ -87,3 +87,32 @@ def test_the_schema_documents_guard_answers_enumerations_and_the_username_patter
     username_pattern = request["usernames"]["items"]["pattern"]
     assert re.fullmatch(username_pattern, "@nat.geo_1") and not re.fullmatch(username_pattern, "a..b")
     assert request["max_reels"]["anyOf"][0]["maximum"] == MAX_REELS_LIMIT
+
+
+def test_deleting_a_running_analysis_cancels_it_and_logs_no_internal_error(client, store_env, emulator, caplog):
+    import logging
+    import time
+
+    from core.jobs import get_runner
+    from emulator import Fault
+
+    emulator.add_fault(Fault("slow", username="demo_food", endpoint="post", delay_ms=150))
+    [created] = client.post("/api/v1/analyses", json={"usernames": ["demo_food"]}).json()["analyses"]
+    analysis_id = created["analysis_id"]
+    deadline = time.monotonic() + 30
+    while client.get(f"/api/v1/analyses/{analysis_id}").json()["progress"] < 35:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    reelscope_log = logging.getLogger("reelscope")  # it does not propagate (core.logs): listen to it directly
+    reelscope_log.addHandler(caplog.handler)
+    try:
+        assert client.delete(f"/api/v1/analyses/{analysis_id}").status_code == 204
+        while get_runner().running():  # the job notices at its next step and stops
+            assert time.monotonic() < deadline + 30
+            time.sleep(0.05)
+    finally:
+        reelscope_log.removeHandler(caplog.handler)
+    assert client.get(f"/api/v1/analyses/{analysis_id}").status_code == 404
+    assert store.list_states(store_env) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [r.getMessage() for r in caplog.records]
+    assert any("no longer running here" in r.getMessage() for r in caplog.records)
