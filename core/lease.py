@@ -158,3 +158,12 @@ def keep_leases(db: Database, owner: str, reclaim: Reclaim = fail_lapsed) -> Lea
         if keeper is None or not keeper.running or keeper.owner != owner:
             keeper = _keepers[key] = LeaseKeeper(db, owner, reclaim=reclaim).start()
         return keeper
+
+
+def stop_keepers() -> None:
+    """Stop every keeper of this process (tests switch databases; a process that serves one never needs this)."""
+    with _keepers_lock:
+        keepers = list(_keepers.values())
+        _keepers.clear()
+    for keeper in keepers:
+        keeper.stop()
