@@ -98,3 +98,42 @@ def test_an_analysis_of_a_killed_api_process_is_reclaimed_by_another_and_can_be_
         _stop(victim)
         _stop(survivor)
     assert "Traceback" not in (tmp_path / "survivor.log").read_text()
+
+
+def _keeping(db) -> bool:
+    from core import lease
+
+    keeper = lease._keepers.get((db.url, os.getpid()))
+    return keeper is not None and keeper.running
+
+
+def test_the_dashboard_keeps_leases(store_env):
+    from tests.pages.conftest import open_page
+
+    assert not _keeping(store_env)
+    assert not open_page("streamlit_app.py").exception
+    assert _keeping(store_env)
+
+
+def test_the_api_keeps_leases_from_its_start(store_env):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.api.api_helpers import api_settings
+
+    with TestClient(create_app(api_settings())):
+        assert _keeping(store_env)
+
+
+def test_a_cli_run_keeps_leases(store_env):
+    from core.cli import main
+
+    assert main(["analyze", "few_posts", "--quiet"]) == 0
+    assert _keeping(store_env)
+
+
+def test_a_worker_process_keeps_leases_from_its_start(store_env):
+    from core.celery_app import _fresh_pools_in_child
+
+    _fresh_pools_in_child()
+    assert _keeping(store_env)
