@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import core
-from api.guard import GuardMiddleware
+from api.guard import GuardMiddleware, TrustedHosts
 from api.problems import install_problem_handlers
 from api.routes import router
 from api.settings import ApiSettings, load_api_settings
@@ -52,6 +52,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(router)
     app.add_middleware(GuardMiddleware, settings=settings)
+    app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)  # outermost: checked first
     app.openapi = lambda: _openapi(app)
     return app
 
@@ -71,14 +72,29 @@ def _openapi(app: FastAPI) -> dict:
     return schema
 
 
+# What GuardMiddleware and TrustedHosts may answer to any request, before it reaches an endpoint.
+GUARD_RESPONSES = {
+    "400": "The Host header is not one this server answers to (REELSCOPE_API_ALLOWED_HOSTS).",
+    "401": "A bearer token is needed (REELSCOPE_API_TOKEN is set) and was missing or wrong.",
+    "413": "The request body is larger than REELSCOPE_API_MAX_BODY_BYTES.",
+    "429": "Too many requests from this client (REELSCOPE_API_RATE_LIMIT); retry after `Retry-After` seconds.",
+}
+
+
 def _document_problems(schema: dict) -> None:
-    """FastAPI documents its validation errors as HTTPValidationError; this API answers problem+json."""
+    """FastAPI documents its validation errors as HTTPValidationError; this API answers problem+json. The guard's
+    refusals (400 Host, 401, 413, 429) can answer any operation, so each documents them."""
     problem = {"$ref": "#/components/schemas/Problem"}
+    content = {"application/problem+json": {"schema": problem}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.get("responses", {})
+            responses = operation.setdefault("responses", {})
             if "422" in responses:
-                responses["422"]["content"] = {"application/problem+json": {"schema": problem}}
+                responses["422"]["content"] = content
+            for code, description in GUARD_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": content})
+            responses["429"].setdefault("headers", {"Retry-After": {
+                "description": "Seconds until the client may send its next request.", "schema": {"type": "integer"}}})
     schemas = schema.get("components", {}).get("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

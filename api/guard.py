@@ -8,59 +8,16 @@ from __future__ import annotations
 
 import hmac
 import math
-import threading
-import time
-from dataclasses import dataclass
 
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem_response, problem_type
-from api.settings import ApiSettings, RateLimit
+from api.rate_limit import ClientRateLimiter
+from api.settings import ApiSettings
 
 # Paths that describe the API rather than serve data; open without a token when public_docs is on.
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
-_MAX_CLIENTS = 10_000
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-class TokenBuckets:
-    """One token bucket per client key; thread-safe; forgets full buckets when it tracks too many clients."""
-
-    def __init__(self, limit: RateLimit, clock=time.monotonic) -> None:
-        self.limit = limit
-        self.clock = clock
-        self._buckets: dict[str, _Bucket] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key: str) -> float:
-        """Take one token: 0.0 when allowed, else the seconds until a token is available."""
-        now = self.clock()
-        with self._lock:
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                if len(self._buckets) >= _MAX_CLIENTS:
-                    self._forget_idle(now)
-                bucket = self._buckets[key] = _Bucket(float(self.limit.requests), now)
-            bucket.tokens = min(float(self.limit.requests),
-                                bucket.tokens + (now - bucket.updated) * self.limit.refill_per_second)
-            bucket.updated = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                return 0.0
-            return (1.0 - bucket.tokens) / self.limit.refill_per_second
-
-    def _forget_idle(self, now: float) -> None:
-        full_after = self.limit.period
-        for key in [k for k, b in self._buckets.items() if now - b.updated >= full_after]:
-            del self._buckets[key]
-        if len(self._buckets) >= _MAX_CLIENTS:  # every client active: drop the oldest half
-            for key in sorted(self._buckets, key=lambda k: self._buckets[k].updated)[: _MAX_CLIENTS // 2]:
-                del self._buckets[key]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -71,6 +28,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def client_key(scope: Scope) -> str:
+    """The client's address. uvicorn replaces it with X-Forwarded-For only for REELSCOPE_API_TRUSTED_PROXIES."""
     client = scope.get("client")
     return client[0] if client else "unknown"
 
@@ -92,14 +50,15 @@ class GuardMiddleware:
     def __init__(self, app: ASGIApp, settings: ApiSettings) -> None:
         self.app = app
         self.settings = settings
-        self.buckets = TokenBuckets(settings.rate_limit) if settings.rate_limit else None
+        self.limiter = ClientRateLimiter(settings.rate_limit, settings.rate_limit_storage) \
+            if settings.rate_limit else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
-        refusal = self._rate_limited(scope) or self._unauthorised(scope, path) or self._declared_too_large(scope)
+        refusal = await self._rate_limited(scope) or self._unauthorised(scope, path) or self._declared_too_large(scope)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
@@ -110,10 +69,10 @@ class GuardMiddleware:
             return
         await self.app(scope, receive, send)
 
-    def _rate_limited(self, scope: Scope):
-        if self.buckets is None:
+    async def _rate_limited(self, scope: Scope):
+        if self.limiter is None:
             return None
-        wait = self.buckets.take(client_key(scope))
+        wait = await self.limiter.take(client_key(scope))
         if wait <= 0:
             return None
         retry_after = max(1, math.ceil(wait))
@@ -174,3 +133,37 @@ class GuardMiddleware:
             return await receive()
 
         return replayed
+
+
+class TrustedHosts(TrustedHostMiddleware):
+    """Starlette's Host header check (``REELSCOPE_API_ALLOWED_HOSTS``), its refusal as problem details.
+
+    Without it any Host was accepted, and redirects (e.g. a trailing slash) pointed wherever the Host said.
+    """
+
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...]) -> None:
+        self.inner = app
+        super().__init__(self._allowed, allowed_hosts=list(allowed_hosts), www_redirect=False)
+
+    async def _allowed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["reelscope.host_allowed"] = True
+        await self.inner(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.allow_any or scope["type"] != "http":
+            await self.inner(scope, receive, send)
+            return
+        refused = False
+
+        async def problem_on_refusal(message: Message) -> None:
+            nonlocal refused
+            if scope.get("reelscope.host_allowed"):
+                await send(message)
+            elif not refused:  # Starlette's own plain-text 400: answer problem details instead, once
+                refused = True
+                response = problem_response(400, "This server does not answer to that Host header "
+                                                 "(REELSCOPE_API_ALLOWED_HOSTS).", type_=problem_type("invalid-host"),
+                                            title="Invalid Host header", instance=scope.get("path"))
+                await response(scope, receive, send)
+
+        await super().__call__(scope, receive, problem_on_refusal)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("reelscope.api")
 
@@ -19,6 +21,21 @@ PROBLEM_BASE = "urn:reelscope:problem:"
 
 def problem_type(slug: str) -> str:
     return PROBLEM_BASE + slug
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(value: Any) -> Any:
+    """``value`` with every lone UTF-16 surrogate (e.g. from a "\\ud83d" escape in the request's JSON) replaced by
+    U+FFFD, in nested dicts and lists too: echoing one back would fail to encode as UTF-8 (a 500)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {encodable(k): encodable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encodable(v) for v in value]
+    return value
 
 
 def problem_response(status: int, detail: str | None = None, *, title: str | None = None, type_: str = "about:blank",
@@ -35,7 +52,7 @@ def problem_response(status: int, detail: str | None = None, *, title: str | Non
     if errors is not None:
         body["errors"] = errors
     body.update(extra)
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    return JSONResponse(encodable(body), status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 class ApiProblem(Exception):
@@ -81,6 +98,17 @@ def validation_errors(exc: RequestValidationError) -> list[dict]:
     return errors
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path (Starlette's 405 names only the first matching route's)."""
+    scope = {key: value for key, value in request.scope.items() if key not in ("route", "endpoint", "path_params")}
+    allowed = [method for method in HTTP_METHODS
+               if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in request.app.router.routes)]
+    return ", ".join(allowed)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api_problem(request: Request, exc: ApiProblem) -> JSONResponse:
@@ -93,10 +121,12 @@ def install_problem_handlers(app: FastAPI) -> None:
             else None
         if exc.status_code == 404 and detail is None:
             detail = f"No route {request.method} {request.url.path}; see /docs for the API."
-        if exc.status_code == 405 and detail is None:
-            detail = f"Method {request.method} is not allowed on {request.url.path}."
-        return problem_response(exc.status_code, detail, instance=_instance(request),
-                                headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            allowed = allowed_methods(request)
+            detail = detail or f"Method {request.method} is not allowed on {request.url.path}; allowed: {allowed}."
+            headers = {**(headers or {}), "Allow": allowed}
+        return problem_response(exc.status_code, detail, instance=_instance(request), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_problem(request: Request, exc: RequestValidationError) -> JSONResponse:

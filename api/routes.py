@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import WithJsonSchema
 from sqlalchemy import text
 from starlette.background import BackgroundTask
 
@@ -30,6 +32,7 @@ from api.schemas import (
 from core import jobs, store
 from core.config import load_settings
 from core.db import Database, get_database
+from core.export_fields import all_fields
 from core.exports import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
 from core.filters import ReelFilters
 from core.metrics import PLAYS_TIERS
@@ -42,6 +45,18 @@ router = APIRouter(prefix=PREFIX)
 _PROBLEM = {"model": Problem, "content": {"application/problem+json": {}}}
 _NOT_FOUND = {404: {**_PROBLEM, "description": "No analysis with this id."}}
 AnalysisId = Annotated[str, Path(description="The analysis id returned by POST /api/v1/analyses.", max_length=64)]
+
+
+def comma_list_pattern(values) -> str:
+    """A regular expression for comma-separated values, each one of ``values`` (enumerates them in the schema)."""
+    one = "(" + "|".join(re.escape(v) for v in values) + ")"
+    return f"^{one}(,{one})*$"
+
+
+# Documented, not enforced: an unknown name gets this API's own 422 naming it.
+TierList = Annotated[str, WithJsonSchema({"type": "string", "pattern": comma_list_pattern(PLAYS_TIERS)})]
+FieldList = Annotated[str, WithJsonSchema({"type": "string", "maxLength": 4000,
+                                           "pattern": comma_list_pattern(all_fields())})]
 
 
 def _db() -> Database:
@@ -202,8 +217,8 @@ class _FilterParams:
         q: Annotated[str | None, Query(max_length=200, description="Case-insensitive text in the caption.")] = None,
         date_from: Annotated[date | None, Query(description="Posted on or after this UTC date (YYYY-MM-DD).")] = None,
         date_to: Annotated[date | None, Query(description="Posted on or before this UTC date (YYYY-MM-DD).")] = None,
-        tier: Annotated[list[str] | None, Query(description="Plays tier(s) to keep: " + ", ".join(PLAYS_TIERS)
-                                                + " (repeat or comma-separate).")] = None,
+        tier: Annotated[list[TierList] | None, Query(description="Plays tier(s) to keep: " + ", ".join(PLAYS_TIERS)
+                                                     + " (repeat or comma-separate).")] = None,
     ) -> None:
         self.filters = _filters(min_plays, hashtag, q, date_from, date_to, tier)
 
@@ -267,8 +282,9 @@ def export_analysis(
     params: Annotated[_FilterParams, Depends()],
     format_: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
     plain: Annotated[bool, Query(description="CSV table only, without the BOM and profile header.")] = False,
-    fields: Annotated[str | None, Query(max_length=4000, description="Comma-separated field names, in order "
-                                                                     "(default: all).")] = None,
+    fields: Annotated[FieldList | None, Query(max_length=4000, description="Comma-separated field names, in order "
+                                                                           "(default: all): " + ", ".join(all_fields()))
+                      ] = None,
     gzip: Annotated[bool, Query(description="Gzip the file (.csv.gz / .json.gz).")] = False,
 ) -> StreamingResponse:
     db = _db()

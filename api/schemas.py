@@ -10,7 +10,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.jobs import MAX_REELS_LIMIT
+from core.usernames import MAX_USERNAME_LENGTH
+
 StatusName = Literal["pending", "processing", "completed", "failed"]
+# An Instagram username as the API accepts it: '@' optional, letters, digits, '_' and single inner dots (case is
+# ignored). Documented, not enforced here: a name breaking it gets the API's own 422 naming each rule broken.
+USERNAME_PATTERN = r"^@?[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$"
 
 
 class AnalysisRequest(BaseModel):
@@ -18,10 +24,14 @@ class AnalysisRequest(BaseModel):
         "examples": [{"usernames": ["natgeo", "@nasa"], "max_reels": 50}]})
 
     usernames: list[str] = Field(min_length=1, max_length=1000,
-                                 description="Instagram usernames, with or without '@'. Every name must be valid, "
-                                             "else nothing is created (422).")
-    max_reels: int | None = Field(default=None, ge=0,
-                                  description="Fetch only the N most recent reels of each profile (default: all).")
+                                 description="Instagram usernames, with or without '@' (pattern below, at most "
+                                             f"{MAX_USERNAME_LENGTH} characters after '@'). Every name must be valid, "
+                                             "else nothing is created (422).",
+                                 json_schema_extra={"items": {"type": "string", "pattern": USERNAME_PATTERN,
+                                                              "minLength": 1, "maxLength": MAX_USERNAME_LENGTH + 1}})
+    max_reels: int | None = Field(default=None, ge=0, le=MAX_REELS_LIMIT,
+                                  description="Fetch only the N most recent reels of each profile (default: all; "
+                                              f"at most {MAX_REELS_LIMIT:,}).")
 
 
 class AnalysisCreated(BaseModel):

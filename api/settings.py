@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
@@ -40,22 +41,63 @@ def parse_rate_limit(text: str | None) -> RateLimit | None:
     return RateLimit(requests, _PERIODS[match.group(2) or "minute"])
 
 
+MEMORY_STORAGE = "memory://"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+ANY_HOST = ("*",)
+
+
 @dataclass(frozen=True)
 class ApiSettings:
     token: str | None
     rate_limit: RateLimit | None
     max_body_bytes: int
     public_docs: bool
+    rate_limit_storage: str = MEMORY_STORAGE
+    trusted_proxies: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ANY_HOST
 
 
-def load_api_settings() -> ApiSettings:
-    token = os.environ.get("REELSCOPE_API_TOKEN", "").strip() or None
+def storage_uri(broker_url: str | None) -> str:
+    """Where rate-limit counters live: Redis when the configured broker is Redis, else this process's memory."""
+    if broker_url and broker_url.split("://", 1)[0] in ("redis", "rediss"):
+        return broker_url
+    return MEMORY_STORAGE
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
+def check_token(token: str | None) -> str | None:
+    """HTTP headers carry ASCII only (clients send other bytes as latin-1 or UTF-8): such a token could never match."""
+    if token is not None and not (token.isascii() and token.isprintable()):
+        raise ValueError("REELSCOPE_API_TOKEN must be printable ASCII (letters, digits, punctuation): HTTP clients "
+                         "cannot send other characters in a header reliably, so no request could ever match it")
+    return token
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def load_api_settings(bind_host: str | None = None) -> ApiSettings:
+    """The REELSCOPE_API_* settings; ``bind_host`` (the address served on) sets the allowed Host names' default:
+    the localhost names on a loopback address, any name otherwise."""
+    token = check_token(os.environ.get("REELSCOPE_API_TOKEN", "").strip() or None)
     max_body = os.environ.get("REELSCOPE_API_MAX_BODY_BYTES", "").strip()
     # The contract: with a token, every request needs it, docs included, unless opened explicitly.
     docs = os.environ.get("REELSCOPE_API_PUBLIC_DOCS", "0").strip().lower()
+    allowed_hosts = _list("REELSCOPE_API_ALLOWED_HOSTS") or (
+        LOOPBACK_HOSTS if bind_host is not None and is_loopback(bind_host) else ANY_HOST)
     return ApiSettings(
         token=token,
         rate_limit=parse_rate_limit(os.environ.get("REELSCOPE_API_RATE_LIMIT")),
         max_body_bytes=int(max_body) if max_body else DEFAULT_MAX_BODY_BYTES,
         public_docs=docs in ("1", "true", "yes", "on"),
+        rate_limit_storage=storage_uri(os.environ.get("CELERY_BROKER_URL", "").strip() or None),
+        trusted_proxies=_list("REELSCOPE_API_TRUSTED_PROXIES"),
+        allowed_hosts=allowed_hosts,
     )

@@ -84,6 +84,12 @@ def _fresh_pools_in_child(**_kwargs) -> None:
 
     for database in list(core_db._databases.values()):
         database.engine.dispose(close=False)
+    try:  # an idle worker process reclaims lapsed analyses too (core.lease); running ones renew theirs
+        from core.jobs import keep_leases
+
+        keep_leases(core_db.get_database())
+    except Exception:  # noqa: BLE001 - the first task starts it again; never block the worker's start
+        log.exception("could not start the lease keeper")
 
 
 _apps: dict[str, Celery] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Sequence
 
@@ -29,7 +30,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def undecodable_argument(argv: Sequence[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8 (Python keeps them as lone surrogates), if any."""
+    return next((arg for arg in argv if any("\udc80" <= ch <= "\udcff" for ch in arg)), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = undecodable_argument(argv)
+    if bad is not None:  # nothing could match it, and the database cannot even store it
+        print(f"python -m core: error: argument {ascii(bad)} is not valid UTF-8 text", file=sys.stderr)
+        return EXIT_USAGE
     args = build_parser().parse_args(argv)
     from core.migrations import SchemaTooNew
 
@@ -37,4 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except SchemaTooNew as exc:  # a database migrated by newer code: say so, change nothing
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:  # the reader went away (`… | head`): stop quietly, as a pipeline stage should
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so flushing stdout at exit cannot raise again
         return EXIT_FAILED

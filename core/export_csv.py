@@ -1,8 +1,12 @@
 """CSV cells that spreadsheets open safely: formula-like text is neutralised, numbers stay numbers.
 
-OWASP CSV injection guidance: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-return gets a leading single quote so Excel, LibreOffice and Google Sheets show it as text. Only
-*text* is touched; ints and floats are written as numbers (a count is never turned into text).
+The rule (``is_formula``): a text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+(OWASP's CSV injection list, for Excel and Google Sheets), possibly after leading spaces or NUL characters,
+gets a leading single quote, so it shows as text. LibreOffice Calc drops NULs before it looks for ``=``, and
+drops leading spaces too when "Trim spaces" is ticked on import (tests/exports/test_csv_libreoffice.py opens
+our CSV in LibreOffice to check which variants run). A line break, U+FEFF, zero-width or other invisible
+characters, no-break or wide spaces, or a full-width ＝＋－＠ in front are not evaluated there, so such text is
+kept exactly. Only *text* is touched; ints and floats are written as numbers (a count is never turned into text).
 """
 
 from __future__ import annotations
@@ -20,11 +24,18 @@ import pyarrow.compute as pc
 from core.export_fields import LIST_SEPARATOR
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SKIPPED_LEADERS = " \x00"  # what a spreadsheet may drop before it looks for a formula start
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula (see the module docstring for the rule)."""
+    return text.startswith(FORMULA_STARTS) or (text.startswith(tuple(SKIPPED_LEADERS))
+                                                and text.lstrip(SKIPPED_LEADERS).startswith(FORMULA_STARTS))
 
 
 def neutralise(text: str) -> str:
     """``text`` with a leading ``'`` when a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if is_formula(text) else text
 
 
 def iso_utc(value: datetime) -> str:
@@ -53,7 +64,7 @@ def csv_column(values: list[object], kind: str) -> list[object]:
     if kind in ("integer", "number", "datetime"):
         return values  # None is written as an empty cell; numbers stay numbers; ISO times are digits first
     if kind == "text":
-        return [v if v is None or not v.startswith(FORMULA_STARTS) else "'" + v for v in values]  # type: ignore[union-attr]
+        return [v if v is None or not is_formula(v) else "'" + v for v in values]  # type: ignore[arg-type]
     if kind == "list":
         return [neutralise(LIST_SEPARATOR.join(v)) if v else "" for v in values]  # type: ignore[arg-type]
     if kind == "boolean":
@@ -92,6 +103,7 @@ class CsvEncoder:
 # tests/exports/test_csv_block.py compares the two on generated and hostile values.
 
 _FORMULA_BYTES = np.frombuffer("".join(FORMULA_STARTS).encode("ascii"), dtype=np.uint8)
+_LEADER_BYTES = np.frombuffer(SKIPPED_LEADERS.encode("ascii"), dtype=np.uint8)
 _NEEDS_QUOTES = '[,"\r\n]'  # the csv module quotes a field holding its delimiter, quote char or line terminator
 _FAST_FLOAT_MIN, _FAST_FLOAT_MAX = 1e-4, 1e9  # |x| here: Arrow and repr agree but for repr's ".0" on whole numbers
 _NONE = type(None)
@@ -131,6 +143,9 @@ def _text_cells(cells: pa.Array, neutralise: bool) -> pa.Array:
         first = np.zeros(len(cells), dtype=np.uint8)
         first[filled] = data[starts[filled]]
         formula = np.isin(first, _FORMULA_BYTES)
+        led = np.flatnonzero(filled & np.isin(first, _LEADER_BYTES))
+        if len(led):  # rare: look past the leading spaces / NULs of those cells only
+            formula[led] = [is_formula(text) for text in cells.take(pa.array(led)).to_pylist()]
         if formula.any():
             cells = pc.if_else(pa.array(formula), pc.binary_join_element_wise("'", cells, ""), cells)
     return _quoted(cells)

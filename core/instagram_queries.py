@@ -16,6 +16,8 @@ from typing import Any
 from instaloader import InstaloaderContext, NodeIterator, Profile
 from instaloader.exceptions import ProfileNotExistsException, QueryReturnedNotFoundException
 
+from core.errors import InstagramChanged
+
 INSTALOADER_VERSION = "4.16"
 
 REELS_TAB_DOC_ID = "7845543455542541"  # PolarisProfileReelsTabContentQuery_connection (graphql/query)
@@ -61,7 +63,11 @@ def profile_page(context: InstaloaderContext, username: str) -> ProfilePage:
     try:
         page = context.get_page_data(f"{username.lower()}/")
     except QueryReturnedNotFoundException:
-        page = []
+        raise ProfileNotExistsException(f"Profile {username} does not exist.") from None
+    if not any("xig_user_by_username" in data for data in page):
+        # A page that embeds no profile query at all is not Instagram saying "no such user" (that is a 404,
+        # or an embedded null user): it is an unexpected answer, retried and then reported as bad_response.
+        raise InstagramChanged(detail=f"the profile page of {username!r} embeds no profile data")
     user: dict[str, Any] = {}
     for data in page:
         user.update(data.get("xig_user_by_username") or {})

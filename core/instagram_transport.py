@@ -121,14 +121,38 @@ def current_base_url() -> str | None:
     return _base_url
 
 
-def browser_url(url: str | None) -> str | None:
-    """A URL a browser on this machine can load: Instagram CDN URLs go to the base URL when one is set.
+WEB_SCHEMES = frozenset({"http", "https"})
+
+
+def web_url(value: object) -> str | None:
+    """``value`` when it is an absolute ``http``/``https`` URL with a host (scheme lower-cased), else None.
+
+    Scraped URLs are untrusted: Streamlit reads any other string given to an image as a local file path (and
+    serves that file to the browser), and a link column would follow ``javascript:`` or ``file:``. Every URL
+    that reaches an image, an image column or a link column passes through here (``browser_url`` for images).
+    """
+    if not isinstance(value, str) or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return None
+    try:
+        parts = urlsplit(value.strip())
+        host = parts.hostname
+    except ValueError:  # e.g. an invalid port or IPv6 literal
+        return None
+    if parts.scheme not in WEB_SCHEMES or not host:
+        return None
+    return parts.geturl()
+
+
+def browser_url(url: object) -> str | None:
+    """An image URL a browser on this machine can load: only ``web_url``s, and Instagram CDN URLs go to the base
+    URL when one is set; anything else is None.
 
     The current setting (INSTAGRAM_BASE_URL, which demo mode sets too) wins; the redirect's own base URL is the
     fallback, since it is only known once a scraper client was built in this process.
     """
-    if not url:
+    safe = web_url(url)
+    if safe is None:
         return None
     from core.config import load_settings
 
-    return rewrite_url(url, load_settings().instagram_base_url or _base_url)
+    return rewrite_url(safe, load_settings().instagram_base_url or _base_url)

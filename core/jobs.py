@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from core import columnar, store
+from core import columnar, lease, store
 from core.config import load_settings
 from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
 from core.logs import analysis_context, configure_logging
-from core.models import Status
+from core.models import Status, utcnow
 from core.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader, withheld_fields
 from core.usernames import RejectedUsername, parse_usernames
 
@@ -100,6 +100,7 @@ class _ProgressReporter:
 
     db: Database
     analysis_id: str
+    owner: str | None = None
     last_write: float = 0.0
     rate_limited_until: datetime | None = None
     _pending: Future | None = None
@@ -111,7 +112,7 @@ class _ProgressReporter:
         self.last_write = now
         cancel = self._settle()
         write = partial(store.update_progress, self.db, self.analysis_id, progress=progress, message=message,
-                        reels_fetched=reels_fetched, rate_limited_until=self.rate_limited_until)
+                        reels_fetched=reels_fetched, rate_limited_until=self.rate_limited_until, owner=self.owner)
         if force:
             cancel = write() or cancel
         else:
@@ -136,7 +137,8 @@ class _ProgressReporter:
         local = until.astimezone().strftime("%H:%M:%S")
         reason = WAIT_REASONS.get(kind, WAIT_REASONS["rate_limited"])
         cancel = store.update_progress(self.db, self.analysis_id, progress=self._current_progress(),
-                                       message=f"{reason}: waiting, resumes at {local}", rate_limited_until=until)
+                                       message=f"{reason}: waiting, resumes at {local}", rate_limited_until=until,
+                                       owner=self.owner)
         log.info("analysis %s waits until %s (%s)", self.analysis_id, until.isoformat(), kind)
         if cancel:
             raise Cancelled()
@@ -153,19 +155,30 @@ def run_analysis(analysis_id: str, db: Database | None = None, client: Instagram
         return _run_analysis(analysis_id, db, client)
 
 
+def _current_status(db: Database, analysis_id: str) -> str:
+    state = store.get_state(db, analysis_id)
+    return state.status if state else "missing"
+
+
 def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient | None) -> str:
     db = db or get_database()
-    if not store.mark_started(db, analysis_id, process_owner()):
+    owner = process_owner()
+    keep_leases(db)  # this process now holds a lease to renew
+    if not store.mark_started(db, analysis_id, owner, lease_policy().expires_at(utcnow())):
         log.info("analysis %s is not pending; skipped", analysis_id)
-        state = store.get_state(db, analysis_id)
-        return state.status if state else "missing"
-    reporter = _ProgressReporter(db, analysis_id)
+        return _current_status(db, analysis_id)
+    reporter = _ProgressReporter(db, analysis_id, owner)
     try:
         client = client or get_client()
         log.info("analysis started")
         _scrape_and_store(db, client, analysis_id, reporter)
         log.info("analysis completed")
         return Status.COMPLETED
+    except store.AnalysisNotRunning:
+        # Deleted, reclaimed after a stall, or taken by another process: its row is someone else's now.
+        reporter.close()
+        log.info("analysis %s is no longer running here (deleted or reclaimed); stopped", analysis_id)
+        return _current_status(db, analysis_id)
     except Exception as exc:  # noqa: BLE001 - the job records every failure instead of raising
         error = map_exception(exc) if not isinstance(exc, ReelScopeError) else exc
         if not isinstance(error, ReelScopeError):
@@ -173,7 +186,7 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
         log.warning("analysis %s failed: %s (%s)", analysis_id, error.kind, error.detail or error.message)
         try:
             reporter.close()
-            store.mark_failed(db, analysis_id, error)
+            store.mark_failed_if_active(db, analysis_id, error, owner=owner)
         except Exception:  # noqa: BLE001
             log.exception("could not record the failure of analysis %s", analysis_id)
         return Status.FAILED
@@ -183,6 +196,8 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
     state = store.get_state(db, analysis_id)
     assert state is not None
     username, max_reels = state.username, state.max_reels
+    save_profile = partial(store.save_profile, db, analysis_id, owner=reporter.owner)
+    complete = partial(store.complete_with_reels, db, analysis_id, owner=reporter.owner)
 
     page = client.fetch_profile(username, on_wait=reporter.waiting)
     profile = page.profile
@@ -191,18 +206,18 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
 
     if client.call(lambda: bool(profile.is_private), reporter.waiting):
         snapshot = client.call(lambda: profile_from_instaloader(profile), reporter.waiting)
-        store.save_profile(db, analysis_id, snapshot)
+        save_profile(snapshot)
         raise ProfilePrivate()
 
     if max_reels == 0:
         snapshot = client.call(lambda: profile_from_instaloader(profile), reporter.waiting)
-        store.save_profile(db, analysis_id, snapshot)
+        save_profile(snapshot)
         reporter.report(PROGRESS_FETCHED, "Storing 0 reels")
-        store.complete_with_reels(db, analysis_id, [], withheld_fields([], client.access))
+        complete([], withheld_fields([], client.access))
         return
 
     snapshot, listing = client.open_reels(page, on_wait=reporter.waiting)
-    store.save_profile(db, analysis_id, snapshot)
+    save_profile(snapshot)
     store.save_access(db, analysis_id, listing.access.label, listing.access.notice)
     expected = expected_reels(snapshot.media_count, max_reels, 0)
     reporter.report(PROGRESS_PROFILE, f"Profile stored; fetching reels 0 of up to {expected}", reels_fetched=0)
@@ -222,7 +237,7 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
         log.info("%d detail requests for fields the %s lacked: %s", listing.detail_requests, listing.source,
                  dict(listing.detail_requests_by_field))
     reporter.report(PROGRESS_FETCHED, f"Storing {len(reels)} reels", reels_fetched=len(reels))
-    store.complete_with_reels(db, analysis_id, reels, withheld_fields(reels, listing.access))
+    complete(reels, withheld_fields(reels, listing.access))
     columnar.write_completed(db, analysis_id)  # the analytics cache; never raises (a reader rebuilds it)
 
 
@@ -263,6 +278,13 @@ def get_runner() -> JobRunner:
 
 
 QUEUE_MODES = ("thread", "celery")
+MAX_REELS_LIMIT = 100_000  # the largest "most recent N reels" accepted (CLI, API, dashboard)
+
+
+def check_max_reels(max_reels: int | None) -> None:
+    """ValueError with a sentence unless ``max_reels`` is None or 0..MAX_REELS_LIMIT."""
+    if max_reels is not None and not 0 <= max_reels <= MAX_REELS_LIMIT:
+        raise ValueError(f"max_reels must be between 0 and {MAX_REELS_LIMIT:,}, not {max_reels}")
 
 
 def queue_mode() -> str:
@@ -273,12 +295,31 @@ def queue_mode() -> str:
     return mode
 
 
-def _pending_owner() -> str:
-    """Who owns a pending analysis: this process (thread pool) or the Celery queue (no process)."""
+def _pending_owner() -> tuple[str, datetime | None]:
+    """Who owns a pending analysis, and its lease: this process (thread pool, which then renews the lease),
+    or the Celery queue (no process, no lease until a worker starts it)."""
     if queue_mode() == "celery":
         from core.queue import QUEUED_OWNER
-        return QUEUED_OWNER
-    return process_owner()
+        return QUEUED_OWNER, None
+    return process_owner(), lease_policy().expires_at(utcnow())
+
+
+def lease_policy() -> lease.LeasePolicy:
+    return lease.LeasePolicy.from_environment()
+
+
+def _reclaim_lapsed(db: Database, analysis_id: str, owner: str | None, now: datetime) -> bool:
+    """A lapsed lease: fail the analysis as interrupted (Retry runs it again), or with Celery hand it to
+    another worker (``core.queue.requeue_lapsed``, which gives up after ``REELSCOPE_MAX_DELIVERIES``)."""
+    if queue_mode() == "celery":
+        from core.queue import requeue_lapsed
+        return requeue_lapsed(db, analysis_id, owner, now)
+    return lease.fail_lapsed(db, analysis_id, owner, now)
+
+
+def keep_leases(db: Database) -> lease.LeaseKeeper:
+    """Start (once per process and database) renewing this process's leases and reclaiming lapsed ones."""
+    return lease.keep_leases(db, process_owner(), reclaim=_reclaim_lapsed)
 
 
 def dispatch_many(analysis_ids: list[str], db: Database | None = None) -> None:
@@ -314,10 +355,13 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
                     start: bool = True) -> list[str]:
     """Validate every name first (nothing is stored if any is invalid), store them pending, start them."""
     names = validate_submission(usernames)
-    if max_reels is not None and max_reels < 0:
-        raise ValueError("max_reels must be 0 or more")
+    check_max_reels(max_reels)
     db = db or get_database()
-    ids = store.insert_analyses(db, names, max_reels, _pending_owner(), is_demo=load_settings().demo)
+    owner, lease_until = _pending_owner()
+    if lease_until is not None:
+        keep_leases(db)
+    ids = store.insert_analyses(db, names, max_reels, owner, is_demo=load_settings().demo,
+                                lease_expires_at=lease_until)
     if start:
         dispatch_many(ids, db)
     return ids
@@ -362,7 +406,10 @@ def create_analysis(username: str, max_reels: int | None = None, *, db: Database
 
 def retry_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
     db = db or get_database()
-    if not store.reset_for_retry(db, analysis_id, _pending_owner()):
+    owner, lease_until = _pending_owner()
+    if lease_until is not None:
+        keep_leases(db)
+    if not store.reset_for_retry(db, analysis_id, owner, lease_until):
         return False
     dispatch(analysis_id, db)
     return True
@@ -385,8 +432,11 @@ def cancel_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
 
 
 def recover_orphans(db: Database | None = None) -> int:
-    """Fail analyses left pending/processing by a process that no longer runs."""
-    return store.fail_orphans(db or get_database(), owner_is_alive)
+    """At a process's start: fail analyses left pending/processing by a process of this host that no longer
+    runs, and from then on keep leases (``keep_leases``: lapsed analyses of any host are reclaimed)."""
+    db = db or get_database()
+    keep_leases(db)
+    return store.fail_orphans(db, owner_is_alive)
 
 
 def wait_for(analysis_ids: list[str], db: Database | None = None, timeout: float | None = None,

@@ -66,6 +66,8 @@ class Analysis(Base):
     rate_limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     owner: Mapped[str | None] = mapped_column(String(128))
+    # Until when the owning process promises to run it (core.lease); NULL while queued for any Celery worker.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     # "anonymous" or "logged in as @name"; a notice when that is not the access the user set up
     access: Mapped[str | None] = mapped_column(String(64))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
 from core.config import load_settings
 from core.db import Database, get_database
 from core.errors import Interrupted, ReelScopeError
+from core.lease import is_expired, still_lapsed
 from core.models import Analysis, Status, utcnow
 
 log = logging.getLogger("reelscope.queue")
@@ -33,13 +34,6 @@ class QueueUnavailable(ReelScopeError):
 
 def max_deliveries() -> int:
     return int(os.environ.get("REELSCOPE_MAX_DELIVERIES") or 3)
-
-
-def stale_after() -> timedelta:
-    """A processing job whose runner we cannot check (another host) counts as abandoned after this long idle."""
-    from core.celery_app import visibility_timeout
-
-    return timedelta(seconds=int(os.environ.get("REELSCOPE_STALE_SECONDS") or visibility_timeout()))
 
 
 def enqueue(analysis_ids: list[str], db: Database | None = None) -> list[str]:
@@ -92,14 +86,10 @@ def _count_reclaim(analysis_id: str) -> int:
 
 
 def _abandoned(analysis: Analysis) -> bool:
+    """Its worker process is gone (this host), or stopped renewing its lease (any host; core.lease)."""
     from core.jobs import owner_is_alive
 
-    if not owner_is_alive(analysis.owner):
-        return True
-    now = datetime.now(UTC)
-    if analysis.rate_limited_until is not None and analysis.rate_limited_until > now - timedelta(minutes=1):
-        return False  # waiting out a rate limit is not idleness
-    return analysis.updated_at < now - stale_after()
+    return not owner_is_alive(analysis.owner) or is_expired(analysis.lease_expires_at, datetime.now(UTC))
 
 
 def reclaim_if_abandoned(db: Database, analysis_id: str) -> bool:
@@ -114,19 +104,39 @@ def reclaim_if_abandoned(db: Database, analysis_id: str) -> bool:
         if analysis is None or analysis.status != Status.PROCESSING or not _abandoned(analysis):
             return True
         owner = analysis.owner
-    reclaims = _count_reclaim(analysis_id)
     same_run = (Analysis.id == analysis_id, Analysis.status == Status.PROCESSING, Analysis.owner == owner)
+    return _back_to_pending(db, analysis_id, owner, same_run) is not False
+
+
+def requeue_lapsed(db: Database, analysis_id: str, owner: str | None, now: datetime) -> bool:
+    """``core.lease``'s reclaim with Celery: a lapsed analysis goes back to the queue for another worker (the
+    message its vanished worker held is re-delivered later, and skipped, as the job is no longer pending)."""
+    result = _back_to_pending(db, analysis_id, owner, still_lapsed(analysis_id, owner, now))
+    if result:
+        enqueue([analysis_id], db)
+    return result is not None
+
+
+def _back_to_pending(db: Database, analysis_id: str, owner: str | None, same_run: tuple) -> bool | None:
+    """Pending again for the queue (True), or failed as "interrupted" after too many deliveries (False);
+    None when ``same_run`` no longer holds (another process was first)."""
+    reclaims = _count_reclaim(analysis_id)
     with db.transaction() as session:
         if reclaims >= max_deliveries():
             error = Interrupted(detail=f"worker {owner} stopped; delivered {reclaims + 1} times, giving up")
-            session.execute(update(Analysis).where(*same_run).values(
+            result = session.execute(update(Analysis).where(*same_run).values(
                 status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-                status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+                status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
+                lease_expires_at=None))
+            if result.rowcount != 1:
+                return None
             log.warning("analysis %s: worker %s stopped mid-job again; failed as interrupted", analysis_id, owner)
             return False
-        session.execute(update(Analysis).where(*same_run).values(
+        result = session.execute(update(Analysis).where(*same_run).values(
             status=Status.PENDING, progress=0, owner=QUEUED_OWNER, rate_limited_until=None, updated_at=utcnow(),
-            status_message="Re-queued: the worker running it stopped; starting again"))
+            lease_expires_at=None, status_message="Re-queued: the worker running it stopped; starting again"))
+        if result.rowcount != 1:
+            return None
     log.warning("analysis %s: worker %s stopped mid-job; running it again", analysis_id, owner)
     return True
 

@@ -15,6 +15,10 @@ from core.models import Analysis, ProfileSnapshot, Reel, Status, utcnow
 from core.scraper import FetchedProfile, FetchedReel
 
 
+class AnalysisNotRunning(Exception):
+    """The analysis a job is writing is no longer its running one: deleted, reclaimed (core.lease) or retried."""
+
+
 @dataclass(frozen=True)
 class AnalysisState:
     """An analysis as a page, the CLI or the API shows it."""
@@ -70,11 +74,11 @@ def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
 
 @retry_when_locked
 def insert_analyses(db: Database, usernames: Sequence[str], max_reels: int | None, owner: str | None,
-                    is_demo: bool = False) -> list[str]:
+                    is_demo: bool = False, lease_expires_at: datetime | None = None) -> list[str]:
     """Create one pending analysis per username, all in one transaction; return their ids in order."""
     with db.transaction() as session:
         analyses = [Analysis(username=name, max_reels=max_reels, owner=owner, status=Status.PENDING, progress=0,
-                             is_demo=is_demo,
+                             is_demo=is_demo, lease_expires_at=lease_expires_at,
                              status_message="Waiting to start") for name in usernames]
         session.add_all(analyses)
         session.flush()
@@ -110,34 +114,43 @@ def list_states(db: Database, *, username: str | None = None, status: str | None
 @retry_when_locked
 def update_progress(db: Database, analysis_id: str, *, progress: int, message: str,
                     reels_fetched: int | None = None, status: str = Status.PROCESSING,
-                    rate_limited_until: datetime | None = None) -> bool:
-    """Record progress; return True when the user asked to cancel this analysis."""
+                    rate_limited_until: datetime | None = None, owner: str | None = None) -> bool:
+    """Record progress; return True when the user asked to cancel this analysis.
+
+    Raises ``AnalysisNotRunning`` when it is not running any more (under ``owner``, when given).
+    """
     values: dict = {"progress": progress, "status_message": message, "status": status,
                     "rate_limited_until": rate_limited_until, "updated_at": utcnow()}
     if reels_fetched is not None:
         values["reels_fetched"] = reels_fetched
     with db.transaction() as session:
         # Only a running analysis takes progress: a late write can never reopen a finished one.
-        session.execute(update(Analysis).where(Analysis.id == analysis_id, Analysis.status == Status.PROCESSING)
-                        .values(**values))
+        running = update(Analysis).where(Analysis.id == analysis_id, Analysis.status == Status.PROCESSING)
+        if owner is not None:
+            running = running.where(Analysis.owner == owner)
+        if session.execute(running.values(**values)).rowcount != 1:
+            raise AnalysisNotRunning(analysis_id)
         return bool(session.scalar(select(Analysis.cancel_requested).where(Analysis.id == analysis_id)))
 
 
 @retry_when_locked
-def mark_started(db: Database, analysis_id: str, owner: str) -> bool:
+def mark_started(db: Database, analysis_id: str, owner: str, lease_expires_at: datetime | None = None) -> bool:
     """Move a pending analysis to processing; False when it is not pending any more (taken or deleted)."""
     with db.transaction() as session:
         result = session.execute(
             update(Analysis).where(Analysis.id == analysis_id, Analysis.status == Status.PENDING)
             .values(status=Status.PROCESSING, progress=0, started_at=utcnow(), updated_at=utcnow(), owner=owner,
+                    lease_expires_at=lease_expires_at,
                     status_message="Resolving the username", error=None, error_kind=None, error_detail=None))
         return result.rowcount == 1
 
 
 @retry_when_locked
-def save_profile(db: Database, analysis_id: str, profile: FetchedProfile) -> None:
-    """Store (or replace) the analysis's profile snapshot."""
+def save_profile(db: Database, analysis_id: str, profile: FetchedProfile, owner: str | None = None) -> None:
+    """Store (or replace) the analysis's profile snapshot; ``AnalysisNotRunning`` when ``owner`` no longer runs
+    it, or it was deleted."""
     with db.transaction() as session:
+        _lock_active(session, analysis_id, owner)
         session.execute(delete(ProfileSnapshot).where(ProfileSnapshot.analysis_id == analysis_id))
         session.add(ProfileSnapshot(
             analysis_id=analysis_id, instagram_user_id=profile.user_id, username=profile.username,
@@ -210,19 +223,31 @@ def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> No
 
 @retry_when_locked
 def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedReel],
-                        withheld_fields: Sequence[str] | None = None) -> None:
+                        withheld_fields: Sequence[str] | None = None, owner: str | None = None) -> None:
     """Replace the analysis's reels and mark it completed, in one transaction (idempotent).
 
-    ``withheld_fields``: the export fields Instagram sent no value for (None: not recorded)."""
+    ``withheld_fields``: the export fields Instagram sent no value for (None: not recorded).
+    ``AnalysisNotRunning`` (nothing changed) when ``owner`` no longer runs it, or it was deleted.
+    """
     unique = _unique_by_media_id(reels)
     with db.transaction() as session:
+        _lock_active(session, analysis_id, owner, status=Status.COMPLETED, progress=100,
+                     status_message=f"Completed: {len(unique)} reels stored", reels_fetched=len(unique),
+                     finished_at=utcnow(), rate_limited_until=None, lease_expires_at=None,
+                     withheld_fields=list(withheld_fields) if withheld_fields is not None else None)
         session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
         if unique:
             _insert_reels(session, analysis_id, unique)
-        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
-            status=Status.COMPLETED, progress=100, status_message=f"Completed: {len(unique)} reels stored",
-            reels_fetched=len(unique), finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
-            withheld_fields=list(withheld_fields) if withheld_fields is not None else None))
+
+
+def _lock_active(session, analysis_id: str, owner: str | None, **values) -> None:
+    """Update (and so lock) the analysis row while ``owner`` runs it (any existing row when ``owner`` is None);
+    ``AnalysisNotRunning`` when it is not."""
+    active = update(Analysis).where(Analysis.id == analysis_id)
+    if owner is not None:
+        active = active.where(Analysis.owner == owner, Analysis.status.in_(Status.ACTIVE))
+    if session.execute(active.values(updated_at=utcnow(), **values)).rowcount != 1:
+        raise AnalysisNotRunning(analysis_id)
 
 
 def _unique_by_media_id(reels: Sequence[FetchedReel]) -> list[FetchedReel]:
@@ -241,7 +266,8 @@ def mark_failed(db: Database, analysis_id: str, error: ReelScopeError) -> None:
     with db.transaction() as session:
         session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
             status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
+            lease_expires_at=None))
 
 
 @retry_when_locked
@@ -255,13 +281,15 @@ def request_cancel(db: Database, analysis_id: str) -> bool:
 
 
 @retry_when_locked
-def reset_for_retry(db: Database, analysis_id: str, owner: str) -> bool:
+def reset_for_retry(db: Database, analysis_id: str, owner: str,
+                    lease_expires_at: datetime | None = None) -> bool:
     """Put a failed analysis back to pending (its partial data is replaced when it runs again)."""
     with db.transaction() as session:
         result = session.execute(update(Analysis).where(Analysis.id == analysis_id,
                                                         Analysis.status == Status.FAILED)
                                  .values(status=Status.PENDING, progress=0, error=None, error_kind=None,
                                          error_detail=None, cancel_requested=False, owner=owner,
+                                         lease_expires_at=lease_expires_at,
                                          status_message="Waiting to start (retry)", reels_fetched=0,
                                          started_at=None, finished_at=None, updated_at=utcnow()))
         return result.rowcount == 1
@@ -330,11 +358,15 @@ def owner_of(db: Database, analysis_id: str) -> str | None:
 
 
 @retry_when_locked
-def mark_failed_if_active(db: Database, analysis_id: str, error: ReelScopeError) -> bool:
-    """Fail the analysis only while it is pending or processing (never overwrite a finished one)."""
+def mark_failed_if_active(db: Database, analysis_id: str, error: ReelScopeError, owner: str | None = None) -> bool:
+    """Fail the analysis only while it is pending or processing (under ``owner``, when given); never overwrite a
+    finished one, nor one another process has taken since."""
+    active = update(Analysis).where(Analysis.id == analysis_id, Analysis.status.in_(Status.ACTIVE))
+    if owner is not None:
+        active = active.where(Analysis.owner == owner)
     with db.transaction() as session:
-        result = session.execute(update(Analysis).where(Analysis.id == analysis_id,
-                                                        Analysis.status.in_(Status.ACTIVE)).values(
+        result = session.execute(active.values(
             status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None))
+            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
+            lease_expires_at=None))
         return result.rowcount == 1

@@ -20,6 +20,15 @@ def pytest_configure(config):
     os.environ["REELSCOPE_COLUMNS_DIR"] = tempfile.mkdtemp(prefix="reelscope-columns-")
 
 
+@pytest.fixture(autouse=True)
+def _stop_lease_keepers():
+    """Each test's processes keep leases on its own throwaway database only (core.lease)."""
+    yield
+    from core.lease import stop_keepers
+
+    stop_keepers()
+
+
 @pytest.fixture(scope="session")
 def emulator_server():
     from emulator import EmulatorServer

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import METRICS, RAW_FIELDS
-from ui.text import image_url
+from ui.text import image_url, link_url
 
 PAGE_SIZE = 250
 CAPTION_PREVIEW = 90
@@ -54,6 +54,8 @@ def display_frame(reels: pd.DataFrame) -> pd.DataFrame:
     """The columns the table shows, with browser-loadable image URLs and caption previews."""
     frame = reels[[c for c in COLUMNS if c in reels.columns]].copy()
     frame["thumbnail_url"] = frame["thumbnail_url"].map(image_url)
+    if "url" in frame.columns:
+        frame["url"] = frame["url"].map(link_url)
     frame["caption"] = frame["caption"].fillna("").map(
         lambda text: text if len(text) <= CAPTION_PREVIEW else text[:CAPTION_PREVIEW].rstrip() + "…")
     for tier in ("plays_tier", "engagement_tier", "benchmark_tier"):

@@ -11,6 +11,7 @@ from core import charts
 from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
 from core.filters import ReelFilters, apply_filters, describe
 from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+from ui.text import link_url
 
 TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
               "America/Los_Angeles", "America/Sao_Paulo", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
@@ -25,8 +26,8 @@ def chart(figure, *, key: str, clickable: bool = True) -> None:
     event = st.plotly_chart(figure, key=key, config={"displaylogo": False}, on_select="rerun",
                             selection_mode="points")
     points = getattr(getattr(event, "selection", None), "points", None) or []
-    urls = [p["customdata"][0] for p in points if isinstance(p.get("customdata"), list) and p["customdata"]
-            and str(p["customdata"][0]).startswith("http")]
+    urls = [url for p in points if isinstance(p.get("customdata"), list) and p["customdata"]
+            and (url := link_url(p["customdata"][0]))]
     if urls:
         st.link_button("Open the selected reel on Instagram ↗", urls[0])
 

@@ -6,7 +6,7 @@ import math
 import re
 from datetime import UTC, datetime
 
-from core.instagram_transport import browser_url
+from core.instagram_transport import browser_url, web_url
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -20,9 +20,8 @@ def escape_markdown(text: object) -> str:
     return escaped.replace("\n", "  \n")
 
 
-def image_url(url: str | None) -> str | None:
-    """A URL the user's browser can load (Instagram CDN URLs go to the emulator/base URL when one is set)."""
-    return browser_url(url)
+image_url = browser_url  # images: http(s) only, Instagram CDN URLs sent to the base URL when one is set
+link_url = web_url  # link columns and buttons: http(s) only
 
 
 def fmt_count(value: object) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.store import AnalysisState
-from ui.text import escape_markdown, fmt_count, fmt_time, image_url, status_label
+from ui.text import escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
 
 RESULTS_URL = "./Results?analysis={}"
 
@@ -91,6 +91,7 @@ def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
     if growth.empty:
         st.info("No reel appears in both snapshots.")
         return
+    growth = growth.assign(url=growth["url"].map(link_url))
     st.dataframe(growth.drop(columns=["media_id"]), hide_index=True, key="reel-growth", column_config={
         "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
         "caption": st.column_config.TextColumn("caption", max_chars=80),

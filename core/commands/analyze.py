@@ -28,10 +28,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.jobs import InvalidSubmission, recover_orphans, submit_analyses, wait_for
+    from core.jobs import InvalidSubmission, check_max_reels, recover_orphans, submit_analyses, wait_for
 
-    if args.max_reels is not None and args.max_reels < 0:
-        print("error: --max-reels must be 0 or more", file=sys.stderr)
+    try:
+        check_max_reels(args.max_reels)
+    except ValueError as exc:
+        print(f"error: --max-reels: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
         from core.jobs import validate_submission

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from core.cli import EXIT_OK
+from core.cli import EXIT_OK, EXIT_USAGE
 
 
 def register(sub) -> None:
@@ -19,8 +20,14 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from core.db import get_database
     from core.store import list_states
+    from core.usernames import validate_username
 
-    for state in list_states(get_database(), username=args.username, status=args.status):
+    try:
+        username = validate_username(args.username) if args.username is not None else None
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for state in list_states(get_database(), username=username, status=args.status):
         if args.json:
             print(json.dumps({"analysis_id": state.analysis_id, "username": state.username, "status": state.status,
                               "progress": state.progress, "error": state.error, "reels": state.reels_stored,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from api.guard import TokenBuckets
+from api.rate_limit import ClientRateLimiter
 from api.settings import RateLimit, parse_rate_limit
 from core import store
 
@@ -59,14 +61,14 @@ def test_clients_over_the_rate_limit_get_429_with_retry_after(make_client):
     assert int(limited.headers["retry-after"]) >= 1 and limited.json()["retry_after"] >= 1
 
 
-def test_token_buckets_refill_over_time_and_are_per_client():
-    now = [0.0]
-    buckets = TokenBuckets(RateLimit(2, 2.0), clock=lambda: now[0])
-    assert buckets.take("a") == 0 and buckets.take("a") == 0
-    assert buckets.take("a") == pytest.approx(1.0)
-    assert buckets.take("b") == 0
-    now[0] = 1.0
-    assert buckets.take("a") == 0
+def test_the_limit_is_counted_per_client_by_the_limits_library():
+    limiter = ClientRateLimiter(RateLimit(2, 60.0))
+
+    async def hits() -> list[float]:
+        return [await limiter.take(key) for key in ("a", "a", "a", "b")]
+
+    waits = asyncio.run(hits())
+    assert waits[:2] == [0.0, 0.0] and 0 < waits[2] <= 60 and waits[3] == 0.0
 
 
 @pytest.mark.parametrize("text, expected", [

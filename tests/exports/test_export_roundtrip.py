@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.export_csv import FORMULA_STARTS
+from core.export_csv import is_formula
 from core.export_fields import LIST_SEPARATOR
 from core.exports import ExportOptions, all_fields, export_bytes, open_export
 from core.metrics import data_dictionary as metrics_dictionary
@@ -49,7 +49,7 @@ def _text(value: str | None) -> str:
 
 def _csv_text(value: str | None) -> str:
     value = _text(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if is_formula(value) else value
 
 
 def _count(value: int | None) -> str:

@@ -123,3 +123,21 @@ def test_concurrent_analyses_share_one_rate_budget(store_env, emulator, monkeypa
     detail_queries = sum(1 for r in emulator.requests if r.endpoint == "post")
     assert detail_queries >= 12  # anonymous: one per timeline post until 3 videos are found
     assert controller.waits >= 2
+
+
+def test_a_permanently_malformed_profile_page_is_bad_response_not_a_missing_profile(retrying_env, emulator):
+    emulator.add_fault(Fault("malformed", username="few_posts", endpoint="profile_page"))
+    state = analyse("few_posts")
+    assert (state.status, state.error_kind) == ("failed", "bad_response")
+
+
+def test_a_profile_page_malformed_once_is_retried_and_completes(retrying_env, emulator):
+    emulator.add_fault(Fault("malformed", username="few_posts", endpoint="profile_page", times=1))
+    state = analyse("few_posts")
+    assert (state.status, state.reels_stored) == ("completed", len(emulator.catalogue["few_posts"].videos))
+
+
+def test_a_profile_instagram_answers_404_for_is_not_found_at_once(store_env, emulator):
+    state = analyse("nobody_by_this_name")
+    assert (state.status, state.error_kind) == ("failed", "not_found")
+    assert [r.endpoint for r in emulator.requests] == ["profile_page"]

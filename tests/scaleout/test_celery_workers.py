@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text
@@ -143,3 +144,28 @@ def test_two_workers_drain_ten_jobs(celery_env, workers, emulator):
         _assert_stored_once(db, analysis_id, min(6, len(emulator.catalogue[name].videos)))
     parents = {_parent_pid(_owner_pid(db, analysis_id)) for analysis_id in ids}
     assert parents == {w.pid for w in pool}  # both workers took jobs
+
+
+def test_a_job_whose_machine_stopped_renewing_its_lease_is_handed_to_another_worker(celery_env, workers, emulator):
+    from datetime import timedelta
+
+    from core import jobs, lease
+    from core.store import insert_analyses, mark_started
+
+    db = get_database(celery_env["DATABASE_URL"])
+    now = datetime.now(UTC)
+    owner = "machine-that-vanished:4242:1"  # another host: its pid cannot be checked, only its lease
+    [gone, alive] = insert_analyses(db, ["few_posts", "demo_food"], None, owner)
+    assert mark_started(db, gone, owner, now - timedelta(seconds=1))
+    assert mark_started(db, alive, owner, now + timedelta(seconds=60))
+    keeper = lease.LeaseKeeper(db, jobs.process_owner(), reclaim=jobs._reclaim_lapsed)
+    assert keeper.tick() == [gone]
+    [state] = wait_for([gone], db=db, timeout=0)
+    assert state.status == "pending"  # back in the queue, not failed
+    worker = workers.start(celery_env)
+    workers.wait_ready(worker)
+    [state] = wait_for([gone], db=db, timeout=60)
+    assert state.status == "completed", (state.error, worker.log_path.read_text())
+    _assert_stored_once(db, gone, len(emulator.catalogue["few_posts"].videos))
+    [other] = wait_for([alive], db=db, timeout=0)
+    assert other.status == "processing"  # a live lease on another machine is left alone
