@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from core import columnar, store
+from core import alerts, columnar, store
 from core.config import load_settings
 from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
@@ -165,6 +165,7 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
         log.info("analysis started")
         _scrape_and_store(db, client, analysis_id, reporter)
         log.info("analysis completed")
+        alerts.after_completion(db, analysis_id)  # a watch run's alerts; never raises, never fails the analysis
         return Status.COMPLETED
     except Exception as exc:  # noqa: BLE001 - the job records every failure instead of raising
         error = map_exception(exc) if not isinstance(exc, ReelScopeError) else exc
@@ -267,7 +268,7 @@ def queue_mode() -> str:
     return mode
 
 
-def _pending_owner() -> str:
+def pending_owner() -> str:
     """Who owns a pending analysis: this process (thread pool) or the Celery queue (no process)."""
     if queue_mode() == "celery":
         from core.queue import QUEUED_OWNER
@@ -311,7 +312,7 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     if max_reels is not None and max_reels < 0:
         raise ValueError("max_reels must be 0 or more")
     db = db or get_database()
-    ids = store.insert_analyses(db, names, max_reels, _pending_owner(), is_demo=load_settings().demo)
+    ids = store.insert_analyses(db, names, max_reels, pending_owner(), is_demo=load_settings().demo)
     if start:
         dispatch_many(ids, db)
     return ids
@@ -356,7 +357,7 @@ def create_analysis(username: str, max_reels: int | None = None, *, db: Database
 
 def retry_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
     db = db or get_database()
-    if not store.reset_for_retry(db, analysis_id, _pending_owner()):
+    if not store.reset_for_retry(db, analysis_id, pending_owner()):
         return False
     dispatch(analysis_id, db)
     return True

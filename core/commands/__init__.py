@@ -10,4 +10,7 @@ COMMAND_MODULES = [
     "core.commands.worker",
     "core.commands.db",
     "core.commands.backup",
+    "core.commands.watch",
+    "core.commands.alerts",
+    "core.commands.beat",
 ]
