@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -236,6 +237,12 @@ class JobRunner:
             self._futures = {k: f for k, f in self._futures.items() if not f.done()}
             self._futures[analysis_id] = future
         return future
+
+    def wait(self, analysis_ids: list[str], timeout: float | None = None) -> None:
+        """Wait until this pool's runs of these analyses have returned (their alerts delivered, too)."""
+        with self._lock:
+            futures = [self._futures[i] for i in analysis_ids if i in self._futures]
+        wait_futures(futures, timeout=timeout)
 
     def running(self) -> int:
         with self._lock:

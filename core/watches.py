@@ -216,5 +216,10 @@ def run_due(db: Database | None = None, now: datetime | None = None, on_poll=Non
     db = db or get_database()
     jobs.recover_orphans(db)
     ids = start_due_watches(db, now)
-    return jobs.wait_for(ids, db=db, poll=0.1, on_poll=on_poll) if ids else []
+    if not ids:
+        return []
+    jobs.wait_for(ids, db=db, poll=0.1, on_poll=on_poll)
+    if jobs.queue_mode() == "thread":
+        jobs.get_runner().wait(ids)  # each run ends with its alerts stored and posted
+    return [state for state in (store.get_state(db, i) for i in ids) if state is not None]
 
