@@ -125,3 +125,27 @@ def test_removing_an_unwatched_name_removes_nothing(watch_env):
 def _finish(db, ids):
     with db.transaction() as session:
         session.execute(update(Analysis).where(Analysis.id.in_(ids)).values(status=Status.COMPLETED))
+
+
+def test_claimers_racing_on_many_due_watches_claim_each_exactly_once(watch_env):
+    import threading
+
+    names = [f"racer_{i}" for i in range(30)]
+    add_watches(watch_env, names, DAY)
+    barrier = threading.Barrier(4)
+    claimed: list[list[str]] = []
+
+    def claim() -> None:
+        barrier.wait()
+        claimed.append(claim_due_watches(watch_env, now=T0))
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    ids = [i for batch in claimed for i in batch]
+    assert len(ids) == len(set(ids)) == 30
+    with watch_env.session() as session:
+        per_name = dict(session.execute(select(Analysis.username, func.count()).group_by(Analysis.username)).all())
+    assert per_name == dict.fromkeys(names, 1)
