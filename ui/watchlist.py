@@ -65,8 +65,8 @@ def alerts_table(db: Database, username: str | None = None, limit: int = 50, key
     st.dataframe(frame, hide_index=True, key=key, column_config={
         "created_at": st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
         "message": st.column_config.TextColumn("alert", width="large"),
-        "value": st.column_config.NumberColumn("value", format="%.1f"),
-        "threshold": st.column_config.NumberColumn("threshold", format="%.1f"),
+        "value": st.column_config.NumberColumn("value", format="localized"),
+        "threshold": st.column_config.NumberColumn("threshold", format="localized"),
         "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
     })
     return len(rows)
