@@ -81,3 +81,22 @@ def test_beat_in_a_worker_and_a_separate_beat_start_each_due_watch_once(celery_e
     _wait_completed(db, names, 2, 90, [first, second, beat])
     time.sleep(3)
     assert _analyses_per_name(db) == {name: ["completed", "completed"] for name in names}
+
+
+def test_run_due_in_celery_mode_enqueues_waits_and_prints_like_analyze(celery_env, workers, emulator):
+    import json
+    import subprocess
+    import sys
+
+    from tests.scaleout.conftest import ROOT
+
+    db = get_database(celery_env["DATABASE_URL"])
+    watches.add_watches(db, ["few_posts"], 86400)
+    worker = workers.start(celery_env)
+    workers.wait_ready(worker)
+    result = subprocess.run([sys.executable, "-m", "core", "watch", "run-due", "--json"], cwd=ROOT, env=celery_env,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr + worker.log_path.read_text()
+    [line] = [json.loads(x) for x in result.stdout.splitlines()]
+    assert (line["username"], line["status"], line["reels"]) == ("few_posts", "completed", 3)
+    assert _analyses_per_name(db) == {"few_posts": ["completed"]}

@@ -149,3 +149,25 @@ def test_claimers_racing_on_many_due_watches_claim_each_exactly_once(watch_env):
     with watch_env.session() as session:
         per_name = dict(session.execute(select(Analysis.username, func.count()).group_by(Analysis.username)).all())
     assert per_name == dict.fromkeys(names, 1)
+
+
+def test_the_dashboards_background_scheduler_runs_due_watches_while_it_runs(watch_env):
+    import time
+
+    from core.jobs import wait_for
+    from core.watch_scheduler import WatchScheduler
+
+    add_watches(watch_env, ["few_posts"], DAY)
+    scheduler = WatchScheduler(watch_env, poll_seconds=0.1).start()
+    try:
+        deadline = time.monotonic() + 30
+        while not list_watches(watch_env)[0].last_analysis_id and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [watch] = list_watches(watch_env)
+        [state] = wait_for([watch.last_analysis_id], db=watch_env, timeout=60)
+        time.sleep(0.3)  # a few more checks: nothing else is due
+    finally:
+        scheduler.stop()
+    assert state.status == "completed" and scheduler.checks >= 3 and not scheduler.alive
+    with watch_env.session() as session:
+        assert session.scalar(select(func.count()).select_from(Analysis)) == 1
