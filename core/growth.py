@@ -21,11 +21,13 @@ REEL_HISTORY_COLUMNS = ["media_id", "shortcode", "url", "snapshot_at", "plays", 
 
 def new_reels(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Reels of the later snapshot that the earlier one did not have (matched on media id), posted after the earlier
-    snapshot's oldest reel, so that reels only reached because the later analysis fetched more are not "new"."""
+    snapshot's oldest unpinned reel, so that reels only reached because the later analysis fetched more (a larger
+    "most recent N" cap) are not "new". Pinned reels are old but listed first, so they do not set that bound."""
     if before.empty:
-        return after.iloc[0:0] if len(after) == 0 else after.copy()
+        return after.copy()
     unseen = ~after["media_id"].isin(set(before["media_id"]))
-    oldest = before["posted_at"].min()
+    unpinned = before.loc[~before["is_pinned"].astype(bool), "posted_at"]
+    oldest = (unpinned if len(unpinned) else before["posted_at"]).min()
     recent = after["posted_at"] > oldest if pd.notna(oldest) else pd.Series(True, index=after.index)
     return after[unseen & recent.fillna(False)].copy()
 

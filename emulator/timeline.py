@@ -8,6 +8,7 @@ same ticks give the same profile. ``POST /__emulator__/tick`` with ``{"username"
 
 from __future__ import annotations
 
+import copy
 import json
 import statistics
 from dataclasses import replace
@@ -62,11 +63,12 @@ def tick(emulator: Any, username: str, **changes: Any) -> SyntheticProfile:
     key = username.lower()
     catalogue = dict(emulator.catalogue)
     catalogue[key] = advance(catalogue[key], **changes)
-    shadow = object.__new__(type(emulator))  # build the new lookups aside, then swap them in
+    shadow = copy.copy(emulator)  # build the new lookups aside, then swap in what changed
     shadow.catalogue = catalogue
     shadow._index()
     for name, value in vars(shadow).items():
-        setattr(emulator, name, value)
+        if getattr(emulator, name, None) is not value:
+            setattr(emulator, name, value)
     return catalogue[key]
 
 

@@ -42,6 +42,13 @@ def test_an_older_reel_reached_only_because_more_reels_were_fetched_is_not_new()
     assert sorted(new_reels(before.reels, later.reels)["media_id"]) == ["3", "4"]
 
 
+def test_a_pinned_old_reel_does_not_make_every_reel_after_it_new():
+    pinned = {**reel("9", 1, plays=50), "is_pinned": True}
+    before = snap("a1", DAY1, 1000, [pinned, reel("3", 3, plays=300)])
+    after = snap("a2", DAY2, 1000, [pinned, reel("2", 2, plays=200), reel("3", 3, plays=300), reel("4", 20, plays=9)])
+    assert list(new_reels(before.reels, after.reels)["media_id"]) == ["4"]
+
+
 def test_profile_growth_has_one_row_per_snapshot_with_changes_since_the_previous():
     frame = profile_growth([BEFORE, AFTER])
     assert list(frame["followers"]) == [1000, 1100]
