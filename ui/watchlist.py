@@ -86,7 +86,8 @@ def growth_section(db: Database, username: str) -> None:
     if profile_growth.empty:
         st.info(f"@{escape_markdown(username)} has no completed snapshot yet: it is analysed when due.")
         return
-    st.caption(f"{len(profile_growth)} completed snapshots of @{escape_markdown(username)}.")
+    count = len(profile_growth)
+    st.caption(f"{count} completed snapshot{'s' if count != 1 else ''} of @{escape_markdown(username)}.")
     left, right = st.columns(2)
     left.plotly_chart(growth_charts.followers_over_time(profile_growth), key="growth-followers")
     right.plotly_chart(growth_charts.median_plays_and_engagement(profile_growth), key="growth-median")
