@@ -21,7 +21,6 @@ from core import jobs, store
 from core.config import load_settings
 from core.db import Database, get_database, retry_when_locked
 from core.models import Analysis, Status, Watch, utcnow
-from core.usernames import RejectedUsername, parse_usernames
 
 log = logging.getLogger("reelscope.watches")
 
@@ -100,20 +99,11 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
-def _validated(usernames: list[str] | str) -> list[str]:
-    valid, rejected = parse_usernames(usernames)
-    if rejected:
-        raise jobs.InvalidSubmission(rejected)
-    if not valid:
-        raise jobs.InvalidSubmission([RejectedUsername("", "is empty")], "Type at least one Instagram username.")
-    return valid
-
-
 @retry_when_locked
 def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, max_reels: int | None = None) -> list[str]:
     """Watch each profile (or change the interval and reel cap of one already watched); every name is validated
     first and nothing is stored if any is invalid. Returns the normalised names."""
-    names = _validated(usernames)
+    names = jobs.validate_submission(usernames)  # the same rules and cap as a submission
     if every_seconds <= 0:
         raise InvalidDuration("The interval must be positive.")
     if max_reels is not None and max_reels < 0:
@@ -134,7 +124,7 @@ def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, ma
 @retry_when_locked
 def remove_watches(db: Database, usernames: list[str] | str) -> list[str]:
     """Stop watching each profile; UnknownWatch (and nothing removed) when any name is not watched."""
-    names = _validated(usernames)
+    names = jobs.validate_submission(usernames)
     with db.transaction() as session:
         watched = set(session.scalars(select(Watch.username).where(Watch.username.in_(names))))
         missing = [name for name in names if name not in watched]

@@ -42,7 +42,8 @@ def test_racing_claimers_on_postgresql_claim_each_watch_once(pg_url, monkeypatch
     monkeypatch.setenv("REELSCOPE_QUEUE", "thread")
     db = get_database(pg_url)
     names = [f"racer_{i}" for i in range(40)]
-    watches.add_watches(db, names, 86400)
+    for start in range(0, len(names), 10):  # at most REELSCOPE_MAX_USERNAMES (20) names per call
+        watches.add_watches(db, names[start:start + 10], 86400)
     barrier = threading.Barrier(6)
     claimed: list[str] = []
 

@@ -131,7 +131,8 @@ def test_claimers_racing_on_many_due_watches_claim_each_exactly_once(watch_env):
     import threading
 
     names = [f"racer_{i}" for i in range(30)]
-    add_watches(watch_env, names, DAY)
+    for start in range(0, len(names), 10):  # at most REELSCOPE_MAX_USERNAMES (20) names per call
+        add_watches(watch_env, names[start:start + 10], DAY)
     barrier = threading.Barrier(4)
     claimed: list[list[str]] = []
 
@@ -171,3 +172,10 @@ def test_the_dashboards_background_scheduler_runs_due_watches_while_it_runs(watc
     assert state.status == "completed" and scheduler.checks >= 3 and not scheduler.alive
     with watch_env.session() as session:
         assert session.scalar(select(func.count()).select_from(Analysis)) == 1
+
+
+def test_more_names_than_one_submission_allows_are_refused_whole(watch_env, monkeypatch):
+    monkeypatch.setenv("REELSCOPE_MAX_USERNAMES", "2")
+    with pytest.raises(InvalidSubmission, match="Too many usernames"):
+        add_watches(watch_env, ["one_a", "two_b", "three_c"], DAY)
+    assert list_watches(watch_env) == []
