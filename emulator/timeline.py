@@ -30,10 +30,11 @@ def _median(values: list[int | None]) -> int:
     return int(statistics.median(known)) if known else 1000
 
 
-def _new_reel(profile: SyntheticProfile, index: int, taken_at: int, multiple: float) -> SyntheticMedia:
+def _new_reel(profile: SyntheticProfile, index: int, taken_at: int, multiple: float,
+             withhold_plays: bool) -> SyntheticMedia:
     videos = profile.videos
-    plays = int(_median([m.play_count for m in videos]) * multiple)
-    views = int(_median([m.view_count for m in videos]) * multiple)
+    plays = None if withhold_plays else int(_median([m.play_count for m in videos]) * multiple)
+    views = None if withhold_plays else int(_median([m.view_count for m in videos]) * multiple)
     likes = int(_median([m.like_count for m in videos]) * multiple)
     pk = ((taken_at * 1000 - _IG_EPOCH_MS) << 23) | (int(profile.user_id) % 4096 << 10) | (index % 1024)
     return SyntheticMedia(
@@ -44,16 +45,17 @@ def _new_reel(profile: SyntheticProfile, index: int, taken_at: int, multiple: fl
 
 
 def advance(profile: SyntheticProfile, *, followers_change_pct: float = 10.0, new_reels: int = 1,
-            viral_multiple: float = 10.0, plays_growth_pct: float = 5.0) -> SyntheticProfile:
+            viral_multiple: float = 10.0, plays_growth_pct: float = 5.0,
+            withhold_plays: bool = False) -> SyntheticProfile:
     """The profile one tick later: ``new_reels`` new reels (the first ``viral_multiple`` × the median, the others
-    typical), existing videos' plays and views up ``plays_growth_pct`` percent, followers changed by
-    ``followers_change_pct`` percent."""
+    typical; without play and view counts when ``withhold_plays``), existing videos' plays and views up
+    ``plays_growth_pct`` percent, followers changed by ``followers_change_pct`` percent."""
     newest = max((m.taken_at for m in profile.media), default=1_777_334_400)
     grown = tuple(replace(m, play_count=_grown(m.play_count, plays_growth_pct),
                           view_count=_grown(m.view_count, plays_growth_pct)) if m.is_video else m
                   for m in profile.media)
     fresh = tuple(_new_reel(profile, len(profile.media) + i, newest + (i + 1) * HOUR,
-                            viral_multiple if i == 0 else 1.0) for i in range(new_reels))
+                            viral_multiple if i == 0 else 1.0, withhold_plays) for i in range(new_reels))
     media = tuple(sorted(grown + fresh, key=lambda m: (not m.pinned, -m.taken_at)))
     return replace(profile, media=media, followers=_grown(profile.followers, followers_change_pct) or 0)
 
@@ -72,7 +74,8 @@ def tick(emulator: Any, username: str, **changes: Any) -> SyntheticProfile:
     return catalogue[key]
 
 
-_PARAMETERS = {"followers_change_pct": float, "new_reels": int, "viral_multiple": float, "plays_growth_pct": float}
+_PARAMETERS = {"followers_change_pct": float, "new_reels": int, "viral_multiple": float, "plays_growth_pct": float,
+               "withhold_plays": bool}
 
 
 def tick_request(emulator: Any, body: bytes) -> tuple[dict[str, Any], int]:

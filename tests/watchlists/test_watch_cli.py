@@ -117,3 +117,15 @@ def test_a_second_snapshot_with_a_new_viral_reel_and_more_followers_raises_both_
     assert by_kind["viral_reel"]["value"] > by_kind["viral_reel"]["threshold"]
     assert (by_kind["follower_change"]["value"], by_kind["follower_change"]["threshold"]) == (8.0, 5.0)
     assert lines(core("alerts", "--json", "--username", "few_posts")) == []
+
+
+def test_a_viral_new_reel_whose_plays_are_withheld_is_found_on_its_likes(watch_env, own_emulator):
+    core("watch", "add", "demo_food", "--max-reels", "10")
+    assert core("watch", "run-due").returncode == 0
+    tick(own_emulator, "demo_food", followers_change_pct=1.0, viral_multiple=8.0, withhold_plays=True)
+    with watch_env.transaction() as session:
+        session.get(Watch, "demo_food").last_run_at = None  # due again at once
+    assert core("watch", "run-due").returncode == 0
+    [alert] = lines(core("alerts", "--json"))
+    assert (alert["kind"], alert["metric"]) == ("viral_reel", "likes")
+    assert alert["value"] > alert["threshold"]
