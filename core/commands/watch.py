@@ -65,7 +65,8 @@ def run_list(args: argparse.Namespace) -> int:
             print(json.dumps(watch.to_json(), ensure_ascii=False))
         else:
             last = watch.last_run_at.strftime("%Y-%m-%d %H:%M") if watch.last_run_at else "never"
-            due = "due now" if watch.due else f"next {watch.next_due_at:%Y-%m-%d %H:%M} UTC"
+            due = ("due now" if watch.due else "running" if watch.next_due_at is None
+                   else f"next {watch.next_due_at:%Y-%m-%d %H:%M} UTC")
             print(f"@{watch.username}\tevery {format_duration(watch.every_seconds)}\tlast {last}"
                   f"{' (' + watch.last_status + ')' if watch.last_status else ''}\t{due}")
     return EXIT_OK
