@@ -13,6 +13,7 @@ from api.guard import GuardMiddleware, TrustedHosts
 from api.problems import install_problem_handlers
 from api.routes import router
 from api.settings import ApiSettings, load_api_settings
+from api.watch_routes import router as watch_router
 
 log = logging.getLogger("reelscope.api")
 
@@ -47,10 +48,12 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app = FastAPI(title="ReelScope API", version=core.__version__, description=DESCRIPTION, lifespan=_lifespan,
                   openapi_tags=[{"name": "analyses", "description": "Submit, poll, retry, cancel, delete."},
                                 {"name": "results", "description": "Reels, summary and exports of an analysis."},
+                                {"name": "watches", "description": "Watchlist, growth across snapshots, alerts."},
                                 {"name": "health", "description": "Liveness and database reachability."}])
     app.state.api_settings = settings
     install_problem_handlers(app)
     app.include_router(router)
+    app.include_router(watch_router)
     app.add_middleware(GuardMiddleware, settings=settings)
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)  # outermost: checked first
     app.openapi = lambda: _openapi(app)

@@ -157,3 +157,63 @@ class Problem(BaseModel):
     detail: str
     instance: str | None = None
     errors: list[dict[str, Any]] | None = None
+
+
+class WatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"usernames": ["natgeo", "@nasa"], "every": "1d", "max_reels": 50}]})
+
+    usernames: list[str] = Field(min_length=1, max_length=1000,
+                                 description="Profiles to watch, with or without '@'. Every name must be valid, else "
+                                             "nothing is stored (422). A watched name gets the new interval.")
+    every: str = Field(default="1d", max_length=16, description="Interval between analyses: 30s, 90m, 12h, 1d, 7d …")
+    max_reels: int | None = Field(default=None, ge=0, description="Analyse only the N most recent reels each time.")
+
+
+class WatchOut(BaseModel):
+    """A watch (CONTRACTS §10 keys, as `python -m core watch list --json`)."""
+
+    username: str
+    every_seconds: int
+    max_reels: int | None
+    last_analysis_id: str | None
+    last_run_at: datetime | None
+    next_due_at: datetime | None = Field(description="Null when the watch has never run (due now).")
+    due: bool
+    last_status: StatusName | None = None
+
+
+class WatchList(BaseModel):
+    watches: list[WatchOut]
+
+
+class AlertOut(BaseModel):
+    """An alert (CONTRACTS §10 keys, as `python -m core alerts --json`), plus the metric used and a sentence."""
+
+    alert_id: str
+    username: str
+    kind: str = Field(description="viral_reel or follower_change.")
+    analysis_id: str
+    shortcode: str | None
+    value: float = Field(description="viral_reel: the reel's count of `metric`; follower_change: percent change.")
+    threshold: float = Field(description="viral_reel: multiple × the creator's median; follower_change: percent.")
+    created_at: datetime
+    metric: str = Field(description="plays, views or likes (the first known for the reel), or followers.")
+    message: str
+    previous_analysis_id: str | None
+    url: str | None
+
+
+class AlertList(BaseModel):
+    alerts: list[AlertOut]
+
+
+class GrowthOut(BaseModel):
+    """A profile across its completed snapshots (core.growth)."""
+
+    username: str
+    snapshots: list[dict[str, Any]] = Field(description="Oldest first: followers (and change), median plays, median "
+                                                        "engagement rate, reels, new reels.")
+    reel_gains: list[dict[str, Any]] = Field(description="Plays gained by each reel since the previous snapshot "
+                                                         "that had it, at the latest snapshot; largest first.")
+    new_reels: list[dict[str, Any]] = Field(description="Reels of the latest snapshot the previous one did not have.")

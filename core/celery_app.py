@@ -24,6 +24,7 @@ log = logging.getLogger("reelscope.celery")
 
 QUEUE_NAME = "reelscope"
 TASK_NAME = "reelscope.run_analysis"
+WATCH_TASK_NAME = "reelscope.start_due_watches"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
 
@@ -62,7 +63,24 @@ def make_app(broker: str | None = None) -> Celery:
         },
     )
     celery.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)(run_analysis_task)
+    celery.task(name=WATCH_TASK_NAME)(start_due_watches_task)
+    celery.conf.beat_schedule = {"start-due-watches": {
+        "task": WATCH_TASK_NAME, "schedule": watch_poll_seconds(), "options": {"queue": QUEUE_NAME,
+                                                                              "expires": watch_poll_seconds()}}}
     return celery
+
+
+def watch_poll_seconds() -> float:
+    from core.config import load_settings
+
+    return max(1.0, load_settings().watch_poll_seconds or 60.0)
+
+
+def start_due_watches_task() -> list[str]:
+    """The beat task: claim due watches (core.watches, the step every runner shares) and enqueue their analyses."""
+    from core.watches import start_due_watches
+
+    return start_due_watches()
 
 
 def run_analysis_task(analysis_id: str) -> str:

@@ -38,6 +38,12 @@ class Settings:
     max_usernames_per_submission: int
     reuse_minutes: int
     submissions_per_minute: int
+    viral_multiple: float = 3.0
+    follower_change_percent: float = 5.0
+    alert_webhook_url: str | None = None
+    alert_webhook_attempts: int = 4
+    alert_webhook_timeout: float = 5.0
+    watch_poll_seconds: float = 60.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,4 +76,10 @@ def load_settings() -> Settings:
         max_usernames_per_submission=_int("REELSCOPE_MAX_USERNAMES", 20),
         reuse_minutes=_int("REELSCOPE_REUSE_MINUTES", 60),
         submissions_per_minute=_int("REELSCOPE_SUBMISSIONS_PER_MINUTE", 10),
+        viral_multiple=_float("REELSCOPE_VIRAL_MULTIPLE", 3.0),
+        follower_change_percent=_float("REELSCOPE_FOLLOWER_CHANGE_PERCENT", 5.0),
+        alert_webhook_url=os.environ.get("REELSCOPE_ALERT_WEBHOOK_URL", "").strip() or None,
+        alert_webhook_attempts=max(1, _int("REELSCOPE_ALERT_WEBHOOK_ATTEMPTS", 4)),
+        alert_webhook_timeout=_float("REELSCOPE_ALERT_WEBHOOK_TIMEOUT", 5.0),
+        watch_poll_seconds=_float("REELSCOPE_WATCH_POLL_SECONDS", 60.0),
     )

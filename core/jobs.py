@@ -13,11 +13,12 @@ import socket
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from core import columnar, lease, store
+from core import alerts, columnar, lease, store
 from core.config import load_settings
 from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
@@ -173,6 +174,7 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
         log.info("analysis started")
         _scrape_and_store(db, client, analysis_id, reporter)
         log.info("analysis completed")
+        alerts.after_completion(db, analysis_id)  # a watch run's alerts; never raises, never fails the analysis
         return Status.COMPLETED
     except store.AnalysisNotRunning:
         # Deleted, reclaimed after a stall, or taken by another process: its row is someone else's now.
@@ -257,6 +259,12 @@ class JobRunner:
             self._futures[analysis_id] = future
         return future
 
+    def wait(self, analysis_ids: list[str], timeout: float | None = None) -> None:
+        """Wait until this pool's runs of these analyses have returned (their alerts delivered, too)."""
+        with self._lock:
+            futures = [self._futures[i] for i in analysis_ids if i in self._futures]
+        wait_futures(futures, timeout=timeout)
+
     def running(self) -> int:
         with self._lock:
             return sum(1 for f in self._futures.values() if not f.done())
@@ -295,7 +303,7 @@ def queue_mode() -> str:
     return mode
 
 
-def _pending_owner() -> tuple[str, datetime | None]:
+def pending_owner() -> tuple[str, datetime | None]:
     """Who owns a pending analysis, and its lease: this process (thread pool, which then renews the lease),
     or the Celery queue (no process, no lease until a worker starts it)."""
     if queue_mode() == "celery":
@@ -357,7 +365,7 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     names = validate_submission(usernames)
     check_max_reels(max_reels)
     db = db or get_database()
-    owner, lease_until = _pending_owner()
+    owner, lease_until = pending_owner()
     if lease_until is not None:
         keep_leases(db)
     ids = store.insert_analyses(db, names, max_reels, owner, is_demo=load_settings().demo,
@@ -406,7 +414,7 @@ def create_analysis(username: str, max_reels: int | None = None, *, db: Database
 
 def retry_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
     db = db or get_database()
-    owner, lease_until = _pending_owner()
+    owner, lease_until = pending_owner()
     if lease_until is not None:
         keep_leases(db)
     if not store.reset_for_retry(db, analysis_id, owner, lease_until):

@@ -169,3 +169,45 @@ class ExportRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_exports_analysis_created", "analysis_id", "created_at"),)
+
+
+class Watch(Base):
+    """A profile re-analysed on a schedule: due when it never ran or its last run started ``every_seconds`` ago."""
+
+    __tablename__ = "watches"
+
+    username: Mapped[str] = mapped_column(String(30), primary_key=True)
+    every_seconds: Mapped[int] = mapped_column(Integer)
+    max_reels: Mapped[int | None] = mapped_column(Integer)
+    last_analysis_id: Mapped[str | None] = mapped_column(ForeignKey("analyses.id", ondelete="SET NULL"))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Alert(Base):
+    """Something worth telling the analyst that a completed watch analysis found (a viral new reel, a follower jump)."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    previous_analysis_id: Mapped[str | None] = mapped_column(String(36))
+    username: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))  # the reel's media id, or "followers": one alert per subject
+    shortcode: Mapped[str | None] = mapped_column(String(32))
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("analysis_id", "kind", "subject", name="uq_alerts_analysis_kind_subject"),
+        Index("ix_alerts_username_created", "username", "created_at"),
+        Index("ix_alerts_created_at", "created_at"),
+    )

@@ -57,6 +57,7 @@ from typing import Any, Callable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from . import instagram as ig
+from . import timeline
 from .catalogue import SyntheticMedia, SyntheticProfile, cdn_video_url, default_catalogue, shortcode_to_mediaid
 from .images import colour_for, solid_jpeg, tiny_mp4
 
@@ -818,4 +819,6 @@ def _control(emu: EmulatorServer, method: str, path: str, body: bytes) -> _Respo
         if method == "DELETE":
             emu.reset_requests()
             return _Response.json({"ok": True})
+    if target == "/__emulator__/tick" and method == "POST":
+        return _Response.json(*timeline.tick_request(emu, body))
     return _Response.json({"ok": False, "error": f"no such control endpoint: {method} {path}"}, 404)

@@ -11,6 +11,7 @@ from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.overview import all_profiles_table
 from ui.text import escape_markdown, fmt_time, status_badge
+from ui.watchlist import alerts_table
 from ui.widgets import analyses_table, analysis_label, follower_growth, reel_growth_table
 
 db = setup_page("History", icon=":material/history:")
@@ -85,6 +86,10 @@ else:
     snapshots = [a for a in analyses if a.username == username and a.status == "completed"]
     follower_growth(db, snapshots)
     reel_growth_table(db, snapshots)
+
+st.subheader("Alerts")
+st.caption("Raised by watch analyses (see **Watchlist**): viral new reels and follower changes.")
+alerts_table(db, username=chosen_names[0] if len(chosen_names) == 1 else None, limit=20, key="history-alerts")
 
 st.subheader("All profiles")
 st.caption("Every completed analysis with its key figures side by side, to compare creators at a glance.")

@@ -7,6 +7,7 @@ import streamlit as st
 from core.db import Database, get_database
 from core.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
 from core.jobs import recover_orphans
+from core.watch_scheduler import WatchScheduler, start_scheduler
 from ui import state
 
 DEMO_LABEL = "Demo mode — demo data from the built-in emulator, not Instagram"
@@ -18,6 +19,12 @@ def _recover_orphans_once(database_url: str) -> int:
     return recover_orphans(get_database(database_url))
 
 
+@st.cache_resource(show_spinner=False)
+def _watch_scheduler(database_url: str) -> WatchScheduler | None:
+    """Due watches run in this process's background thread while the dashboard runs (never calls st.*)."""
+    return start_scheduler(get_database(database_url))
+
+
 def setup_page(title: str, icon: str = ":material/movie:") -> Database:
     """Configure the page, run start-up once, draw the sidebar; return the database to read."""
     st.set_page_config(page_title=f"{title} · ReelScope", page_icon=icon, layout="wide")
@@ -25,6 +32,7 @@ def setup_page(title: str, icon: str = ":material/movie:") -> Database:
         start_demo()  # idempotent: starts the emulator once per process
     db = get_database()
     _recover_orphans_once(db.url)
+    _watch_scheduler(db.url)
     _sidebar()
     if demo_enabled():
         st.info(DEMO_LABEL, icon=":material/science:")

@@ -11,4 +11,7 @@ COMMAND_MODULES = [
     "core.commands.db",
     "core.commands.backup",
     "core.commands.login",
+    "core.commands.watch",
+    "core.commands.alerts",
+    "core.commands.beat",
 ]

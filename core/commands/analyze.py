@@ -44,10 +44,16 @@ def run(args: argparse.Namespace) -> int:
     recover_orphans()
     reuse = timedelta(minutes=args.reuse_within) if args.reuse_within else None
     ids = [s.analysis_id for s in submit_analyses(args.usernames, args.max_reels, reuse_within=reuse)]
+    states = wait_for(ids, on_poll=progress_printer(args.quiet), poll=0.1)
+    return print_results(states, args.json)
+
+
+def progress_printer(quiet: bool):
+    """A ``wait_for`` callback printing one stderr line per change of an analysis's progress."""
     last_lines: dict[str, str] = {}
 
     def show_progress(states) -> None:
-        if args.quiet:
+        if quiet:
             return
         for state in states:
             if state is None:
@@ -57,7 +63,11 @@ def run(args: argparse.Namespace) -> int:
                 last_lines[state.analysis_id] = line
                 print(line, file=sys.stderr, flush=True)
 
-    states = wait_for(ids, on_poll=show_progress, poll=0.1)
+    return show_progress
+
+
+def print_results(states, as_json: bool) -> int:
+    """What `analyze` prints for finished analyses (CONTRACTS §3), and its exit status."""
     exit_code = EXIT_OK
     for state in states:
         if state.status != "completed":
@@ -68,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         if state.withheld_fields and state.access == "anonymous":
             print(f"@{state.username}: Instagram withheld {', '.join(state.withheld_fields)} from this anonymous "
                   "analysis; log in with `python -m core login --from-browser firefox` to get them.", file=sys.stderr)
-        if args.json:
+        if as_json:
             print(json.dumps({"analysis_id": state.analysis_id, "username": state.username, "status": state.status,
                               "error": state.error if state.status != "completed" else None,
                               "reels": state.reels_stored, "access": state.access,
@@ -77,5 +87,3 @@ def run(args: argparse.Namespace) -> int:
         elif state.status == "completed":
             print(f"{state.analysis_id}\t@{state.username}\t{state.reels_stored} reels")
     return exit_code
-
-

@@ -27,6 +27,10 @@ def register(sub) -> None:
     worker.add_argument("--loglevel", default="INFO", help="Celery log level (default INFO)")
     worker.add_argument("--hostname", default=None,
                         help="worker node name (default reelscope-<pid>@<host>, unique per process)")
+    worker.add_argument("--beat", action="store_true",
+                        help="also run Celery beat in this worker, starting due watches (one per team)")
+    worker.add_argument("--schedule-file", default=None, metavar="PATH",
+                        help="with --beat: where beat keeps its state (default data/celerybeat-schedule)")
     worker.set_defaults(run=run)
 
 
@@ -53,5 +57,13 @@ def run(args: argparse.Namespace) -> int:
     hostname = args.hostname or f"reelscope-{os.getpid()}@%h"
     argv = ["worker", f"--concurrency={args.concurrency}", f"--pool={args.pool}", f"--loglevel={args.loglevel}",
             f"--queues={QUEUE_NAME}", f"--hostname={hostname}", "--without-gossip", "--without-mingle"]
+    if args.beat:
+        from pathlib import Path
+
+        from core.commands.beat import DEFAULT_SCHEDULE_FILE
+
+        schedule = Path(args.schedule_file or DEFAULT_SCHEDULE_FILE)
+        schedule.parent.mkdir(parents=True, exist_ok=True)
+        argv += ["--beat", f"--schedule={schedule}"]
     get_app().worker_main(argv)
     return EXIT_OK

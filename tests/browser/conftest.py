@@ -46,7 +46,7 @@ def app_url(tmp_path_factory):
     port = _free_port()
     data = tmp_path_factory.mktemp("browser-store")
     env = {**os.environ, "REELSCOPE_DEMO": "1", "DATABASE_URL": f"sqlite:///{data / 'reelscope.db'}",
-           "REELSCOPE_RATE_LIMIT_SCALE": "0", "PYTHONPATH": str(ROOT)}
+           "REELSCOPE_RATE_LIMIT_SCALE": "0", "PYTHONPATH": str(ROOT), "REELSCOPE_WATCH_POLL_SECONDS": "1"}
     env.pop("INSTAGRAM_BASE_URL", None)
     log = open(data / "streamlit.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(

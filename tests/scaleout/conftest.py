@@ -189,15 +189,25 @@ class Workers:
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen] = []
 
-    def start(self, env: dict, concurrency: int = 1, name: str | None = None) -> subprocess.Popen:
+    def start(self, env: dict, concurrency: int = 1, name: str | None = None,
+              extra_args: tuple[str, ...] = ()) -> subprocess.Popen:
         name = name or f"w{len(self.processes)}"
         log = open(self.tmp_path / f"worker-{name}.log", "wb")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [sys.executable, "-m", "core", "worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
-             "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h"],
+             "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h", *extra_args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         process.log_path = self.tmp_path / f"worker-{name}.log"
+        self.processes.append(process)
+        return process
+
+    def start_process(self, env: dict, name: str, *args: str) -> subprocess.Popen:
+        """Any `python -m core …` process (e.g. `beat`), stopped with the workers."""
+        log = open(self.tmp_path / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen([sys.executable, "-m", "core", *args], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        process.log_path = self.tmp_path / f"{name}.log"
         self.processes.append(process)
         return process
 

@@ -1,0 +1,102 @@
+"""Watchlist widgets: the add form, the watches table, alerts, and a profile's growth charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import growth, growth_charts
+from core.alerts import alert_json, list_alerts
+from core.db import Database, get_database
+from core.jobs import InvalidSubmission
+from core.snapshots import completed_snapshots
+from core.watches import InvalidDuration, WatchState, add_watches, format_duration, parse_duration
+from ui.text import escape_markdown
+
+INTERVALS = {"every 12 hours": "12h", "daily": "1d", "weekly": "7d", "every hour": "1h"}
+
+
+def add_watch_form(db: Database) -> None:
+    """Usernames, an interval (a preset or any duration such as 90m) and an optional reel cap."""
+    with st.form("add-watch", border=True):
+        names = st.text_input("Usernames to watch", placeholder="@creator_one, creator_two", max_chars=2000,
+                              help="Separated by commas or spaces; '@' is optional.")
+        interval_col, custom_col, reels_col = st.columns(3)
+        preset = interval_col.selectbox("Interval", list(INTERVALS), index=1)
+        custom = custom_col.text_input("…or any interval", placeholder="e.g. 90m, 2d", max_chars=16)
+        max_reels = reels_col.number_input("Most recent N reels (0 = all)", min_value=0, max_value=10_000, value=0,
+                                           step=12)
+        submitted = st.form_submit_button("Watch", type="primary")
+    if not submitted:
+        return
+    try:
+        every = parse_duration(custom.strip() or INTERVALS[preset])
+        added = add_watches(db, names, every, int(max_reels) or None)
+    except (InvalidSubmission, InvalidDuration) as exc:
+        st.error(f"Nothing was added. {escape_markdown(str(exc))}", icon=":material/block:")
+        return
+    st.toast(f"Watching {', '.join('@' + n for n in added)} every {format_duration(every)}",
+             icon=":material/visibility:")
+
+
+def watches_table(states: list[WatchState]) -> None:
+    frame = pd.DataFrame([{
+        "username": f"@{w.username}", "every": format_duration(w.every_seconds),
+        "reels": w.max_reels if w.max_reels else "all", "last run": w.last_run_at, "last status": w.last_status or "",
+        "next due": w.next_due_at, "due now": w.due,
+        "open": f"./Results?analysis={w.last_analysis_id}" if w.last_status == "completed" else None,
+    } for w in states])
+    st.dataframe(frame, hide_index=True, key="watches", column_config={
+        "last run": st.column_config.DatetimeColumn("last run (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "next due": st.column_config.DatetimeColumn("next due (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "open": st.column_config.LinkColumn("latest", display_text="Open results"),
+    })
+
+
+def alerts_table(db: Database, username: str | None = None, limit: int = 50, key: str = "alerts") -> int:
+    """The newest alerts (of one profile, or all); returns how many were shown."""
+    rows = [alert_json(a) for a in list_alerts(db, username=username, limit=limit)]
+    if not rows:
+        st.caption("No alerts yet. They appear when a watch's new snapshot has a viral new reel or a follower "
+                   "change beyond the threshold.")
+        return 0
+    frame = pd.DataFrame(rows)[["created_at", "username", "kind", "message", "value", "threshold", "metric", "url"]]
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    st.dataframe(frame, hide_index=True, key=key, column_config={
+        "created_at": st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "message": st.column_config.TextColumn("alert", width="large"),
+        "value": st.column_config.NumberColumn("value", format="localized"),
+        "threshold": st.column_config.NumberColumn("threshold", format="localized"),
+        "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
+    })
+    return len(rows)
+
+
+@st.cache_data(max_entries=16, show_spinner=False, ttl=30)
+def _growth(database_url: str, username: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    snapshots = completed_snapshots(get_database(database_url), username)
+    fresh = growth.new_reels(snapshots[-2].reels, snapshots[-1].reels) if len(snapshots) >= 2 else None
+    return (growth.profile_growth(snapshots), growth.reel_plays_history(snapshots),
+            fresh if fresh is not None else pd.DataFrame())
+
+
+def growth_section(db: Database, username: str) -> None:
+    """Followers, median plays and engagement over every snapshot; per-reel plays; new reels since the last one."""
+    profile_growth, history, fresh = _growth(db.url, username)
+    if profile_growth.empty:
+        st.info(f"@{escape_markdown(username)} has no completed snapshot yet: it is analysed when due.")
+        return
+    count = len(profile_growth)
+    st.caption(f"{count} completed snapshot{'s' if count != 1 else ''} of @{escape_markdown(username)}.")
+    left, right = st.columns(2)
+    left.plotly_chart(growth_charts.followers_over_time(profile_growth), key="growth-followers")
+    right.plotly_chart(growth_charts.median_plays_and_engagement(profile_growth), key="growth-median")
+    st.plotly_chart(growth_charts.reel_plays_gained(history), key="growth-reels")
+    st.markdown("**New reels since the previous snapshot**")
+    if fresh.empty:
+        st.caption("None." if len(profile_growth) >= 2 else "Needs two snapshots.")
+    else:
+        st.dataframe(fresh[["shortcode", "url", "posted_at", "plays", "views", "likes", "comments", "caption"]],
+                     hide_index=True, key="growth-new", column_config={
+                         "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
+                         "caption": st.column_config.TextColumn("caption", max_chars=80)})
