@@ -17,6 +17,8 @@ StatusName = Literal["pending", "processing", "completed", "failed"]
 # An Instagram username as the API accepts it: '@' optional, letters, digits, '_' and single inner dots (case is
 # ignored). Documented, not enforced here: a name breaking it gets the API's own 422 naming each rule broken.
 USERNAME_PATTERN = r"^@?[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$"
+USERNAME_ITEMS = {"items": {"type": "string", "pattern": USERNAME_PATTERN, "minLength": 1,
+                            "maxLength": MAX_USERNAME_LENGTH + 1}}
 
 
 class AnalysisRequest(BaseModel):
@@ -27,8 +29,7 @@ class AnalysisRequest(BaseModel):
                                  description="Instagram usernames, with or without '@' (pattern below, at most "
                                              f"{MAX_USERNAME_LENGTH} characters after '@'). Every name must be valid, "
                                              "else nothing is created (422).",
-                                 json_schema_extra={"items": {"type": "string", "pattern": USERNAME_PATTERN,
-                                                              "minLength": 1, "maxLength": MAX_USERNAME_LENGTH + 1}})
+                                 json_schema_extra=USERNAME_ITEMS)
     max_reels: int | None = Field(default=None, ge=0, le=MAX_REELS_LIMIT,
                                   description="Fetch only the N most recent reels of each profile (default: all; "
                                               f"at most {MAX_REELS_LIMIT:,}).")
@@ -165,8 +166,10 @@ class WatchRequest(BaseModel):
 
     usernames: list[str] = Field(min_length=1, max_length=1000,
                                  description="Profiles to watch, with or without '@'. Every name must be valid, else "
-                                             "nothing is stored (422). A watched name gets the new interval.")
-    every: str = Field(default="1d", max_length=16, description="Interval between analyses: 30s, 90m, 12h, 1d, 7d …")
+                                             "nothing is stored (422). A watched name gets the new interval.",
+                                 json_schema_extra=USERNAME_ITEMS)
+    every: str = Field(default="1d", max_length=16, description="Interval between analyses: 30s, 90m, 12h, 1d, 7d …",
+                       json_schema_extra={"pattern": "^[1-9][0-9]{0,8}[smhdSMHD]$"})
     max_reels: int | None = Field(default=None, ge=0, description="Analyse only the N most recent reels each time.")
 
 

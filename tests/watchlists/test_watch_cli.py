@@ -63,7 +63,8 @@ def test_run_due_prints_what_analyze_prints_and_nothing_when_none_is_due(watch_e
     assert first.returncode == 0, first.stderr
     assert sorted((x["username"], x["status"], x["error"], x["reels"]) for x in lines(first)) == [
         ("empty_profile", "completed", None, 0), ("few_posts", "completed", None, 3)]
-    assert {tuple(sorted(x)) for x in lines(first)} == {("analysis_id", "error", "reels", "status", "username")}
+    assert {tuple(sorted(x)) for x in lines(first)} == {
+        ("access", "analysis_id", "error", "reels", "status", "username", "withheld_fields")}
     again = core("watch", "run-due", "--json")
     assert (again.returncode, again.stdout) == (0, "")
     listed = {w["username"]: w for w in lines(core("watch", "list", "--json"))}
