@@ -272,6 +272,7 @@ def open_export(db: Database, analysis_id: str, options: ExportOptions | None = 
             "analysis_id": analysis.id, "username": analysis.username, "status": analysis.status,
             "created_at": analysis.created_at, "finished_at": analysis.finished_at,
             "max_reels": analysis.max_reels, "is_demo": bool(analysis.is_demo),
+            "data_source": analysis.data_source or "instagram",
             "filters": filters_to_dict(options.filters), "filters_description": describe_filters(options.filters),
             "fields": list(fields),
         }
@@ -343,6 +344,7 @@ def _header_pairs(ctx: _Context) -> list[tuple[str, object]]:
         ("media count", ctx.profile["media_count"]),
         ("analysed at", analysed_at),
         ("analysis id", ctx.analysis["analysis_id"]),
+        ("data source", ctx.analysis["data_source"]),
         ("filters applied", ctx.analysis["filters_description"]),
         ("exported at", ctx.exported_at),
     ]

@@ -19,6 +19,7 @@ from functools import partial
 
 from core import columnar, store
 from core.config import load_settings
+from core.data_source import current_data_source
 from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
 from core.logs import analysis_context, configure_logging
@@ -311,7 +312,7 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     if max_reels is not None and max_reels < 0:
         raise ValueError("max_reels must be 0 or more")
     db = db or get_database()
-    ids = store.insert_analyses(db, names, max_reels, _pending_owner(), is_demo=load_settings().demo)
+    ids = store.insert_analyses(db, names, max_reels, _pending_owner(), data_source=current_data_source())
     if start:
         dispatch_many(ids, db)
     return ids
@@ -339,8 +340,9 @@ def submit_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     reused: dict[str, store.AnalysisState] = {}
     if reuse_within is not None and reuse_within.total_seconds() > 0:
         cutoff = datetime.now(UTC) - reuse_within
+        source = current_data_source()  # an answer never comes from another source (demo vs Instagram)
         for name in names:
-            recent = store.latest_completed(db, name, max_reels)
+            recent = store.latest_completed(db, name, max_reels, source)
             if recent is not None and recent.finished_at is not None and recent.finished_at >= cutoff:
                 reused[name] = recent
     fresh = [name for name in names if name not in reused]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import store
+from core.errors import is_retryable
 from core.jobs import cancel_analysis, create_analyses, retry_analysis
 from ui import state
 from ui.export_panel import render_export_history
@@ -49,8 +50,10 @@ open_col, rerun_col, cancel_col, delete_col = st.columns(4)
 if selected.status == "completed":
     open_col.page_link("pages/1_Results.py", label="Open results", icon=":material/analytics:",
                        query_params={"analysis": selected.analysis_id})
-if rerun_col.button("Re-run", disabled=selected.is_active, help="Failed: retried in place. Otherwise a new "
-                    "analysis of the same username starts, so snapshots can be compared."):
+can_rerun = not selected.is_active and (selected.status != "failed" or is_retryable(selected.error_kind))
+if rerun_col.button("Re-run", disabled=not can_rerun, help="Failed: retried in place (not offered when a retry "
+                    "cannot help: a missing, private or invalid profile). Otherwise a new analysis of the same "
+                    "username starts, so snapshots can be compared."):
     if selected.status == "failed":
         retry_analysis(selected.analysis_id, db=db)
         state.remember_submitted([selected.analysis_id])

@@ -7,6 +7,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from core.data_source import label as data_source_label
 from core.db import Database, get_database
 from core.metrics import METRICS
 from core.store import AnalysisState
@@ -31,7 +32,7 @@ def all_profiles_table(db: Database, analyses: list[AnalysisState]) -> None:
     frame = pd.DataFrame({
         "profile": "@" + overview["username"],
         "created": overview["created_at"],
-        "data": overview["is_demo"].map({True: "demo data", False: "Instagram"}),
+        "data": overview["data_source"].map(data_source_label),
         "followers": overview["followers"],
         "reels": overview["reels"],
         "median_plays": overview["median_plays"],

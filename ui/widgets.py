@@ -5,15 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.data_source import INSTAGRAM
+from core.data_source import label as data_source_label
 from core.store import AnalysisState
-from ui.text import escape_markdown, fmt_count, fmt_time, image_url, status_label
+from ui.text import data_source_badge, escape_markdown, fmt_count, fmt_time, image_url, status_label
 
 RESULTS_URL = "./Results?analysis={}"
 
 
 def analysis_label(analysis: AnalysisState) -> str:
-    demo = " · demo data" if analysis.is_demo else ""
-    return f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored} reels{demo}"
+    source = "" if analysis.data_source == INSTAGRAM else f" · {data_source_label(analysis.data_source)}"
+    return f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored} reels{source}"
 
 
 def analyses_table(states: list[AnalysisState], *, key: str) -> None:
@@ -21,10 +23,10 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
     frame = pd.DataFrame([{
         "username": f"@{s.username}",
         "status": status_label(s.status),
-        "progress": s.progress,
+        "progress": None if s.status == "failed" else s.progress,  # a failed job has no progress to show
         "reels": s.reels_stored,
         "message": s.error if s.status == "failed" else (s.message or ""),
-        "data": "demo data" if s.is_demo else "Instagram",
+        "data": data_source_label(s.data_source),
         "created": s.created_at,
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
@@ -46,6 +48,7 @@ def profile_header(profile: dict | None, analysis: AnalysisState) -> None:
     full_name = (profile or {}).get("full_name") or ""
     verified = " :blue[:material/verified:]" if (profile or {}).get("is_verified") else ""
     about.markdown(f"## @{escape_markdown(analysis.username)}{verified}")
+    about.markdown(data_source_badge(analysis.data_source))
     if full_name:
         about.markdown(f"**{escape_markdown(full_name)}**")
     if profile and profile.get("biography"):
@@ -53,7 +56,7 @@ def profile_header(profile: dict | None, analysis: AnalysisState) -> None:
     if profile:
         about.caption(f"{fmt_count(profile.get('followers'))} followers · {fmt_count(profile.get('following'))} "
                       f"following · {fmt_count(profile.get('media_count'))} posts · snapshot "
-                      f"{fmt_time(profile.get('fetched_at'))}" + (" · demo data" if analysis.is_demo else ""))
+                      f"{fmt_time(profile.get('fetched_at'))}")
 
 
 def follower_growth(db, snapshots: list[AnalysisState]) -> None:
