@@ -23,6 +23,7 @@ from core.exports import (
     open_export,
 )
 from core.filters import describe
+from ui.tables import show_table
 
 _KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide
 _WHAT_I_SEE, _EVERYTHING = "Export what I see", "Export everything"
@@ -100,7 +101,7 @@ def render_export_history(analysis_id: str | None = None) -> None:
         "fields": len(r.fields), "filters": "what I saw" if r.filters else "everything", "rows": r.rows,
         "size": _size_label(r.bytes), "sha256": r.sha256[:12],
     } for r in records])
-    st.dataframe(frame, hide_index=True, key=f"export_history_{analysis_id or 'all'}", column_config={
+    show_table(frame, key=f"export_history_{analysis_id or 'all'}", column_config={
         "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
     })
     by_id = {r.export_id: r for r in records}

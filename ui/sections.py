@@ -11,6 +11,7 @@ from core import charts
 from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, tag_pairs
 from core.filters import ReelFilters, apply_filters, describe
 from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+from ui.tables import count_column, show_table
 
 TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
               "America/Los_Angeles", "America/Sao_Paulo", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
@@ -84,7 +85,9 @@ def detail_tabs(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
         pairs = tag_pairs(reels)
         if not pairs.empty:
             st.markdown("**Hashtags used together most often**")
-            st.dataframe(pairs, hide_index=True, key=f"pairs-{key}", column_config={
+            show_table(pairs, key=f"pairs-{key}", column_config={
+                "tag_a": st.column_config.TextColumn("hashtag"), "tag_b": st.column_config.TextColumn("used with"),
+                "reels": count_column("reels using both"),
                 "share": st.column_config.NumberColumn("share of reels", format="%.1f%%")})
     with top:
         labels = {name: METRICS[column].label if column in METRICS else name.capitalize()

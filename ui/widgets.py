@@ -8,6 +8,7 @@ import streamlit as st
 from core.data_source import INSTAGRAM
 from core.data_source import label as data_source_label
 from core.store import AnalysisState
+from ui.tables import count_column, show_table
 from ui.text import data_source_badge, escape_markdown, fmt_count, fmt_time, image_url, status_label
 
 RESULTS_URL = "./Results?analysis={}"
@@ -30,12 +31,17 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "created": s.created_at,
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
-    st.dataframe(frame, hide_index=True, key=key, column_config={
-        "progress": st.column_config.ProgressColumn("progress", min_value=0, max_value=100, format="%d%%"),
-        "reels": st.column_config.NumberColumn("reels", format="%d"),
-        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
-        "open": st.column_config.LinkColumn("open", display_text="Open results"),
-        "message": st.column_config.TextColumn("message", width="large"),
+    show_table(frame, key=key, column_config={
+        "username": st.column_config.TextColumn("username", width="small"),
+        "status": st.column_config.TextColumn("status", width="small"),
+        "progress": st.column_config.ProgressColumn("progress", min_value=0, max_value=100, format="%d%%",
+                                                    width="small"),
+        "reels": count_column("reels"),
+        "message": st.column_config.TextColumn("message", width="medium"),
+        "data": st.column_config.TextColumn("data source", width="small"),
+        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
+                                                   width="small"),
+        "open": st.column_config.LinkColumn("open", display_text="Open results", width="small"),
     })
 
 
@@ -76,8 +82,10 @@ def follower_growth(db, snapshots: list[AnalysisState]) -> None:
         change = None if pd.isna(first[name]) or pd.isna(last[name]) else int(last[name]) - int(first[name])
         col.metric(f"{name.capitalize()} (latest)", fmt_count(last[name]),
                    delta=None if change is None else f"{change:+,} since {fmt_time(first['snapshot'])}", border=True)
-    st.dataframe(frame, hide_index=True, key="growth", column_config={
+    show_table(frame, key="growth", column_config={
         "snapshot": st.column_config.DatetimeColumn("snapshot (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "followers": count_column("followers", withheld="followers"), "following": count_column("following"),
+        "posts": count_column("posts"), "reels analysed": count_column("reels analysed"),
     })
 
 
@@ -94,8 +102,8 @@ def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
     if growth.empty:
         st.info("No reel appears in both snapshots.")
         return
-    st.dataframe(growth.drop(columns=["media_id"]), hide_index=True, key="reel-growth", column_config={
+    show_table(growth.drop(columns=["media_id"]), key="reel-growth", column_config={
         "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
         "caption": st.column_config.TextColumn("caption", max_chars=80),
-        "plays_growth_per_day": st.column_config.NumberColumn("growth per day", format="%.0f"),
+        "plays_growth_per_day": count_column("growth per day", withheld="plays"),
     })
