@@ -53,10 +53,11 @@ if reels.empty:
 
 shown, chosen_filters = sections.filters(reels, key=chosen)
 narrowed = not chosen_filters.is_empty
-sections.overview_charts(shown, narrowed, key=chosen)
+log_plays = sections.log_plays_toggle(key=chosen)
+sections.overview_charts(shown, narrowed, key=chosen, log_plays=log_plays)
 st.subheader("Reels")
 reels_table(shown, key=f"reels-{chosen}")
-sections.detail_tabs(shown, narrowed, key=chosen)
+sections.detail_tabs(shown, narrowed, key=chosen, log_plays=log_plays)
 
 with st.expander("Download: CSV or JSON of these reels, with a data dictionary", icon=":material/download:"):
     render_export_panel(chosen, chosen_filters if narrowed else None)
