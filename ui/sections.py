@@ -11,6 +11,7 @@ from core import charts
 from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, tag_pairs
 from core.filters import ReelFilters, apply_filters, describe
 from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+from ui.reels_table import reels_table
 from ui.tables import count_column, show_table
 
 TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
@@ -79,10 +80,21 @@ def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays:
         chart(charts.tier_distribution(reels, kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
 
 
-def detail_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
-    """Four tabs; only the open one is computed and sent to the browser (switching tabs reruns the page)."""
-    tags, top, trends, timing = st.tabs(["Hashtags & mentions", "Top performers", "Trends & duration",
-                                         "Posting times"], key=f"detail-tabs-{key}", on_change="rerun")
+RESULT_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration",
+               "Posting times")
+
+
+def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
+    """The Results page's tabs; only the open one is computed and sent to the browser (switching tabs reruns the
+    page), so the first chart is not held up by the rest."""
+    overview, table, tags, top, trends, timing = st.tabs(list(RESULT_TABS), key=f"detail-tabs-{key}",
+                                                         on_change="rerun")
+    if overview.open:
+        with overview:
+            overview_charts(reels, filtered, key=key, log_plays=log_plays)
+    if table.open:
+        with table:
+            reels_table(reels, key=f"reels-{key}")
     if tags.open:
         _tags_tab(tags, reels, filtered, key=key)
     if top.open:

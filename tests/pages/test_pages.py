@@ -10,6 +10,15 @@ from core import store
 from tests.pages.conftest import PAGES, open_page
 
 
+DETAIL_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
+
+
+def open_tab(at, analysis_id: str, tab: str):
+    """Switch the Results page's tabs (they load on demand: only the open one is rendered)."""
+    at.session_state[f"detail-tabs-{analysis_id}"] = tab
+    return at.run()
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception_on_an_empty_store(empty_store, page):
     at = open_page(page)
@@ -49,7 +58,8 @@ def test_every_page_runs_without_exception_on_a_seeded_store(seeded_store, page)
 
 def test_results_shows_the_reels_table_with_one_row_per_stored_reel(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
-    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
+                  "Reels table")
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert len(table) == analysis.reels_stored > 0
@@ -64,15 +74,6 @@ def test_results_for_an_unfinished_or_unknown_analysis_says_so(seeded_store):
     assert "no longer exists" in at.warning[0].value
 
 
-DETAIL_TABS = ("Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
-
-
-def open_tab(at, analysis_id: str, tab: str):
-    """Switch the Results page's detail tabs (they load on demand: only the open one is rendered)."""
-    at.session_state[f"detail-tabs-{analysis_id}"] = tab
-    return at.run()
-
-
 def test_results_shows_plotly_charts_for_every_section(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
     at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
@@ -83,12 +84,15 @@ def test_results_shows_plotly_charts_for_every_section(seeded_store):
     for title in ("Plays over time", "Plays tiers", "Most used hashtags", "Top 10 reels", "Duration vs plays",
                   "Posting cadence", "Best posting time (UTC)"):
         assert title in titles
-    assert any("How the numbers are computed" in m.value for m in at.markdown)
+    assert not any("How the numbers are computed" in m.value for m in at.markdown)  # loaded when opened
+    at.session_state[f"methodology-{analysis.analysis_id}"] = True
+    assert any("How the numbers are computed" in m.value for m in at.run().markdown)
 
 
 def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
-    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
+                  "Reels table")
     before = len(at.dataframe[0].value)
     at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
     assert not at.exception, at.exception
@@ -161,7 +165,7 @@ def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store)
 
     [state] = wait_for(create_analyses(["weird_captions"], db=empty_store), db=empty_store, timeout=60)
     assert state.status == "completed", state.error
-    at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": state.analysis_id}), state.analysis_id, "Reels table")
     assert not at.exception, at.exception
     profile = load_profile(empty_store, state.analysis_id)
     if profile["biography"]:
