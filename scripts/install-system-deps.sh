@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs, when they are missing: headless Chromium
-# (browser tests; Playwright cannot download its own browsers here).
+# (browser tests; Playwright cannot download its own browsers here) and a colour emoji font (emoji in
+# captions, badges and chart labels render in the browser instead of as empty boxes).
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

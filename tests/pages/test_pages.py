@@ -9,7 +9,6 @@ import pytest
 from core import store
 from tests.pages.conftest import PAGES, open_page
 
-
 DETAIL_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
 
 
