@@ -249,10 +249,9 @@ def _tag_frequency(enriched: pd.DataFrame, column: str, top: int, min_support: i
         hovertemplate=("%{y}: %{x} reels (%{customdata[0]})<br>Median plays with %{customdata[1]}, "
                        "without %{customdata[2]}<br>Lift %{customdata[3]}<extra></extra>")))
     largest = int(stats["reels"].max())
-    return _layout(figure, f"Most used {noun} (each counted once per reel); lift = median plays with ÷ without "
-                   f"(n/a under {min_support} reels)", showlegend=False, height=max(320, 28 * len(stats) + 120),
-                   xaxis={"title": {"text": "Reels"}, "range": [0, largest * 1.6 + 1], **count_axis(largest)},
-                   title_font_size=14)
+    return _layout(figure, f"Most used {noun} (once per reel)", showlegend=False,
+                   height=max(320, 28 * len(stats) + 120),
+                   xaxis={"title": {"text": "Reels"}, "range": [0, largest * 1.6 + 1], **count_axis(largest)})
 
 
 def hashtag_frequency(enriched: pd.DataFrame, top: int = 15, min_support: int = 3,
@@ -268,7 +267,8 @@ def mention_frequency(enriched: pd.DataFrame, top: int = 15, min_support: int = 
 
 
 def top_performers(enriched: pd.DataFrame, metric: str = "plays", n: int = 10, filtered: bool = False) -> go.Figure:
-    """Bars of the n best reels by `metric` (see analytics.top_performers), coloured by plays tier; pinned
+    """Horizontal bars of the n best reels by `metric` (see analytics.top_performers), best at the top, coloured by
+    plays tier, each labelled by its caption's first words and posting date (shortcode in the hover); pinned
     reels are marked "📌" in their label."""
     if reason := _empty_reason(enriched, filtered):
         return empty_figure(reason)
@@ -279,11 +279,13 @@ def top_performers(enriched: pd.DataFrame, metric: str = "plays", n: int = 10, f
               for rank, caption, code, posted, pinned in zip(top["rank"], top["caption"], top["shortcode"],
                                                              top["posted_at"], top["is_pinned"], strict=True)]
     figure = go.Figure(go.Bar(
-        x=labels, y=_numbers(top["value"]), marker={"color": [TIER_COLORS[str(t)] for t in top["plays_tier"]]},
+        y=labels, x=_numbers(top["value"]), orientation="h",
+        marker={"color": [TIER_COLORS[str(t)] for t in top["plays_tier"]]},
         customdata=_reel_customdata(top), hovertemplate=REEL_HOVER))
     label = metrics.METRICS.get(analytics.TOP_PERFORMER_METRICS[metric])
     axis = label.label if label else metric.capitalize()
-    return _layout(figure, f"Top {len(top)} reels by {axis.lower()}", yaxis_title=axis, showlegend=False)
+    return _layout(figure, f"Top {len(top)} reels by {axis.lower()}", xaxis_title=axis, showlegend=False,
+                   yaxis={"autorange": "reversed", "automargin": True}, height=max(320, 34 * len(top) + 120))
 
 
 def _short_caption(caption: object, shortcode: str) -> str:

@@ -7,7 +7,6 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core.data_source import label as data_source_label
 from core.db import Database, get_database
 from core.metrics import METRICS
 from core.store import AnalysisState
@@ -33,11 +32,10 @@ def all_profiles_table(db: Database, analyses: list[AnalysisState]) -> None:
     frame = pd.DataFrame({
         "profile": "@" + overview["username"],
         "created": overview["created_at"],
-        "data": overview["data_source"].map(data_source_label),
+        "data": overview["data_source"],
         "followers": overview["followers"],
         "reels": overview["reels"],
         "median_plays": overview["median_plays"].round(),
-        "mean_plays": overview["mean_plays"].round(),
         "p90_plays": overview["p90_plays"].round(),
         "median_engagement_rate": overview["median_engagement_rate"],
         "hidden_likes_share": overview["hidden_likes_share"],
@@ -45,17 +43,18 @@ def all_profiles_table(db: Database, analyses: list[AnalysisState]) -> None:
     })
     plays, rate = METRICS["effective_plays"].label, METRICS["engagement_rate"].label
     show_table(frame, key="all-profiles", column_config={
-        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
         "profile": st.column_config.TextColumn("profile", width="small"),
-        "data": st.column_config.TextColumn("data source", width="small"),
+        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
+                                                   width=130),
+        "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
+                                            "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
         "followers": count_column("followers", withheld="followers"),
         "reels": count_column("reels"),
         "median_plays": count_column(f"median {plays.lower()}", withheld="plays"),
-        "mean_plays": count_column(f"mean {plays.lower()}", withheld="plays"),
         "p90_plays": count_column(f"p90 {plays.lower()}", "90% of the analysed reels have at most this many plays.",
                                   withheld="plays"),
-        "median_engagement_rate": st.column_config.NumberColumn(f"median {rate.lower()}", format="%.2f%%",
-                                                                help=METRICS["engagement_rate"].unit),
+        "median_engagement_rate": st.column_config.NumberColumn(
+            "median ER", format="%.2f%%", help=f"Median {rate.lower()}: {METRICS['engagement_rate'].unit}"),
         "hidden_likes_share": st.column_config.NumberColumn("likes hidden", format="%.1f%%",
                                                             help="Share of reels whose like count is hidden"),
         "open": st.column_config.LinkColumn("open", display_text="Open results", width="small"),

@@ -112,6 +112,8 @@ def _tags_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
             chart(charts.hashtag_frequency(reels, filtered=filtered), key=f"hashtags-{key}", clickable=False)
         with right:
             chart(charts.mention_frequency(reels, filtered=filtered), key=f"mentions-{key}", clickable=False)
+        st.caption("Lift on each bar = median plays of the reels with the tag ÷ median plays of those without; "
+                   "n/a with fewer than 3 reels using it, where it would mean nothing.")
         pairs = tag_pairs(reels)
         if not pairs.empty:
             st.markdown("**Hashtags used together most often**")

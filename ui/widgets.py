@@ -27,7 +27,7 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "progress": None if s.status == "failed" else s.progress,  # a failed job has no progress to show
         "reels": s.reels_stored,
         "message": s.error if s.status == "failed" else (s.message or ""),
-        "data": data_source_label(s.data_source),
+        "data": s.data_source,
         "created": s.created_at,
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
@@ -38,9 +38,10 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
                                                     width="small"),
         "reels": count_column("reels"),
         "message": st.column_config.TextColumn("message", width="medium"),
-        "data": st.column_config.TextColumn("data source", width="small"),
+        "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
+                                            "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
         "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
-                                                   width="small"),
+                                                   width=130),
         "open": st.column_config.LinkColumn("open", display_text="Open results", width="small"),
     })
 

@@ -81,8 +81,8 @@ def test_mention_frequency_without_mentions_says_so(enriched):
 def test_top_performers_marks_pinned_reels(enriched):
     rows = [reel("a", plays=900, is_pinned=True), reel("b", plays=100)]
     bar = charts.top_performers(enriched(rows), "plays", n=5).data[0]
-    assert list(bar.x) == ["1. caption a · 2026-03-01 📌", "2. caption b · 2026-03-01"]
-    assert list(bar.y) == [900.0, 100.0]
+    assert list(bar.y) == ["1. caption a · 2026-03-01 📌", "2. caption b · 2026-03-01"]
+    assert list(bar.x) == [900.0, 100.0]
 
 
 def test_heatmap_cells_show_reel_counts_in_the_chosen_zone(enriched):
@@ -146,7 +146,7 @@ def test_many_reels_are_downsampled_and_the_title_says_so(enriched):
 def test_top_performers_are_labelled_by_caption_and_date_with_the_shortcode_in_the_hover(enriched):
     rows = [reel("abc", plays=900, caption="Morning routine in Lisbon", posted_at="2026-03-02T10:00:00Z")]
     bar = charts.top_performers(enriched(rows), "plays").data[0]
-    assert list(bar.x) == ["1. Morning routine in Lisbon · 2026-03-02"]
+    assert list(bar.y) == ["1. Morning routine in Lisbon · 2026-03-02"]
     assert "abc" in bar.customdata[0] and "%{customdata[7]}" in bar.hovertemplate
 
 
