@@ -84,6 +84,7 @@ def test_results_tabs_charts_and_badge(wide, app_url):
     _open_results(wide, app_url)
     wide.get_by_text("demo data (emulator)").first.wait_for()
     assert wide.get_by_text("Plays (log scale)").count() >= 1
+    assert wide.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"] > 900  # wide layout
     screenshot(wide, "i13-results-overview")
     element_shot(wide.locator('[data-testid="stTabs"]').first, "i13-results-overview-charts")
     wide.get_by_text("Plays on a log scale").click()
@@ -141,6 +142,7 @@ def test_history_and_compare_fit_at_1400px(wide, app_url):
     wide.goto(f"{app_url}/Compare")
     wait_idle(wide)
     wide.locator(".main-svg").nth(2).wait_for()
+    assert wide.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"] > 900  # wide layout
     shared = wide.locator('[data-testid="stDataFrame"]').last
     shared.scroll_into_view_if_needed()
     assert _grid_fits(wide, shared)
