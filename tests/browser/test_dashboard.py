@@ -62,6 +62,8 @@ def test_a_tier_filter_narrows_the_results_table(page, app_url):
     narrowed = int(re.search(r"Showing (\d+)", shown.inner_text()).group(1))
     assert 0 < narrowed < reels
     wait_idle(page)
+    page.get_by_role("tab", name="Overview").click()  # the charts of the narrowed reels
+    wait_idle(page)
     page.locator(".main-svg").first.wait_for()
     screenshot(page, "results-filtered")
 
