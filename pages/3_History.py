@@ -11,7 +11,7 @@ from ui import state
 from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.overview import all_profiles_table
-from ui.text import escape_markdown, fmt_time, status_badge
+from ui.text import data_source_badge, escape_markdown, fmt_time, status_badge
 from ui.widgets import analyses_table, analysis_label, follower_growth, reel_growth_table
 
 db = setup_page("History", icon=":material/history:")
@@ -40,7 +40,8 @@ if not shown:
 by_id = {a.analysis_id: a for a in shown}
 selected = by_id[st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{analysis_label(by_id[i])} · "
                               f"{by_id[i].status}")]
-st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} · {selected.progress}% · "
+st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} "
+            f"{data_source_badge(selected.data_source)} · {selected.progress}% · "
             f"created {fmt_time(selected.created_at)} · started {fmt_time(selected.started_at)} · "
             f"finished {fmt_time(selected.finished_at)}")
 if selected.error:
