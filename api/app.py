@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 
 import core
-from api.guard import GuardMiddleware, TrustedHosts
+from api.guard import DOCS_ASSETS, GuardMiddleware, TrustedHosts
 from api.problems import install_problem_handlers
 from api.routes import router
 from api.settings import ApiSettings, load_api_settings
@@ -45,11 +46,13 @@ async def _lifespan(app: FastAPI):
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     """A new app; ``settings`` default to the environment (REELSCOPE_API_*)."""
     settings = settings or load_api_settings()
-    app = FastAPI(title="ReelScope API", version=core.__version__, description=DESCRIPTION, lifespan=_lifespan,
-                  openapi_tags=[{"name": "analyses", "description": "Submit, poll, retry, cancel, delete."},
-                                {"name": "results", "description": "Reels, summary and exports of an analysis."},
-                                {"name": "watches", "description": "Watchlist, growth across snapshots, alerts."},
-                                {"name": "health", "description": "Liveness and database reachability."}])
+    # FastAPIOffline: /docs and /redoc load Swagger UI and ReDoc from the installed package, not from a CDN.
+    app = FastAPIOffline(title="ReelScope API", version=core.__version__, description=DESCRIPTION,
+                         lifespan=_lifespan, static_url=DOCS_ASSETS, openapi_tags=[
+                             {"name": "analyses", "description": "Submit, poll, retry, cancel, delete."},
+                             {"name": "results", "description": "Reels, summary and exports of an analysis."},
+                             {"name": "watches", "description": "Watchlist, growth across snapshots, alerts."},
+                             {"name": "health", "description": "Liveness and database reachability."}])
     app.state.api_settings = settings
     install_problem_handlers(app)
     app.include_router(router)

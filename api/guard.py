@@ -18,6 +18,8 @@ from api.settings import ApiSettings
 
 # Paths that describe the API rather than serve data; open without a token when public_docs is on.
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+# Swagger UI's and ReDoc's own scripts and styles, served from the fastapi-offline package (no CDN).
+DOCS_ASSETS = "/docs-assets"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -85,7 +87,8 @@ class GuardMiddleware:
 
     def _unauthorised(self, scope: Scope, path: str):
         token = self.settings.token
-        if token is None or (self.settings.public_docs and path in DOCS_PATHS):
+        if token is None or (self.settings.public_docs
+                             and (path in DOCS_PATHS or path.startswith(DOCS_ASSETS + "/"))):
             return None
         header = _header(scope, b"authorization")
         if token_matches(header, token):

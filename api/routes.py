@@ -73,7 +73,7 @@ def _analysis(state: store.AnalysisState) -> AnalysisOut:
         analysis_id=state.analysis_id, username=state.username, status=state.status, progress=state.progress,
         message=state.message, eta_seconds=state.eta_seconds, error=state.error, error_kind=state.error_kind,
         max_reels=state.max_reels, reels_fetched=state.reels_fetched, reels_stored=state.reels_stored,
-        is_demo=state.is_demo, created_at=state.created_at, updated_at=state.updated_at,
+        is_demo=state.is_demo, data_source=state.data_source, created_at=state.created_at, updated_at=state.updated_at,
         started_at=state.started_at, finished_at=state.finished_at, rate_limited_until=state.rate_limited_until,
         access=state.access, access_notice=state.access_notice,
         withheld_fields=list(state.withheld_fields) if state.withheld_fields is not None else None,

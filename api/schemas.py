@@ -69,6 +69,9 @@ class AnalysisOut(BaseModel):
     reels_fetched: int
     reels_stored: int
     is_demo: bool
+    data_source: Literal["instagram", "emulator", "other"] = Field(
+        description="Where the data came from: live Instagram, ReelScope's built-in emulator, or another origin "
+                    "(INSTAGRAM_BASE_URL); recorded when the analysis was created.")
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None

@@ -9,6 +9,7 @@ set so the app's light or dark theme applies.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -47,9 +48,20 @@ PROFILE_COLORS = ("#636EFA", "#00CC96", "#AB63FA", "#FFA15A", "#19D3F3")
 NO_REELS = "No reels yet: this profile has no videos"
 NO_MATCH = "No reels match the filters: widen the date range or clear a filter"
 CAPTION_PREVIEW_CHARS = 80
+TOP_LABEL_CHARS = 28
+# Beyond this many reels a scatter plots a sample (the highest plays always kept) and its title says so: the
+# browser draws thousands of points slowly and the eye cannot tell them apart anyway.
+MAX_SCATTER_POINTS = 2_000
+KEEP_TOP_POINTS = 200
+# A posting slot (weekday × hour) is coloured, and so ranked, only with at least this many reels.
+MIN_SLOT_REELS = 3
+UNDER_SAMPLED_COLOR = "#C5C7CC"
+EMPTY_WRAP_CHARS = 44
 
 REEL_HOVER = ("%{customdata[1]}<br>Posted %{customdata[2]}<br>Plays %{customdata[3]} · Likes %{customdata[4]} · "
-              "Comments %{customdata[5]}<br>Engagement rate %{customdata[6]}<extra></extra>")
+              "Comments %{customdata[5]}<br>Engagement rate %{customdata[6]}<br>Shortcode %{customdata[7]}"
+              "<extra></extra>")
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0, "title": {"text": ""}}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -77,7 +89,8 @@ def _percent_text(values: pd.Series) -> list[str]:
 
 
 def _reel_customdata(reels: pd.DataFrame) -> np.ndarray:
-    """Columns: url, caption preview, posted date, plays, likes, comments, engagement rate (display strings)."""
+    """Columns: url, caption preview, posted date, plays, likes, comments, engagement rate, shortcode (display
+    strings)."""
     posted = ["unknown" if pd.isna(t) else t.strftime("%Y-%m-%d %H:%M UTC") for t in reels["posted_at"]]
     columns = [
         [None if pd.isna(u) else str(u) for u in reels["url"]],
@@ -87,12 +100,30 @@ def _reel_customdata(reels: pd.DataFrame) -> np.ndarray:
         _count_text(reels["likes"]),
         _count_text(reels["comments"]),
         _percent_text(reels["engagement_rate"]),
+        [html.escape(str(c)) for c in reels["shortcode"]],
     ]
     return np.array(columns, dtype=object).T.reshape(len(reels), len(columns))
 
 
 def _numbers(series: pd.Series) -> list[float | None]:
     return [None if pd.isna(v) else float(v) for v in series]
+
+
+def plotted_sample(known: pd.DataFrame, limit: int = MAX_SCATTER_POINTS) -> pd.DataFrame:
+    """At most ``limit`` reels to plot, in their original order: the KEEP_TOP_POINTS with the most plays, and an
+    evenly spaced selection of the rest (deterministic: the same reels give the same sample)."""
+    if len(known) <= limit:
+        return known
+    top = known["effective_plays"].to_numpy(dtype="float64", na_value=-1.0).argsort(kind="stable")[::-1]
+    keep = np.zeros(len(known), dtype=bool)
+    keep[top[:KEEP_TOP_POINTS]] = True
+    rest = np.flatnonzero(~keep)
+    keep[rest[np.linspace(0, len(rest) - 1, limit - KEEP_TOP_POINTS).round().astype(np.int64)]] = True
+    return known[keep]
+
+
+def _sample_note(shown: int, total: int) -> str:
+    return "" if shown == total else f" · showing {shown:,} of {total:,} reels (sample; top plays all kept)"
 
 
 def _plays_scatter_by_tier(known: pd.DataFrame, x, hovertemplate: str) -> go.Figure:
@@ -104,9 +135,19 @@ def _plays_scatter_by_tier(known: pd.DataFrame, x, hovertemplate: str) -> go.Fig
             continue
         figure.add_trace(go.Scatter(
             x=x(reels), y=_numbers(reels["effective_plays"]), mode="markers", name=tier,
-            marker={"color": TIER_COLORS[tier], "size": 8}, customdata=_reel_customdata(reels),
+            marker={"color": TIER_COLORS[tier], "size": 7}, customdata=_reel_customdata(reels),
             hovertemplate=hovertemplate))
     return figure
+
+
+def _plays_axis(log_plays: bool) -> dict:
+    return {"type": "log", "title": {"text": "Plays (log scale)"}} if log_plays else {"title": {"text": "Plays"}}
+
+
+def count_axis(largest: float) -> dict:
+    """An axis of counts (reels): whole-number ticks only, from zero."""
+    axis = {"tickformat": ",d", "rangemode": "tozero"}
+    return {**axis, "dtick": 1} if largest <= 8 else axis
 
 
 def _profile_colors(count: int) -> list[str]:
@@ -117,8 +158,9 @@ def _profile_colors(count: int) -> list[str]:
 def empty_figure(message: str) -> go.Figure:
     """A blank figure with `message` (our own text, never scraped text) in the middle and no axes."""
     figure = go.Figure()
-    figure.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                          font={"size": 15})
+    wrapped = "<br>".join(textwrap.wrap(message, EMPTY_WRAP_CHARS)) or message
+    figure.add_annotation(text=wrapped, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                          font={"size": 14})
     figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=320,
                          margin={"l": 20, "r": 20, "t": 40, "b": 20})
     return figure
@@ -132,7 +174,7 @@ def _empty_reason(enriched: pd.DataFrame, filtered: bool) -> str | None:
 
 def _layout(figure: go.Figure, title: str, **kwargs) -> go.Figure:
     figure.update_layout(title={"text": title}, margin={"l": 40, "r": 20, "t": 60, "b": 40},
-                         legend={"title": {"text": ""}}, hovermode="closest", **kwargs)
+                         legend=LEGEND_BELOW, hovermode="closest", **kwargs)
     return figure
 
 
@@ -140,21 +182,27 @@ def _layout(figure: go.Figure, title: str, **kwargs) -> go.Figure:
 # one profile
 
 
-def plays_over_time(enriched: pd.DataFrame, window: int = 5, filtered: bool = False) -> go.Figure:
+def plays_over_time(enriched: pd.DataFrame, window: int = 5, filtered: bool = False,
+                    log_plays: bool = True) -> go.Figure:
     """Plays of each reel by posting date, coloured by plays tier, with the rolling median of plays over
-    the last `window` reels. Reels with unknown plays are not plotted."""
+    the last `window` reels; plays on a log scale unless `log_plays` is False. Reels with unknown plays are not
+    plotted; beyond MAX_SCATTER_POINTS reels a sample is plotted (plotted_sample) and the title says so."""
     if reason := _empty_reason(enriched, filtered):
         return empty_figure(reason)
     trend = analytics.trend_frame(enriched, window)
     known = trend[trend["effective_plays"].notna()]
     if known.empty:
         return empty_figure("No play counts: Instagram hid the plays of every reel shown")
-    figure = _plays_scatter_by_tier(known, x=lambda reels: reels["posted_at"], hovertemplate=REEL_HOVER)
+    shown = plotted_sample(known)
+    figure = _plays_scatter_by_tier(shown, x=lambda reels: reels["posted_at"], hovertemplate=REEL_HOVER)
+    line = plotted_sample(trend.rename(columns={"effective_plays": "_plays"})
+                          .assign(effective_plays=trend["plays_rolling_median"]))
     figure.add_trace(go.Scatter(
-        x=trend["posted_at"], y=_numbers(trend["plays_rolling_median"]), mode="lines",
+        x=line["posted_at"], y=_numbers(line["plays_rolling_median"]), mode="lines",
         name=f"rolling median ({window} reels)", line={"color": TREND_COLOR, "width": 2},
         hovertemplate="Rolling median %{y:,.0f} plays<extra></extra>"))
-    return _layout(figure, "Plays over time", xaxis_title="Posted", yaxis_title="Plays")
+    return _layout(figure, "Plays over time" + _sample_note(len(shown), len(known)), xaxis_title="Posted",
+                   yaxis=_plays_axis(log_plays))
 
 
 def tier_distribution(enriched: pd.DataFrame, kind: str = "plays", filtered: bool = False) -> go.Figure:
@@ -172,7 +220,8 @@ def tier_distribution(enriched: pd.DataFrame, kind: str = "plays", filtered: boo
     titles = {"plays": "Plays tiers (relative to the creator's median)",
               "engagement": "Engagement tiers (creator's quantiles)",
               "benchmark": "Benchmark tiers (engagement rate vs account size)"}
-    return _layout(figure, titles[kind], xaxis_title="Tier", yaxis_title="Reels", showlegend=False)
+    return _layout(figure, titles[kind], xaxis_title="Tier", showlegend=False,
+                   yaxis={"title": {"text": "Reels"}, **count_axis(max(values, default=0))})
 
 
 def _tag_frequency(enriched: pd.DataFrame, column: str, top: int, min_support: int, filtered: bool,
@@ -191,13 +240,18 @@ def _tag_frequency(enriched: pd.DataFrame, column: str, top: int, min_support: i
         ["unknown" if pd.isna(v) else f"{float(v):,.0f}" for v in stats["median_plays_without"]],
         lift,
     ], dtype=object).T.reshape(len(stats), 4)
+    on_bar = [f"{n} reels · lift {float(v):.2f}×" if pd.notna(v) else f"{n} reels · lift n/a"
+              for n, v in zip(stats["reels"], stats["plays_lift"], strict=True)]
     figure = go.Figure(go.Bar(
         x=stats["reels"].tolist(), y=[html.escape(prefix + tag) for tag in stats["tag"]], orientation="h",
-        marker={"color": ACCENT_COLOR}, customdata=customdata,
+        marker={"color": ACCENT_COLOR}, customdata=customdata, text=on_bar, textposition="outside",
+        cliponaxis=False,
         hovertemplate=("%{y}: %{x} reels (%{customdata[0]})<br>Median plays with %{customdata[1]}, "
                        "without %{customdata[2]}<br>Lift %{customdata[3]}<extra></extra>")))
-    return _layout(figure, f"Most used {noun} (each counted once per reel)", xaxis_title="Reels",
-                   showlegend=False, height=max(320, 28 * len(stats) + 120))
+    largest = int(stats["reels"].max())
+    return _layout(figure, f"Most used {noun} (once per reel)", showlegend=False,
+                   height=max(320, 28 * len(stats) + 120),
+                   xaxis={"title": {"text": "Reels"}, "range": [0, largest * 1.6 + 1], **count_axis(largest)})
 
 
 def hashtag_frequency(enriched: pd.DataFrame, top: int = 15, min_support: int = 3,
@@ -213,39 +267,56 @@ def mention_frequency(enriched: pd.DataFrame, top: int = 15, min_support: int = 
 
 
 def top_performers(enriched: pd.DataFrame, metric: str = "plays", n: int = 10, filtered: bool = False) -> go.Figure:
-    """Bars of the n best reels by `metric` (see analytics.top_performers), coloured by plays tier; pinned
+    """Horizontal bars of the n best reels by `metric` (see analytics.top_performers), best at the top, coloured by
+    plays tier, each labelled by its caption's first words and posting date (shortcode in the hover); pinned
     reels are marked "📌" in their label."""
     if reason := _empty_reason(enriched, filtered):
         return empty_figure(reason)
     top = analytics.top_performers(enriched, metric, n)
     if top.empty:
         return empty_figure(f"No reel has a known {metric.replace('_', ' ')}")
-    labels = [f"{rank}. {code}{' 📌' if pinned else ''}"
-              for rank, code, pinned in zip(top["rank"], top["shortcode"], top["is_pinned"], strict=True)]
+    labels = [f"{rank}. {_short_caption(caption, code)} · {_day(posted)}{' 📌' if pinned else ''}"
+              for rank, caption, code, posted, pinned in zip(top["rank"], top["caption"], top["shortcode"],
+                                                             top["posted_at"], top["is_pinned"], strict=True)]
     figure = go.Figure(go.Bar(
-        x=labels, y=_numbers(top["value"]), marker={"color": [TIER_COLORS[str(t)] for t in top["plays_tier"]]},
+        y=labels, x=_numbers(top["value"]), orientation="h",
+        marker={"color": [TIER_COLORS[str(t)] for t in top["plays_tier"]]},
         customdata=_reel_customdata(top), hovertemplate=REEL_HOVER))
     label = metrics.METRICS.get(analytics.TOP_PERFORMER_METRICS[metric])
     axis = label.label if label else metric.capitalize()
-    return _layout(figure, f"Top {len(top)} reels by {axis.lower()}", yaxis_title=axis, showlegend=False)
+    return _layout(figure, f"Top {len(top)} reels by {axis.lower()}", xaxis_title=axis, showlegend=False,
+                   yaxis={"autorange": "reversed", "automargin": True}, height=max(320, 34 * len(top) + 120))
 
 
-def duration_vs_plays(enriched: pd.DataFrame, filtered: bool = False) -> go.Figure:
-    """Each reel's duration (seconds) against its plays, coloured by plays tier; reels with an unknown duration
-    or plays are not plotted."""
+def _short_caption(caption: object, shortcode: str) -> str:
+    """A bar label: the caption's first words (HTML-escaped), or the shortcode when there is no caption."""
+    preview = caption_preview(caption, TOP_LABEL_CHARS)
+    return html.escape(str(shortcode)) if preview == "(no caption)" else preview
+
+
+def _day(moment: object) -> str:
+    return "date unknown" if moment is None or pd.isna(moment) else moment.strftime("%Y-%m-%d")
+
+
+def duration_vs_plays(enriched: pd.DataFrame, filtered: bool = False, log_plays: bool = True) -> go.Figure:
+    """Each reel's duration (seconds) against its plays (log scale unless `log_plays` is False), coloured by plays
+    tier; reels with an unknown duration or plays are not plotted; many reels are sampled as in plays_over_time."""
     if reason := _empty_reason(enriched, filtered):
         return empty_figure(reason)
     known = enriched[enriched["duration"].notna() & enriched["effective_plays"].notna()]
     if known.empty:
         return empty_figure("No reel has both a known duration and known plays")
-    figure = _plays_scatter_by_tier(known, x=lambda reels: _numbers(reels["duration"]),
+    shown = plotted_sample(known)
+    figure = _plays_scatter_by_tier(shown, x=lambda reels: _numbers(reels["duration"]),
                                     hovertemplate="%{x:.0f} s<br>" + REEL_HOVER)
-    return _layout(figure, "Duration vs plays", xaxis_title="Duration (seconds)", yaxis_title="Plays")
+    return _layout(figure, "Duration vs plays" + _sample_note(len(shown), len(known)),
+                   xaxis_title="Duration (seconds)", yaxis=_plays_axis(log_plays))
 
 
 def posting_heatmap(enriched: pd.DataFrame, tz: str = "UTC", filtered: bool = False) -> go.Figure:
     """Weekday × hour heatmap of median engagement rate in time zone `tz`; each cell's text is its number of
-    reels. When the follower count is unknown the colour shows median plays instead (the title says which)."""
+    reels. Slots with fewer than MIN_SLOT_REELS reels are grey and never coloured (one reel ranks nothing). When
+    the follower count is unknown the colour shows median plays instead (the title says which)."""
     if reason := _empty_reason(enriched, filtered):
         return empty_figure(reason)
     grid = analytics.posting_heatmap(enriched, tz)
@@ -254,15 +325,25 @@ def posting_heatmap(enriched: pd.DataFrame, tz: str = "UTC", filtered: bool = Fa
                                  else ("median_plays", "Median plays"))
     z = grid[value_column].to_numpy(dtype="float64", na_value=np.nan).reshape(7, 24)
     counts = grid["reels"].to_numpy().reshape(7, 24)
-    text = np.where(counts > 0, counts.astype(str), "")
-    figure = go.Figure(go.Heatmap(
-        z=[[None if np.isnan(v) else float(v) for v in row] for row in z], x=list(range(24)),
-        y=list(analytics.WEEKDAY_NAMES), text=text, texttemplate="%{text}", customdata=counts,
+    enough = counts >= MIN_SLOT_REELS
+    few = (counts > 0) & ~enough
+    hours, days = list(range(24)), list(analytics.WEEKDAY_NAMES)
+    figure = go.Figure()
+    figure.add_trace(go.Heatmap(
+        z=[[1.0 if f else None for f in row] for row in few], x=hours, y=days, customdata=counts,
+        text=np.where(few, counts.astype(str), "").tolist(), texttemplate="%{text}", colorscale=[[0, UNDER_SAMPLED_COLOR], [1, UNDER_SAMPLED_COLOR]], showscale=False,
+        hoverongaps=False, name="too few reels",
+        hovertemplate=f"%{{y}} %{{x}}:00<br>%{{text}} reel(s): too few to rank (under {MIN_SLOT_REELS})"
+                      "<extra></extra>"))
+    figure.add_trace(go.Heatmap(
+        z=[[None if not ok or np.isnan(v) else float(v) for v, ok in zip(row, oks, strict=True)]
+           for row, oks in zip(z, enough, strict=True)], x=hours, y=days,
+        text=np.where(enough, counts.astype(str), "").tolist(), texttemplate="%{text}", customdata=counts,
         colorscale="Viridis", colorbar={"title": {"text": value_label}}, hoverongaps=False,
         hovertemplate="%{y} %{x}:00<br>" + value_label + " %{z:.2f}<br>%{customdata} reels<extra></extra>"))
     figure.update_yaxes(autorange="reversed")
-    return _layout(figure, f"Best posting time ({html.escape(tz)}); numbers = reels posted",
-                   xaxis_title="Hour", xaxis={"dtick": 1})
+    return _layout(figure, f"Best posting time ({html.escape(tz)}); numbers = reels posted; grey = fewer than "
+                   f"{MIN_SLOT_REELS} reels, not ranked", xaxis_title="Hour", xaxis={"dtick": 1}, title_font_size=14)
 
 
 def cadence(enriched: pd.DataFrame, filtered: bool = False) -> go.Figure:
@@ -276,8 +357,8 @@ def cadence(enriched: pd.DataFrame, filtered: bool = False) -> go.Figure:
         x=weeks["week_start"], y=weeks["reels"].tolist(), marker={"color": ACCENT_COLOR},
         customdata=["unknown" if pd.isna(v) else f"{float(v):,.0f}" for v in weeks["median_plays"]],
         hovertemplate="Week of %{x|%Y-%m-%d}: %{y} reels<br>Median plays %{customdata}<extra></extra>"))
-    return _layout(figure, "Posting cadence (reels per week)", xaxis_title="Week", yaxis_title="Reels",
-                   showlegend=False)
+    return _layout(figure, "Posting cadence (reels per week)", xaxis_title="Week", showlegend=False,
+                   yaxis={"title": {"text": "Reels"}, **count_axis(int(weeks["reels"].max()))})
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -304,10 +385,35 @@ def compare_kpis(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> go.Figure:
     names = [_name(profile, i) for i, (profile, _) in enumerate(profiles)]
     figure = make_subplots(rows=1, cols=len(COMPARE_KPIS), subplot_titles=list(COMPARE_KPIS.values()))
     for col, column in enumerate(COMPARE_KPIS, start=1):
-        figure.add_trace(go.Bar(x=names, y=_numbers(table[column]), marker={"color": _profile_colors(len(names))},
+        values = _numbers(table[column])
+        figure.add_trace(go.Bar(x=names, y=values, marker={"color": _profile_colors(len(names))},
+                                text=[_compare_text(column, v) for v in values], textposition="auto",
                                 name=COMPARE_KPIS[column], showlegend=False,
                                 hovertemplate="%{x}: %{y:,.2f}<extra></extra>"), row=1, col=col)
+    known = [v for v in _numbers(table["median_plays"]) if v]
+    if known and max(known) >= SPREAD_FOR_LOG * min(known):  # one profile dwarfs another: keep both readable
+        figure.update_yaxes(type="log", row=1, col=1)
+        figure.layout.annotations[0].text = COMPARE_KPIS["median_plays"] + " (log scale)"
     return _layout(figure, "Key figures side by side")
+
+
+SPREAD_FOR_LOG = 20
+
+
+def _compare_text(column: str, value: float | None) -> str:
+    if value is None:
+        return "unknown"
+    if column == "median_plays":
+        return compact_number(value)
+    return f"{value:.2f}%" if column.startswith("median_engagement") else f"{value:.1f}"
+
+
+def compact_number(value: float) -> str:
+    """1234 → '1.2K', 1200000 → '1.2M' (the same form as the dashboard's cards)."""
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            return f"{value / limit:.1f}{suffix}"
+    return f"{value:,.0f}"
 
 
 def compare_plays_distribution(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> go.Figure:

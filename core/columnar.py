@@ -72,6 +72,7 @@ class Completed:
     reels: int
     followers: int | None
     is_demo: bool
+    data_source: str = "instagram"
 
     @property
     def stamp(self) -> str:
@@ -89,13 +90,14 @@ def completed_analyses(db: Database, ids: Sequence[str] | None = None) -> list[C
     ``reels_fetched`` is the reel count: ``store.complete_with_reels`` sets it to the number of reels it stored in
     the same transaction that completes the analysis, so it is exact for completed analyses (and costs no scan)."""
     query = (select(Analysis.id, Analysis.username, Analysis.created_at, Analysis.updated_at, Analysis.reels_fetched,
-                    ProfileSnapshot.followers, Analysis.is_demo)
+                    ProfileSnapshot.followers, Analysis.is_demo, Analysis.data_source)
              .outerjoin(ProfileSnapshot, ProfileSnapshot.analysis_id == Analysis.id)
              .where(Analysis.status == Status.COMPLETED).order_by(Analysis.created_at, Analysis.id))
     if ids is not None:
         query = query.where(Analysis.id.in_(list(ids)))
     with db.session() as session:
-        return [Completed(i, u, c, up, int(n or 0), f, bool(d)) for i, u, c, up, n, f, d in session.execute(query)]
+        return [Completed(i, u, c, up, int(n or 0), f, bool(d), s or "instagram")
+                for i, u, c, up, n, f, d, s in session.execute(query)]
 
 
 # --- writing -------------------------------------------------------------------------------------------------

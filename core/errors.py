@@ -93,6 +93,15 @@ ERROR_KINDS: dict[str, type[ReelScopeError]] = {
                 InstagramChanged, Forbidden, SoftBlocked, InstaloaderOutdated, Cancelled, Interrupted, InternalError)
 }
 
+# Failures a later attempt can fix; retrying a missing, private or invalid profile gives the same answer.
+RETRYABLE_KINDS = frozenset({RateLimited.kind, LoginRequired.kind, NetworkError.kind, InstagramChanged.kind,
+                             Cancelled.kind, Interrupted.kind, InternalError.kind})
+
+
+def is_retryable(kind: str | None) -> bool:
+    """True when retrying an analysis that failed with ``kind`` can succeed (unknown kinds: yes)."""
+    return kind not in ERROR_KINDS or kind in RETRYABLE_KINDS
+
 
 def _chain(exc: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []

@@ -20,6 +20,7 @@ from functools import partial
 
 from core import alerts, columnar, lease, store
 from core.config import load_settings
+from core.data_source import current_data_source
 from core.db import Database, get_database
 from core.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
 from core.logs import analysis_context, configure_logging
@@ -368,7 +369,7 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     owner, lease_until = pending_owner()
     if lease_until is not None:
         keep_leases(db)
-    ids = store.insert_analyses(db, names, max_reels, owner, is_demo=load_settings().demo,
+    ids = store.insert_analyses(db, names, max_reels, owner, data_source=current_data_source(),
                                 lease_expires_at=lease_until)
     if start:
         dispatch_many(ids, db)
@@ -397,8 +398,9 @@ def submit_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     reused: dict[str, store.AnalysisState] = {}
     if reuse_within is not None and reuse_within.total_seconds() > 0:
         cutoff = datetime.now(UTC) - reuse_within
+        source = current_data_source()  # an answer never comes from another source (demo vs Instagram)
         for name in names:
-            recent = store.latest_completed(db, name, max_reels)
+            recent = store.latest_completed(db, name, max_reels, source)
             if recent is not None and recent.finished_at is not None and recent.finished_at >= cutoff:
                 reused[name] = recent
     fresh = [name for name in names if name not in reused]

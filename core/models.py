@@ -68,7 +68,8 @@ class Analysis(Base):
     owner: Mapped[str | None] = mapped_column(String(128))
     # Until when the owning process promises to run it (core.lease); NULL while queued for any Celery worker.
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)  # kept in step: data_source == "emulator"
+    data_source: Mapped[str] = mapped_column(String(16), default="instagram", server_default="instagram")
     # "anonymous" or "logged in as @name"; a notice when that is not the access the user set up
     access: Mapped[str | None] = mapped_column(String(64))
     access_notice: Mapped[str | None] = mapped_column(Text)

@@ -17,7 +17,7 @@ import pyarrow as pa
 from core import columnar, metrics
 from core.db import Database
 
-OVERVIEW_COLUMNS = ("analysis_id", "username", "created_at", "is_demo", "followers", "reels", "median_plays",
+OVERVIEW_COLUMNS = ("analysis_id", "username", "created_at", "is_demo", "data_source", "followers", "reels", "median_plays",
                     "mean_plays", "p90_plays", "median_engagement_rate", "hidden_likes_share")
 _NEEDED = ("likes", "comments", "plays", "views")
 _COUNT_DTYPE = {pa.int64(): pd.Int64Dtype()}.get
@@ -66,6 +66,7 @@ def library_overview(db: Database, analysis_ids: Sequence[str] | None = None) ->
         "username": [a.username for a in analyses],
         "created_at": pd.to_datetime([a.created_at for a in analyses], utc=True),
         "is_demo": [a.is_demo for a in analyses],
+        "data_source": [a.data_source for a in analyses],
         "followers": pd.array([a.followers for a in analyses], dtype="Int64"),
         "reels": sizes,
         "median_plays": median_plays, "mean_plays": mean_plays, "p90_plays": p90_plays,

@@ -39,6 +39,7 @@ class AnalysisState:
     finished_at: datetime | None
     rate_limited_until: datetime | None
     is_demo: bool = False
+    data_source: str = "instagram"
     access: str | None = None
     access_notice: str | None = None
     withheld_fields: tuple[str, ...] | None = None
@@ -67,6 +68,7 @@ def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
         reels_stored=reels_stored, created_at=analysis.created_at, updated_at=analysis.updated_at,
         started_at=analysis.started_at, finished_at=analysis.finished_at,
         rate_limited_until=analysis.rate_limited_until, is_demo=bool(analysis.is_demo),
+        data_source=analysis.data_source or "instagram",
         access=analysis.access, access_notice=analysis.access_notice,
         withheld_fields=tuple(analysis.withheld_fields) if analysis.withheld_fields is not None else None,
     )
@@ -74,11 +76,12 @@ def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
 
 @retry_when_locked
 def insert_analyses(db: Database, usernames: Sequence[str], max_reels: int | None, owner: str | None,
-                    is_demo: bool = False, lease_expires_at: datetime | None = None) -> list[str]:
+                    data_source: str = "instagram", lease_expires_at: datetime | None = None) -> list[str]:
     """Create one pending analysis per username, all in one transaction; return their ids in order."""
     with db.transaction() as session:
         analyses = [Analysis(username=name, max_reels=max_reels, owner=owner, status=Status.PENDING, progress=0,
-                             is_demo=is_demo, lease_expires_at=lease_expires_at,
+                             data_source=data_source, is_demo=data_source == "emulator",
+                             lease_expires_at=lease_expires_at,
                              status_message="Waiting to start") for name in usernames]
         session.add_all(analyses)
         session.flush()
@@ -342,12 +345,15 @@ def job_counts(db: Database, since: datetime) -> dict[str, int]:
             "completed_last_hour": recent.get(Status.COMPLETED, 0), "failed_last_hour": recent.get(Status.FAILED, 0)}
 
 
-def latest_completed(db: Database, username: str, max_reels: int | None) -> AnalysisState | None:
-    """The newest completed analysis of a profile made with the same reel cap, if any."""
+def latest_completed(db: Database, username: str, max_reels: int | None,
+                     data_source: str | None = None) -> AnalysisState | None:
+    """The newest completed analysis of a profile made with the same reel cap (and, when given, from the same
+    data source), if any."""
     cap = Analysis.max_reels.is_(None) if max_reels is None else Analysis.max_reels == max_reels
+    source = Analysis.data_source == data_source if data_source is not None else True
     with db.session() as session:
         analysis_id = session.scalar(select(Analysis.id).where(Analysis.username == username,
-                                                               Analysis.status == Status.COMPLETED, cap)
+                                                               Analysis.status == Status.COMPLETED, cap, source)
                                      .order_by(Analysis.finished_at.desc()).limit(1))
     return get_state(db, analysis_id) if analysis_id else None
 

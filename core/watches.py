@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, exists, or_, select, update
 
 from core import jobs, store
-from core.config import load_settings
+from core.data_source import EMULATOR, current_data_source
 from core.db import Database, get_database, retry_when_locked
 from core.models import Analysis, Status, Watch, utcnow
 
@@ -155,7 +155,7 @@ def _active_run():
 
 @retry_when_locked
 def _claim(db: Database, watch: WatchState, now: datetime, owner: str, lease_until: datetime | None,
-           is_demo: bool) -> str | None:
+           data_source: str) -> str | None:
     """Claim one watch (a conditional UPDATE) and create its pending analysis, in one transaction."""
     cutoff = now - timedelta(seconds=watch.every_seconds) + due_tolerance(watch.every_seconds)
     with db.transaction() as session:
@@ -166,7 +166,8 @@ def _claim(db: Database, watch: WatchState, now: datetime, owner: str, lease_unt
         if claimed != 1:
             return None
         analysis = Analysis(username=watch.username, max_reels=watch.max_reels, owner=owner, status=Status.PENDING,
-                            progress=0, is_demo=is_demo, lease_expires_at=lease_until,
+                            progress=0, data_source=data_source, is_demo=data_source == EMULATOR,
+                            lease_expires_at=lease_until,
                             status_message="Waiting to start (watchlist)")
         session.add(analysis)
         session.flush()
@@ -181,15 +182,15 @@ def claim_due_watches(db: Database, now: datetime | None = None) -> list[str]:
     The caller starts them (``jobs.dispatch_many``). A watch another process claimed first is skipped.
     """
     now = now or datetime.now(UTC)
-    settings = load_settings()
     owner, lease_until = jobs.pending_owner()
+    data_source = current_data_source()
     if lease_until is not None:
         jobs.keep_leases(db)
     ids = []
     for watch in list_watches(db, now):
         if not watch.due:
             continue
-        analysis_id = _claim(db, watch, now, owner, lease_until, settings.demo)
+        analysis_id = _claim(db, watch, now, owner, lease_until, data_source)
         if analysis_id is not None:
             log.info("watch @%s is due: analysis %s", watch.username, analysis_id)
             ids.append(analysis_id)

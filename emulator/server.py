@@ -56,6 +56,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
+from core.data_source import EMULATOR_IDENTITY, ORIGIN_PROBE_PATH
+
 from . import instagram as ig
 from . import timeline
 from .catalogue import SyntheticMedia, SyntheticProfile, cdn_video_url, default_catalogue, shortcode_to_mediaid
@@ -730,6 +732,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         if path.startswith("/__emulator__/"):
             self._send(_control(emu, method, path, body))
+            return
+        if path == ORIGIN_PROBE_PATH:  # tells ReelScope that its data comes from this emulator
+            self._send(_Response.json(EMULATOR_IDENTITY), head_only=method == "HEAD")
             return
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         route = emu.route(method, host, path, query, self.headers, body)

@@ -12,7 +12,6 @@ from ui.export_panel import render_export_history, render_export_panel
 from ui.kpis import kpi_cards
 from ui.layout import setup_page
 from ui.progress import show_progress
-from ui.reels_table import reels_table
 from ui.widgets import analysis_label, profile_header
 
 db = setup_page("Results", icon=":material/analytics:")
@@ -55,15 +54,19 @@ if reels.empty:
 
 shown, chosen_filters = sections.filters(reels, key=chosen)
 narrowed = not chosen_filters.is_empty
-sections.overview_charts(shown, narrowed, key=chosen)
-st.subheader("Reels")
-reels_table(shown, key=f"reels-{chosen}")
-sections.detail_tabs(shown, narrowed, key=chosen)
+log_plays = sections.log_plays_toggle(key=chosen)
+sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays)
 
-with st.expander("Download: CSV or JSON of these reels, with a data dictionary", icon=":material/download:"):
-    render_export_panel(chosen, chosen_filters if narrowed else None)
-    st.caption("Earlier exports of this analysis (re-download regenerates the identical file):")
-    render_export_history(chosen)
-
-with st.expander("Methodology: how every number on this page is computed"):
-    st.markdown(methodology_markdown())
+# Expanders load on demand (opening one reruns the page): closed, they cost the first chart nothing.
+download = st.expander("Download: CSV or JSON of these reels, with a data dictionary", icon=":material/download:",
+                       key=f"download-{chosen}", on_change="rerun")
+if download.open:
+    with download:
+        render_export_panel(chosen, chosen_filters if narrowed else None)
+        st.caption("Earlier exports of this analysis (re-download regenerates the identical file):")
+        render_export_history(chosen)
+methodology = st.expander("Methodology: how every number on this page is computed", key=f"methodology-{chosen}",
+                          on_change="rerun")
+if methodology.open:
+    with methodology:
+        st.markdown(methodology_markdown())

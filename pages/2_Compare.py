@@ -7,7 +7,7 @@ import streamlit as st
 from core import charts
 from core.analytics import compare_profiles
 from ui import cache
-from ui.compare import kpi_table, profiles_for, shared_hashtags
+from ui.compare import kpi_table, profiles_for, shared_hashtags, shared_hashtags_table
 from ui.layout import setup_page
 from ui.sections import chart
 from ui.widgets import analysis_label
@@ -53,4 +53,4 @@ if shared.empty:
     st.info("These profiles use no hashtag in common.")
 else:
     st.caption("Reels using each hashtag, per profile (each reel counted once); blank = not used.")
-    st.dataframe(shared, key="compare-shared")
+    shared_hashtags_table(shared)

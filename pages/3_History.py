@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from core import store
+from core.errors import is_retryable
 from core.jobs import cancel_analysis, create_analyses, retry_analysis
 from ui import state
 from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.overview import all_profiles_table
-from ui.text import escape_markdown, fmt_time, status_badge
+from ui.text import data_source_badge, escape_markdown, fmt_time, status_badge
 from ui.watchlist import alerts_table
 from ui.widgets import analyses_table, analysis_label, follower_growth, reel_growth_table
 
@@ -40,7 +41,8 @@ if not shown:
 by_id = {a.analysis_id: a for a in shown}
 selected = by_id[st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{analysis_label(by_id[i])} · "
                               f"{by_id[i].status}")]
-st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} · {selected.progress}% · "
+st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} "
+            f"{data_source_badge(selected.data_source)} · {selected.progress}% · "
             f"created {fmt_time(selected.created_at)} · started {fmt_time(selected.started_at)} · "
             f"finished {fmt_time(selected.finished_at)}")
 if selected.error:
@@ -50,8 +52,10 @@ open_col, rerun_col, cancel_col, delete_col = st.columns(4)
 if selected.status == "completed":
     open_col.page_link("pages/1_Results.py", label="Open results", icon=":material/analytics:",
                        query_params={"analysis": selected.analysis_id})
-if rerun_col.button("Re-run", disabled=selected.is_active, help="Failed: retried in place. Otherwise a new "
-                    "analysis of the same username starts, so snapshots can be compared."):
+can_rerun = not selected.is_active and (selected.status != "failed" or is_retryable(selected.error_kind))
+if rerun_col.button("Re-run", disabled=not can_rerun, help="Failed: retried in place (not offered when a retry "
+                    "cannot help: a missing, private or invalid profile). Otherwise a new analysis of the same "
+                    "username starts, so snapshots can be compared."):
     if selected.status == "failed":
         retry_analysis(selected.analysis_id, db=db)
         state.remember_submitted([selected.analysis_id])

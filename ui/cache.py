@@ -50,9 +50,11 @@ def completed_states(db: Database, limit: int = 500) -> list[AnalysisState]:
 
 
 def previous_completed(db: Database, state: AnalysisState) -> AnalysisState | None:
-    """The same creator's latest completed analysis created before this one (for KPI deltas)."""
+    """The same creator's latest completed analysis from the same data source created before this one (for KPI
+    deltas: a demo snapshot is never compared with Instagram's)."""
     earlier = [s for s in store.list_states(db, username=state.username, status=Status.COMPLETED, limit=50)
-               if s.created_at < state.created_at and s.analysis_id != state.analysis_id]
+               if s.created_at < state.created_at and s.analysis_id != state.analysis_id
+               and s.data_source == state.data_source]
     return earlier[0] if earlier else None
 
 

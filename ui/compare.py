@@ -9,6 +9,7 @@ from core.analytics import hashtag_stats
 from core.db import Database
 from core.store import AnalysisState
 from ui import cache
+from ui.tables import count_column, show_table
 from ui.text import fmt_time
 
 
@@ -37,19 +38,31 @@ def shared_hashtags(profiles: list[tuple[dict, pd.DataFrame]], top: int = 25) ->
     used_by = table.notna().sum(axis=1)
     table = table[used_by >= 2].astype("Int64")
     table.insert(0, "profiles using it", used_by[used_by >= 2].astype(int))
-    return table.sort_values("profiles using it", ascending=False, kind="stable").head(top)
+    table = table.sort_values("profiles using it", ascending=False, kind="stable").head(top)
+    return table.rename_axis("hashtag").reset_index().assign(hashtag=lambda t: "#" + t["hashtag"])
+
+
+def shared_hashtags_table(table: pd.DataFrame) -> None:
+    """The shared-hashtags table: a blank cell means the profile never used the tag."""
+    profiles = [c for c in table.columns if c.startswith("@")]
+    show_table(table, key="compare-shared", column_config={
+        "hashtag": st.column_config.TextColumn("hashtag", width="medium", pinned=True),
+        "profiles using it": count_column("profiles using it"),
+        **{p: count_column(p, "Reels of this profile using the hashtag (each reel counted once). Blank: not used.")
+           for p in profiles},
+    })
 
 
 def kpi_table(frame: pd.DataFrame) -> None:
-    st.dataframe(frame, hide_index=True, key="compare-kpis", column_config={
+    show_table(frame, key="compare-kpis", column_config={
         "username": st.column_config.TextColumn("profile"),
         "followers": st.column_config.NumberColumn("followers", format="compact"),
         "account_size": st.column_config.TextColumn("account size"),
-        "reels": st.column_config.NumberColumn("reels analysed", format="%d"),
+        "reels": count_column("reels analysed"),
         "median_plays": st.column_config.NumberColumn("median plays", format="compact"),
         "median_engagement_rate": st.column_config.NumberColumn("median eng. rate", format="%.2f%%"),
         "median_engagement_per_play": st.column_config.NumberColumn("median eng. per play", format="%.2f%%"),
-        "median_plays_per_day": st.column_config.NumberColumn("median plays/day", format="%.0f"),
+        "median_plays_per_day": count_column("median plays/day", withheld="derived"),
         "median_plays_per_follower": st.column_config.NumberColumn("median plays/follower", format="%.2f"),
         "reels_per_week": st.column_config.NumberColumn("reels/week", format="%.1f"),
         "hidden_likes_share": st.column_config.NumberColumn("likes hidden", format="%.0f%%"),

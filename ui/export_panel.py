@@ -23,9 +23,23 @@ from core.exports import (
     open_export,
 )
 from core.filters import describe
+from ui.tables import show_table
 
 _KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide
 _WHAT_I_SEE, _EVERYTHING = "Export what I see", "Export everything"
+# The default CSV is the plain table (opens with a bare pandas.read_csv); the Excel variant adds the profile header
+# section and a UTF-8 byte-order mark, which Excel needs to read accents and emoji.
+FORMAT_CHOICES = {
+    "csv": "CSV: plain table (pandas.read_csv, BI tools, Sheets)",
+    "csv-excel": "CSV for Excel: profile header section above the table, UTF-8 BOM",
+    "json": "JSON: nested, with the data dictionary",
+}
+
+
+def export_options(choice: str, fields=None, filters=None, gzip: bool = False) -> ExportOptions:
+    """The ExportOptions of a FORMAT_CHOICES key."""
+    return ExportOptions(format="json" if choice == "json" else "csv", plain=choice == "csv",
+                         fields=tuple(fields) or None if fields else None, gzip=gzip, filters=filters)
 
 
 def _key(analysis_id: str, name: str) -> str:
@@ -50,12 +64,8 @@ def _generate_and_record(analysis_id: str, options: ExportOptions, exported_at: 
 def render_export_panel(analysis_id: str, filters=None) -> None:
     """Format, fields, filters and compression choices, then a download button with the CLI's exact bytes."""
     db = get_database()
-    fmt = st.radio("Format", ["csv", "json"], horizontal=True, key=_key(analysis_id, "format"),
-                   format_func=lambda f: {"csv": "CSV (Excel, Sheets)", "json": "JSON (code, nested)"}[f])
-    plain = False
-    if fmt == "csv":
-        plain = st.checkbox("Plain table (no profile header, no BOM) for pandas and BI tools",
-                            key=_key(analysis_id, "plain"))
+    choice = st.radio("Format", list(FORMAT_CHOICES), key=_key(analysis_id, "format"), format_func=FORMAT_CHOICES.get)
+    fmt = "json" if choice == "json" else "csv"
     fields = st.multiselect("Fields, in this order (empty = all)", list(all_fields()), key=_key(analysis_id, "fields"),
                             placeholder="All fields")
     chosen_filters = None
@@ -64,12 +74,12 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
                          help=f"Filters on this page: {describe(filters)}")
         chosen_filters = filters if scope == _WHAT_I_SEE else None
 
-    options = ExportOptions(format=fmt, plain=plain, fields=tuple(fields) or None, filters=chosen_filters)
+    options = export_options(choice, fields, chosen_filters)
     estimate = estimate_size(db, analysis_id, options)
     if estimate >= GZIP_OFFER_BYTES:
         compress = st.checkbox(f"Compress with gzip (about {_size_label(estimate)} uncompressed)", value=True,
                                key=_key(analysis_id, "gzip"))
-        options = ExportOptions(format=fmt, plain=plain, fields=options.fields, gzip=compress, filters=chosen_filters)
+        options = export_options(choice, fields, chosen_filters, gzip=compress)
 
     exported_at = datetime.now(UTC).replace(microsecond=0)
     filename = open_export(db, analysis_id, options, exported_at=exported_at).filename
@@ -100,7 +110,7 @@ def render_export_history(analysis_id: str | None = None) -> None:
         "fields": len(r.fields), "filters": "what I saw" if r.filters else "everything", "rows": r.rows,
         "size": _size_label(r.bytes), "sha256": r.sha256[:12],
     } for r in records])
-    st.dataframe(frame, hide_index=True, key=f"export_history_{analysis_id or 'all'}", column_config={
+    show_table(frame, key=f"export_history_{analysis_id or 'all'}", column_config={
         "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm:ss", timezone="UTC"),
     })
     by_id = {r.export_id: r for r in records}

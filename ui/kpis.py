@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core.metrics import METRICS
@@ -26,21 +28,32 @@ def _pct(value) -> str:
     return "—" if value is None else f"{value:.2f}%"
 
 
+NO_CHANGE = "no change"
+
+
+def delta_text(value, before, fmt) -> str | None:
+    """The change from ``before`` to ``value`` in the metric's own format: '+1.2K', '-0.35%', or NO_CHANGE when the
+    difference does not show at that precision (never '-0.00'); None when either value is unknown."""
+    if value is None or before is None:
+        return None
+    text = fmt(abs(value - before))
+    if not re.sub(r"[^0-9]", "", text).strip("0"):
+        return NO_CHANGE
+    return ("+" if value > before else "-") + text
+
+
 def kpi_cards(summary: dict, previous: dict | None = None, previous_when=None) -> None:
-    """One row of st.metric cards; deltas show the change since the creator's previous completed analysis."""
+    """One row of st.metric cards; deltas show the change since the creator's previous completed analysis (same
+    data source), whose date is said once above the cards."""
+    if previous is not None:
+        st.caption(f"Changes are since this creator's previous analysis, {fmt_time(previous_when)} "
+                   "(from the same data source).")
     columns = st.columns(len(_KPIS))
     for column, (label, read, fmt, help_text) in zip(columns, _KPIS, strict=True):
-        value = read(summary)
-        delta = None
-        if previous is not None:
-            before = read(previous)
-            if value is not None and before is not None:
-                # The change is shown in the metric's own unit; it is the difference of two core values.
-                delta = fmt(value - before) if value != before else "no change"
-                if delta != "no change" and value > before:
-                    delta = "+" + delta
-        column.metric(label, fmt(value), delta=delta, help=help_text, border=True,
-                      delta_description=f"since {fmt_time(previous_when)}" if delta else None)
+        delta = delta_text(read(summary), read(previous), fmt) if previous is not None else None
+        neutral = delta == NO_CHANGE
+        column.metric(label, fmt(read(summary)), delta=delta, help=help_text, border=True,
+                      delta_color="off" if neutral else "normal", delta_arrow="off" if neutral else "auto")
     notes = [summary.get("hidden_likes_text"), summary.get("missing_plays_text")]
     extra = f" · benchmark: median engagement rate is **{summary['benchmark_tier']}** for a " \
             f"{summary['account_size']} account" if summary.get("benchmark_tier") else ""

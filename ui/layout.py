@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import streamlit as st
 
 from core.db import Database, get_database
@@ -11,6 +14,25 @@ from core.watch_scheduler import WatchScheduler, start_scheduler
 from ui import state
 
 DEMO_LABEL = "Demo mode — demo data from the built-in emulator, not Instagram"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+MAIN_PAGE = ("streamlit_app.py", "New analysis", ":material/add_circle:")
+# Streamlit's own sidebar list is hidden (.streamlit/config.toml: client.showSidebarNavigation = false) because it
+# would name the entry page after its file ("streamlit app"); this list is built from pages/ the same way.
+PAGE_ICONS = {"Results": ":material/analytics:", "Compare": ":material/compare_arrows:",
+              "History": ":material/history:", "Health": ":material/monitor_heart:",
+              "Instagram login": ":material/key:", "Watchlist": ":material/visibility:"}
+
+
+def page_label(filename: str) -> str:
+    """'3_History.py' → 'History', '5_Instagram_login.py' → 'Instagram login' (as Streamlit names pages)."""
+    return re.sub(r"^\d+_", "", filename.removesuffix(".py")).replace("_", " ")
+
+
+def navigation() -> list[tuple[str, str, str]]:
+    """(path, label, icon) of every page in sidebar order: New analysis first, then pages/ by file name."""
+    pages = sorted((p.name for p in PAGES_DIR.glob("*.py")), key=lambda n: (int(re.match(r"\d*", n)[0] or 1e9), n))
+    return [MAIN_PAGE] + [(f"pages/{name}", page_label(name), PAGE_ICONS.get(page_label(name), ":material/article:"))
+                          for name in pages]
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,6 +72,9 @@ def _sidebar() -> None:
     with st.sidebar:
         st.markdown("### :material/movie: ReelScope")
         st.caption("Instagram reels analytics")
+        for path, label, icon in navigation():
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
         st.session_state[state.DEMO_TOGGLE] = demo_enabled()
         st.toggle("Demo mode (built-in emulator, not Instagram)", key=state.DEMO_TOGGLE, on_change=_on_demo_toggle,
                   help="Analyses run against ReelScope's built-in Instagram emulator with synthetic profiles "

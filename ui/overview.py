@@ -10,6 +10,7 @@ import streamlit as st
 from core.db import Database, get_database
 from core.metrics import METRICS
 from core.store import AnalysisState
+from ui.tables import count_column, show_table
 from ui.widgets import RESULTS_URL
 
 
@@ -31,30 +32,32 @@ def all_profiles_table(db: Database, analyses: list[AnalysisState]) -> None:
     frame = pd.DataFrame({
         "profile": "@" + overview["username"],
         "created": overview["created_at"],
-        "data": overview["is_demo"].map({True: "demo data", False: "Instagram"}),
+        "data": overview["data_source"],
         "followers": overview["followers"],
         "reels": overview["reels"],
-        "median_plays": overview["median_plays"],
-        "mean_plays": overview["mean_plays"],
-        "p90_plays": overview["p90_plays"],
+        "median_plays": overview["median_plays"].round(),
+        "p90_plays": overview["p90_plays"].round(),
         "median_engagement_rate": overview["median_engagement_rate"],
         "hidden_likes_share": overview["hidden_likes_share"],
         "open": overview["analysis_id"].map(RESULTS_URL.format),
     })
     plays, rate = METRICS["effective_plays"].label, METRICS["engagement_rate"].label
-    st.dataframe(frame, hide_index=True, key="all-profiles", column_config={
-        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
-        "followers": st.column_config.NumberColumn("followers", format="%d"),
-        "reels": st.column_config.NumberColumn("reels", format="%d"),
-        "median_plays": st.column_config.NumberColumn(f"median {plays.lower()}", format="%.0f"),
-        "mean_plays": st.column_config.NumberColumn(f"mean {plays.lower()}", format="%.0f"),
-        "p90_plays": st.column_config.NumberColumn(f"90th percentile {plays.lower()}", format="%.0f",
-                                                   help="90% of the analysed reels have at most this many plays"),
-        "median_engagement_rate": st.column_config.NumberColumn(f"median {rate.lower()}", format="%.2f%%",
-                                                                help=METRICS["engagement_rate"].unit),
+    show_table(frame, key="all-profiles", column_config={
+        "profile": st.column_config.TextColumn("profile", width="small"),
+        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
+                                                   width=130),
+        "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
+                                            "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
+        "followers": count_column("followers", withheld="followers"),
+        "reels": count_column("reels"),
+        "median_plays": count_column(f"median {plays.lower()}", withheld="plays"),
+        "p90_plays": count_column(f"p90 {plays.lower()}", "90% of the analysed reels have at most this many plays.",
+                                  withheld="plays"),
+        "median_engagement_rate": st.column_config.NumberColumn(
+            "median ER", format="%.2f%%", help=f"Median {rate.lower()}: {METRICS['engagement_rate'].unit}"),
         "hidden_likes_share": st.column_config.NumberColumn("likes hidden", format="%.1f%%",
                                                             help="Share of reels whose like count is hidden"),
-        "open": st.column_config.LinkColumn("open", display_text="Open results"),
+        "open": st.column_config.LinkColumn("open", display_text="Open results", width="small"),
     })
     st.caption("Medians, means and percentiles skip hidden or missing counts; the engagement rate is by followers, "
                "as on the Results page (see its Methodology).")

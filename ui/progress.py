@@ -6,10 +6,11 @@ import streamlit as st
 
 from core import store
 from core.db import Database
+from core.errors import is_retryable
 from core.jobs import cancel_analysis, retry_analysis, submit_analyses
 from core.store import AnalysisState
 from ui import state
-from ui.text import escape_markdown, fmt_duration, status_badge
+from ui.text import data_source_badge, escape_markdown, fmt_duration, status_badge
 
 POLL_SECONDS = 1.0
 RESULTS_PAGE = "pages/1_Results.py"
@@ -45,12 +46,13 @@ def _cards(db: Database, states: list[AnalysisState]) -> None:
 def progress_card(db: Database, analysis: AnalysisState) -> None:
     with st.container(border=True):
         head, side = st.columns([4, 1], vertical_alignment="center")
-        demo = " :orange-badge[demo data]" if analysis.is_demo else ""
-        head.markdown(f"**@{escape_markdown(analysis.username)}** · {status_badge(analysis.status)}{demo}")
+        head.markdown(f"**@{escape_markdown(analysis.username)}** · {status_badge(analysis.status)} "
+                      f"{data_source_badge(analysis.data_source)}")
         message = analysis.message or analysis.status
         if analysis.status == "failed":
             st.error(analysis.error or message, icon=":material/error:")
-            if side.button("Retry", key=f"retry-{analysis.analysis_id}", type="primary"):
+            if is_retryable(analysis.error_kind) and side.button("Retry", key=f"retry-{analysis.analysis_id}",
+                                                                 type="primary"):
                 retry_analysis(analysis.analysis_id, db=db)
                 st.rerun(scope="app")
             return

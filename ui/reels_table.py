@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import METRICS, RAW_FIELDS
+from ui.tables import WITHHELD_WHY, count_column, show_table
 from ui.text import image_url, link_url
 
 PAGE_SIZE = 250
@@ -17,9 +18,10 @@ COLUMNS = ("thumbnail_url", "url", "caption", "posted_at", "effective_plays", "l
            "comments_per_1k_plays", "plays_per_day", "plays_vs_median", "age_days", "plays_tier", "engagement_tier",
            "benchmark_tier", "duration", "is_pinned", "product_type", "hashtags", "mentions")
 _FORMATS = {"engagement_rate": "%.2f%%", "engagement_per_play": "%.2f%%", "plays_per_follower": "%.2f",
-            "likes_per_1k_plays": "%.1f", "comments_per_1k_plays": "%.2f", "plays_per_day": "%.0f",
-            "plays_vs_median": "%.2f×", "age_days": "%.0f", "duration": "%.0f s", "effective_plays": "%d",
-            "likes": "%d", "comments": "%d"}
+            "likes_per_1k_plays": "%.1f", "comments_per_1k_plays": "%.2f", "plays_vs_median": "%.2f×",
+            "age_days": "%.0f", "duration": "%.0f s"}
+# Whole counts with thousands separators, and why a blank one is blank.
+_COUNTS = {"effective_plays": "plays", "likes": "likes", "comments": "comments", "plays_per_day": "derived"}
 
 
 def _describe(name: str):
@@ -39,8 +41,11 @@ def _column_config() -> dict:
             continue
         meta = _describe(name)
         label, help_text = (meta.label, meta.description) if meta else (name, None)
-        if name in _FORMATS:
-            config[name] = st.column_config.NumberColumn(label, help=help_text, format=_FORMATS[name])
+        if name in _COUNTS:
+            config[name] = count_column(label, help_text, withheld=_COUNTS[name])
+        elif name in _FORMATS:
+            config[name] = st.column_config.NumberColumn(
+                label, help=f"{help_text} {WITHHELD_WHY['derived']}" if help_text else None, format=_FORMATS[name])
         elif name in ("hashtags", "mentions"):
             config[name] = st.column_config.ListColumn(label, help=help_text)
         elif name == "is_pinned":
@@ -58,6 +63,8 @@ def display_frame(reels: pd.DataFrame) -> pd.DataFrame:
         frame["url"] = frame["url"].map(link_url)
     frame["caption"] = frame["caption"].fillna("").map(
         lambda text: text if len(text) <= CAPTION_PREVIEW else text[:CAPTION_PREVIEW].rstrip() + "…")
+    if "plays_per_day" in frame.columns:
+        frame["plays_per_day"] = frame["plays_per_day"].round()
     for tier in ("plays_tier", "engagement_tier", "benchmark_tier"):
         if tier in frame.columns:
             frame[tier] = frame[tier].astype("string")
@@ -82,5 +89,5 @@ def reels_table(reels: pd.DataFrame, *, key: str = "reels") -> None:
     shown = ordered.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     st.caption(f"Reels {(page - 1) * PAGE_SIZE + 1}-{(page - 1) * PAGE_SIZE + len(shown)} of {len(ordered)} · "
                "click a column header to sort this page")
-    st.dataframe(display_frame(shown), hide_index=True, key=key, column_config=_column_config(), row_height=64,
-                 height=min(64 * len(shown) + 40, 680))
+    show_table(display_frame(shown), key=key, column_config=_column_config(), row_height=64,
+               height=min(64 * len(shown) + 40, 680))

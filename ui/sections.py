@@ -11,6 +11,8 @@ from core import charts
 from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
 from core.filters import ReelFilters, apply_filters, describe
 from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+from ui.reels_table import reels_table
+from ui.tables import count_column, show_table
 from ui.text import link_url
 
 TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
@@ -61,10 +63,16 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters
     return filtered, chosen
 
 
-def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
+def log_plays_toggle(*, key: str) -> bool:
+    """One switch for every plays axis of the page (log by default: a few viral reels would flatten the rest)."""
+    return st.toggle("Plays on a log scale", value=True, key=f"logplays-{key}",
+                     help="A log scale spreads out the many reels with modest plays; switch off for a linear axis.")
+
+
+def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
     left, right = st.columns([3, 2])
     with left:
-        chart(charts.plays_over_time(reels, filtered=filtered), key=f"plays-{key}")
+        chart(charts.plays_over_time(reels, filtered=filtered, log_plays=log_plays), key=f"plays-{key}")
     with right:
         kinds = {"plays": "Plays", "engagement": "Engagement",
                  "benchmark": "Benchmark"}
@@ -73,35 +81,72 @@ def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
         chart(charts.tier_distribution(reels, kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
 
 
-def detail_tabs(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
-    tags, top, trends, timing = st.tabs(["Hashtags & mentions", "Top performers", "Trends & duration",
-                                         "Posting times"])
-    with tags:
+RESULT_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration",
+               "Posting times")
+
+
+def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
+    """The Results page's tabs; only the open one is computed and sent to the browser (switching tabs reruns the
+    page), so the first chart is not held up by the rest."""
+    overview, table, tags, top, trends, timing = st.tabs(list(RESULT_TABS), key=f"detail-tabs-{key}",
+                                                         on_change="rerun")
+    if overview.open:
+        with overview:
+            overview_charts(reels, filtered, key=key, log_plays=log_plays)
+    if table.open:
+        with table:
+            reels_table(reels, key=f"reels-{key}")
+    if tags.open:
+        _tags_tab(tags, reels, filtered, key=key)
+    if top.open:
+        _top_tab(top, reels, filtered, key=key)
+    if trends.open:
+        _trends_tab(trends, reels, filtered, key=key, log_plays=log_plays)
+    if timing.open:
+        _timing_tab(timing, reels, filtered, key=key)
+
+
+def _tags_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
+    with tab:
         left, right = st.columns(2)
         with left:
             chart(charts.hashtag_frequency(reels, filtered=filtered), key=f"hashtags-{key}", clickable=False)
         with right:
             chart(charts.mention_frequency(reels, filtered=filtered), key=f"mentions-{key}", clickable=False)
+        st.caption("Lift on each bar = median plays of the reels with the tag ÷ median plays of those without; "
+                   "n/a with fewer than 3 reels using it, where it would mean nothing.")
         pairs = tag_pairs(reels)
         if not pairs.empty:
             st.markdown("**Hashtags used together most often**")
-            st.dataframe(pairs, hide_index=True, key=f"pairs-{key}", column_config={
+            show_table(pairs, key=f"pairs-{key}", column_config={
+                "tag_a": st.column_config.TextColumn("hashtag"), "tag_b": st.column_config.TextColumn("used with"),
+                "reels": count_column("reels using both"),
                 "share": st.column_config.NumberColumn("share of reels", format="%.1f%%")})
-    with top:
+
+
+def _top_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
+    with tab:
         labels = {name: METRICS[column].label if column in METRICS else name.capitalize()
                   for name, column in TOP_PERFORMER_METRICS.items()}
         fallback = ranking_metric(reels)
         metric = st.segmented_control("Rank by", list(labels), format_func=labels.get, default=fallback,
                                       key=f"topmetric-{key}") or fallback
         chart(charts.top_performers(reels, metric=metric, filtered=filtered), key=f"top-{key}")
-        st.caption("📌 marks pinned reels: they sit first on the profile although they may be old.")
-    with trends:
+        st.caption("📌 marks pinned reels: they sit first on the profile although they may be old. Bars are "
+                   "labelled by caption and posting date; hover for the shortcode and counts.")
+
+
+def _trends_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool) -> None:
+    with tab:
         left, right = st.columns(2)
         with left:
-            chart(charts.duration_vs_plays(reels, filtered=filtered), key=f"duration-{key}")
+            chart(charts.duration_vs_plays(reels, filtered=filtered, log_plays=log_plays), key=f"duration-{key}")
         with right:
             chart(charts.cadence(reels, filtered=filtered), key=f"cadence-{key}", clickable=False)
-    with timing:
+
+
+def _timing_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
+    with tab:
         zone = st.selectbox("Time zone", TIME_ZONES, index=0, key=f"tz-{key}",
                             help="Posting times are shown in this time zone (stored times are UTC).")
         chart(charts.posting_heatmap(reels, tz=zone, filtered=filtered), key=f"heatmap-{key}", clickable=False)

@@ -6,6 +6,8 @@ import math
 import re
 from datetime import UTC, datetime
 
+from core.data_source import EMULATOR, INSTAGRAM, OTHER
+from core.data_source import label as data_source_label
 from core.instagram_transport import browser_url, web_url
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -100,3 +102,13 @@ def status_label(status: str) -> str:
 def status_badge(status: str) -> str:
     """A coloured markdown badge, e.g. ':green-badge[completed]'."""
     return f":{STATUS_COLORS.get(status, 'gray')}-badge[{status}]"
+
+
+_DATA_SOURCE_BADGE_STYLE = {INSTAGRAM: ("blue", ":material/public:"), EMULATOR: ("orange", ":material/science:"),
+                            OTHER: ("violet", ":material/dns:")}
+
+
+def data_source_badge(data_source: str) -> str:
+    """A coloured markdown badge naming where an analysis's data came from, e.g. ':orange-badge[… demo data …]'."""
+    colour, icon = _DATA_SOURCE_BADGE_STYLE.get(data_source, ("gray", ":material/help:"))
+    return f":{colour}-badge[{icon} {data_source_label(data_source)}]"

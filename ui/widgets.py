@@ -5,15 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.data_source import INSTAGRAM
+from core.data_source import label as data_source_label
 from core.store import AnalysisState
-from ui.text import escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
+from ui.tables import count_column, show_table
+from ui.text import data_source_badge, escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
 
 RESULTS_URL = "./Results?analysis={}"
 
 
 def analysis_label(analysis: AnalysisState) -> str:
-    demo = " · demo data" if analysis.is_demo else ""
-    return f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored} reels{demo}"
+    source = "" if analysis.data_source == INSTAGRAM else f" · {data_source_label(analysis.data_source)}"
+    return f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored} reels{source}"
 
 
 def analyses_table(states: list[AnalysisState], *, key: str) -> None:
@@ -21,19 +24,25 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
     frame = pd.DataFrame([{
         "username": f"@{s.username}",
         "status": status_label(s.status),
-        "progress": s.progress,
+        "progress": None if s.status == "failed" else s.progress,  # a failed job has no progress to show
         "reels": s.reels_stored,
         "message": s.error if s.status == "failed" else (s.message or ""),
-        "data": "demo data" if s.is_demo else "Instagram",
+        "data": s.data_source,
         "created": s.created_at,
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
-    st.dataframe(frame, hide_index=True, key=key, column_config={
-        "progress": st.column_config.ProgressColumn("progress", min_value=0, max_value=100, format="%d%%"),
-        "reels": st.column_config.NumberColumn("reels", format="%d"),
-        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
-        "open": st.column_config.LinkColumn("open", display_text="Open results"),
-        "message": st.column_config.TextColumn("message", width="large"),
+    show_table(frame, key=key, column_config={
+        "username": st.column_config.TextColumn("username", width="small"),
+        "status": st.column_config.TextColumn("status", width="small"),
+        "progress": st.column_config.ProgressColumn("progress", min_value=0, max_value=100, format="%d%%",
+                                                    width="small"),
+        "reels": count_column("reels"),
+        "message": st.column_config.TextColumn("message", width="medium"),
+        "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
+                                            "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
+        "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
+                                                   width=130),
+        "open": st.column_config.LinkColumn("open", display_text="Open results", width="small"),
     })
 
 
@@ -46,6 +55,7 @@ def profile_header(profile: dict | None, analysis: AnalysisState) -> None:
     full_name = (profile or {}).get("full_name") or ""
     verified = " :blue[:material/verified:]" if (profile or {}).get("is_verified") else ""
     about.markdown(f"## @{escape_markdown(analysis.username)}{verified}")
+    about.markdown(data_source_badge(analysis.data_source))
     if full_name:
         about.markdown(f"**{escape_markdown(full_name)}**")
     if profile and profile.get("biography"):
@@ -53,7 +63,7 @@ def profile_header(profile: dict | None, analysis: AnalysisState) -> None:
     if profile:
         about.caption(f"{fmt_count(profile.get('followers'))} followers · {fmt_count(profile.get('following'))} "
                       f"following · {fmt_count(profile.get('media_count'))} posts · snapshot "
-                      f"{fmt_time(profile.get('fetched_at'))}" + (" · demo data" if analysis.is_demo else ""))
+                      f"{fmt_time(profile.get('fetched_at'))}")
 
 
 def follower_growth(db, snapshots: list[AnalysisState]) -> None:
@@ -73,8 +83,10 @@ def follower_growth(db, snapshots: list[AnalysisState]) -> None:
         change = None if pd.isna(first[name]) or pd.isna(last[name]) else int(last[name]) - int(first[name])
         col.metric(f"{name.capitalize()} (latest)", fmt_count(last[name]),
                    delta=None if change is None else f"{change:+,} since {fmt_time(first['snapshot'])}", border=True)
-    st.dataframe(frame, hide_index=True, key="growth", column_config={
+    show_table(frame, key="growth", column_config={
         "snapshot": st.column_config.DatetimeColumn("snapshot (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "followers": count_column("followers", withheld="followers"), "following": count_column("following"),
+        "posts": count_column("posts"), "reels analysed": count_column("reels analysed"),
     })
 
 
@@ -92,8 +104,8 @@ def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
         st.info("No reel appears in both snapshots.")
         return
     growth = growth.assign(url=growth["url"].map(link_url))
-    st.dataframe(growth.drop(columns=["media_id"]), hide_index=True, key="reel-growth", column_config={
+    show_table(growth.drop(columns=["media_id"]), key="reel-growth", column_config={
         "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
         "caption": st.column_config.TextColumn("caption", max_chars=80),
-        "plays_growth_per_day": st.column_config.NumberColumn("growth per day", format="%.0f"),
+        "plays_growth_per_day": count_column("growth per day", withheld="plays"),
     })

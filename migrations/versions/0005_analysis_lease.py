@@ -1,7 +1,7 @@
 """Analysis lease (core.lease): when the process running an analysis last promised to keep it.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-27
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from core.migrations import drop_view, replace_view
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

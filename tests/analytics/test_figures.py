@@ -81,13 +81,13 @@ def test_mention_frequency_without_mentions_says_so(enriched):
 def test_top_performers_marks_pinned_reels(enriched):
     rows = [reel("a", plays=900, is_pinned=True), reel("b", plays=100)]
     bar = charts.top_performers(enriched(rows), "plays", n=5).data[0]
-    assert list(bar.x) == ["1. a 📌", "2. b"]
-    assert list(bar.y) == [900.0, 100.0]
+    assert list(bar.y) == ["1. caption a · 2026-03-01 📌", "2. caption b · 2026-03-01"]
+    assert list(bar.x) == [900.0, 100.0]
 
 
 def test_heatmap_cells_show_reel_counts_in_the_chosen_zone(enriched):
     figure = charts.posting_heatmap(enriched([reel("a", posted_at="2026-03-02T23:30:00Z")]), tz="Asia/Tokyo")
-    heat = figure.data[0]
+    heat = figure.data[0]  # one reel: the grey, under-sampled layer
     assert heat.text[1][8] == "1"          # Tuesday 08:00 in Tokyo
     assert heat.customdata[1][8] == 1 and heat.customdata[0][23] == 0
 
@@ -119,3 +119,68 @@ def test_caption_preview_handles_missing_and_whitespace():
     assert charts.caption_preview(None) == "(no caption)"
     assert charts.caption_preview("  a\n\nb  ") == "a b"
     assert charts.caption_preview("a & b") == "a &amp; b"
+
+
+def test_plays_are_on_a_log_scale_by_default_with_a_linear_option(enriched):
+    rows = [reel("a", plays=100), reel("b", plays=100_000)]
+    assert charts.plays_over_time(enriched(rows)).layout.yaxis.type == "log"
+    assert charts.duration_vs_plays(enriched(rows)).layout.yaxis.type == "log"
+    assert charts.plays_over_time(enriched(rows), log_plays=False).layout.yaxis.type in (None, "linear")
+
+
+def test_legends_sit_in_a_row_under_the_chart_not_beside_it(enriched):
+    figure = charts.plays_over_time(enriched([reel("a", plays=100), reel("b", plays=900)]))
+    assert figure.layout.legend.orientation == "h"
+
+
+def test_many_reels_are_downsampled_and_the_title_says_so(enriched):
+    rows = [reel(f"r{i}", plays=100 + i, posted_at=f"2026-01-01T00:{i % 60:02d}:00Z")
+            for i in range(charts.MAX_SCATTER_POINTS + 500)]
+    figure = charts.plays_over_time(enriched(rows))
+    points = [trace for trace in figure.data if trace.mode == "markers"]
+    assert sum(len(trace.y) for trace in points) == charts.MAX_SCATTER_POINTS
+    assert f"{charts.MAX_SCATTER_POINTS:,} of {charts.MAX_SCATTER_POINTS + 500:,} reels" in figure.layout.title.text
+    assert max(max(trace.y) for trace in points) == 100 + charts.MAX_SCATTER_POINTS + 499  # the top reel stays
+
+
+def test_top_performers_are_labelled_by_caption_and_date_with_the_shortcode_in_the_hover(enriched):
+    rows = [reel("abc", plays=900, caption="Morning routine in Lisbon", posted_at="2026-03-02T10:00:00Z")]
+    bar = charts.top_performers(enriched(rows), "plays").data[0]
+    assert list(bar.y) == ["1. Morning routine in Lisbon · 2026-03-02"]
+    assert "abc" in bar.customdata[0] and "%{customdata[7]}" in bar.hovertemplate
+
+
+def test_count_axes_only_have_whole_numbers(enriched):
+    figure = charts.cadence(enriched([reel("a", posted_at="2026-03-02T10:00:00Z")]))
+    assert figure.layout.yaxis.tickformat == ",d" and figure.layout.yaxis.dtick == 1
+
+
+def test_heatmap_greys_out_and_never_colours_slots_with_too_few_reels(enriched):
+    rows = [reel("a", posted_at="2026-03-02T10:00:00Z")] + \
+        [reel(f"b{i}", posted_at="2026-03-03T11:00:00Z") for i in range(charts.MIN_SLOT_REELS)]
+    figure = charts.posting_heatmap(enriched(rows))
+    ranked, greyed = figure.data[-1], figure.data[0]
+    assert ranked.z[0][10] is None and greyed.z[0][10] == 1   # Monday 10:00: one reel, not ranked
+    assert ranked.z[1][11] is not None and greyed.z[1][11] is None
+    assert ranked.text[1][11] == str(charts.MIN_SLOT_REELS) and greyed.text[0][10] == "1"
+    assert f"fewer than {charts.MIN_SLOT_REELS} reels" in figure.layout.title.text
+
+
+def test_hashtag_lift_is_written_on_the_bar(enriched):
+    rows = [reel("a", hashtags=["cat"], plays=300), reel("b", hashtags=["cat"], plays=300),
+            reel("c", hashtags=["cat"], plays=300), reel("d", plays=100)]
+    bar = charts.hashtag_frequency(enriched(rows), min_support=3).data[0]
+    assert list(bar.text) == ["3 reels · lift 3.00×"]
+
+
+def test_compare_median_plays_stay_readable_when_one_profile_has_100x_the_plays(enriched):
+    small = enriched([reel("a", plays=1_000)])
+    big = enriched([reel("b", plays=100_000)])
+    figure = charts.compare_kpis([(PROFILE, small), ({"username": "big", "followers": 1000}, big)])
+    assert figure.layout.yaxis.type == "log"
+    assert list(figure.data[0].text) == ["1.0K", "100.0K"]
+
+
+def test_long_empty_state_messages_wrap_instead_of_being_cut():
+    text = charts.empty_figure(charts.NO_MATCH).layout.annotations[0].text
+    assert "<br>" in text and text.replace("<br>", " ") == charts.NO_MATCH

@@ -65,6 +65,7 @@ def test_an_analysis_reports_status_progress_and_counts(client):
     assert body["reels_stored"] == 3 and body["error"] is None and body["error_kind"] is None
     assert {"message", "eta_seconds", "created_at", "finished_at"} <= set(body)
     assert body["links"]["reels"] == f"/api/v1/analyses/{analysis_id}/reels"
+    assert body["data_source"] == "emulator"  # the test store scrapes the built-in emulator
 
 
 def test_unknown_ids_are_404_problems_on_every_analysis_endpoint(client):

@@ -30,6 +30,8 @@ def test_analysing_a_demo_profile_reaches_completed_and_shows_results(page, app_
     page.wait_for_url(re.compile(r"/Results\?analysis="))
     wait_idle(page)
     page.locator(".main-svg").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("tab", name="Reels table").click()
+    wait_idle(page)
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for()
     assert page.get_by_text("@demo_creator").count() >= 1
@@ -40,6 +42,8 @@ def test_a_tier_filter_narrows_the_results_table(page, app_url):
     _analyse(page, app_url, "demo_creator")
     page.get_by_role("link", name=re.compile("Open results")).first.wait_for(timeout=90_000)
     page.get_by_role("link", name=re.compile("Open results")).first.click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Reels table").click()
     wait_idle(page)
     total = page.get_by_text(re.compile(r"Reels 1-\d+ of \d+")).first
     total.wait_for()
@@ -57,6 +61,8 @@ def test_a_tier_filter_narrows_the_results_table(page, app_url):
     shown.wait_for()
     narrowed = int(re.search(r"Showing (\d+)", shown.inner_text()).group(1))
     assert 0 < narrowed < reels
+    wait_idle(page)
+    page.get_by_role("tab", name="Overview").click()  # the charts of the narrowed reels
     wait_idle(page)
     page.locator(".main-svg").first.wait_for()
     screenshot(page, "results-filtered")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 from datetime import UTC, datetime
 
+import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.export_history import list_exports
 from core.exports import ExportOptions, export_bytes
+from ui.export_panel import FORMAT_CHOICES, export_options
 
 
 def _panel_app(analysis_id: str, filters: dict | None) -> None:
@@ -26,6 +31,7 @@ def test_panel_renders_choices_and_the_history(export_env, monkeypatch):
     at.run()
     assert not at.exception, at.exception
     assert [r.label for r in at.radio] == ["Format", "Reels"]
+    assert at.radio[0].value == "csv" and "pandas.read_csv" in FORMAT_CHOICES["csv"]  # the plain table by default
     assert at.radio[1].value == "Export what I see"
     assert at.multiselect[0].label.startswith("Fields")
     at.radio[0].set_value("json").run()
@@ -44,3 +50,14 @@ def test_download_button_bytes_equal_the_cli_function_and_are_recorded(export_en
     assert data == export_bytes(db, ids["weird_captions"], options, exported_at=exported_at)
     history = list_exports(db, ids["weird_captions"])
     assert len(history) == before + 1 and any(h.created_at == exported_at for h in history)
+
+
+def test_the_default_csv_opens_with_a_plain_pandas_read_csv_and_the_excel_one_has_the_header(export_env):
+    db, ids, catalogue, _ = export_env
+    plain = export_bytes(db, ids["demo_creator"], export_options("csv"))
+    table = pd.read_csv(io.BytesIO(plain))
+    assert len(table) == len(catalogue["demo_creator"].videos) and "shortcode" in table.columns
+    excel = export_bytes(db, ids["demo_creator"], export_options("csv-excel"))
+    assert excel.startswith(codecs.BOM_UTF8) and b"data source" in excel.split(b"\r\n\r\n")[0]
+    with pytest.raises(pd.errors.ParserError):
+        pd.read_csv(io.BytesIO(excel))

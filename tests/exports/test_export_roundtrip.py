@@ -19,7 +19,7 @@ from tests.integration.expectations import _HASHTAG, _MENTION, expected_likes
 
 EXPORTED_AT = datetime(2026, 5, 1, 14, 3, 0, tzinfo=UTC)
 PROFILE_HEADER_KEYS = ["username", "user id", "followers", "following", "media count", "analysed at", "analysis id",
-                       "filters applied", "access", "withheld by Instagram", "exported at"]
+                       "data source", "filters applied", "access", "withheld by Instagram", "exported at"]
 
 
 def read_csv(data: bytes, plain: bool = False) -> tuple[dict[str, str], list[str], list[dict[str, str]]]:
@@ -104,6 +104,7 @@ def test_default_csv_has_the_profile_header_and_every_reel_exactly(export_env, u
     assert header["analysis id"] == ids[username]
     assert (header["access"], header["withheld by Instagram"]) == ("logged in as @demo_viewer", "nothing")
     assert header["filters applied"] == "none (everything)"
+    assert header["data source"] == "emulator"  # the export fixture scrapes the built-in emulator
     assert header["exported at"] == "2026-05-01T14:03:00+00:00"
     assert columns == list(all_fields())
 
@@ -128,6 +129,7 @@ def test_json_is_nested_and_exact_with_nulls_for_unknown_counts(export_env, user
     assert document["analysis"]["analysis_id"] == ids[username] and document["analysis"]["status"] == "completed"
     assert (document["analysis"]["access"], document["analysis"]["withheld_fields"]) == \
         ("logged in as @demo_viewer", [])
+    assert document["analysis"]["data_source"] == "emulator" and document["analysis"]["is_demo"] is True
     assert {k: document["profile"][k] for k in ("username", "user_id", "followers", "following", "media_count")} == {
         "username": username, "user_id": profile.user_id, "followers": profile.followers,
         "following": profile.following, "media_count": profile.media_count}

@@ -10,6 +10,14 @@ from core import store
 from tests.conftest import demo_session
 from tests.pages.conftest import PAGES, open_page
 
+DETAIL_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
+
+
+def open_tab(at, analysis_id: str, tab: str):
+    """Switch the Results page's tabs (they load on demand: only the open one is rendered)."""
+    at.session_state[f"detail-tabs-{analysis_id}"] = tab
+    return at.run()
+
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception_on_an_empty_store(empty_store, page):
@@ -50,7 +58,8 @@ def test_every_page_runs_without_exception_on_a_seeded_store(seeded_store, page)
 
 def test_results_shows_the_reels_table_with_one_row_per_stored_reel(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
-    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
+                  "Reels table")
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert len(table) == analysis.reels_stored > 0
@@ -68,17 +77,22 @@ def test_results_for_an_unfinished_or_unknown_analysis_says_so(seeded_store):
 def test_results_shows_plotly_charts_for_every_section(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
     at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
-    figures = [chart.proto.spec for chart in at.get("plotly_chart")]
+    figures = []
+    for tab in DETAIL_TABS:
+        figures += [chart.proto.spec for chart in open_tab(at, analysis.analysis_id, tab).get("plotly_chart")]
     titles = " | ".join(figures)
     for title in ("Plays over time", "Plays tiers", "Most used hashtags", "Top 10 reels", "Duration vs plays",
                   "Posting cadence", "Best posting time (UTC)"):
         assert title in titles
-    assert any("How the numbers are computed" in m.value for m in at.markdown)
+    assert not any("How the numbers are computed" in m.value for m in at.markdown)  # loaded when opened
+    at.session_state[f"methodology-{analysis.analysis_id}"] = True
+    assert any("How the numbers are computed" in m.value for m in at.run().markdown)
 
 
 def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
-    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
+                  "Reels table")
     before = len(at.dataframe[0].value)
     at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
     assert not at.exception, at.exception
@@ -93,9 +107,10 @@ def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
 def test_the_time_zone_selector_changes_the_heatmap(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
     at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    open_tab(at, analysis.analysis_id, "Posting times")
     at.selectbox(key=f"tz-{analysis.analysis_id}").select("Asia/Tokyo").run()
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
-    assert "Best posting time (Asia/Tokyo); numbers = reels posted" in titles
+    assert any(t.startswith("Best posting time (Asia/Tokyo); numbers = reels posted") for t in titles)
 
 
 def test_compare_shows_two_profiles_side_by_side(seeded_store):
@@ -151,7 +166,7 @@ def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store)
 
     [state] = wait_for(create_analyses(["weird_captions"], db=empty_store), db=empty_store, timeout=60)
     assert state.status == "completed", state.error
-    at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": state.analysis_id}), state.analysis_id, "Reels table")
     assert not at.exception, at.exception
     profile = load_profile(empty_store, state.analysis_id)
     if profile["biography"]:

@@ -45,6 +45,9 @@ def test_results_offers_the_export_download_and_history_lists_exports(seeded_sto
     completed = [s for s in store.list_states(seeded_store) if s.status == "completed"]
     at = open_page("pages/1_Results.py", {"analysis": completed[0].analysis_id})
     assert not at.exception
+    assert not at.get("download_button"), "the closed Download expander is loaded on demand"
+    at.session_state[f"download-{completed[0].analysis_id}"] = True  # open it
+    at.run()
     assert at.get("download_button"), "no download button on Results"
     stream = open_export(seeded_store, completed[0].analysis_id)
     stream.read_all()

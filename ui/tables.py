@@ -1,0 +1,28 @@
+"""One way to show a table: counts with thousands separators, withheld counts blank (never "None") and said why."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+# Why a count can be blank; shown in the column's tooltip (cells cannot carry their own).
+WITHHELD_WHY = {
+    "likes": "Blank: hidden by the creator.",
+    "comments": "Blank: not shown by Instagram.",
+    "plays": "Blank: not shown to anonymous visitors (log in to get play counts).",
+    "derived": "Blank: a count it needs is hidden by the creator or not shown to anonymous visitors.",
+    "followers": "Blank: not shown to anonymous visitors.",
+}
+
+
+def count_column(label: str, help_text: str | None = None, withheld: str | None = None):
+    """A whole-number column with thousands separators ('1,178,150'); ``withheld`` names the WITHHELD_WHY note."""
+    note = WITHHELD_WHY.get(withheld or "")
+    return st.column_config.NumberColumn(label, help=" ".join(t for t in (help_text, note) if t) or None,
+                                         format="localized")
+
+
+def show_table(frame: pd.DataFrame, *, key: str, column_config: dict | None = None, hide_index: bool = True,
+               **options) -> None:
+    """``st.dataframe`` with missing values left blank."""
+    st.dataframe(frame, hide_index=hide_index, key=key, column_config=column_config, placeholder="", **options)
