@@ -16,7 +16,7 @@ from core.usernames import MAX_USERNAME_LENGTH
 StatusName = Literal["pending", "processing", "completed", "failed"]
 # An Instagram username as the API accepts it: '@' optional, letters, digits, '_' and single inner dots (case is
 # ignored). Documented, not enforced here: a name breaking it gets the API's own 422 naming each rule broken.
-USERNAME_PATTERN = r"^@?[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$"
+USERNAME_PATTERN = rf"^@?(?=[A-Za-z0-9_.]{{1,{MAX_USERNAME_LENGTH}}}$)[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$"
 USERNAME_ITEMS = {"items": {"type": "string", "pattern": USERNAME_PATTERN, "minLength": 1,
                             "maxLength": MAX_USERNAME_LENGTH + 1}}
 

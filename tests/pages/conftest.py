@@ -67,3 +67,9 @@ def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+def open_tab(at, analysis_id: str, tab: str):
+    """Switch the Results page's tabs (they load on demand: only the open one is rendered)."""
+    at.session_state[f"detail-tabs-{analysis_id}"] = tab
+    return at.run()

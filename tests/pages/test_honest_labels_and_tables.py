@@ -10,8 +10,7 @@ from core import store
 from core.errors import NetworkError, ProfileNotFound
 from core.jobs import create_analyses, wait_for
 from core.models import Analysis
-from tests.pages.conftest import open_page
-from tests.pages.test_pages import open_tab
+from tests.pages.conftest import open_page, open_tab
 
 
 def _two_snapshots(db, username="few_posts"):

@@ -8,15 +8,9 @@ import pytest
 
 from core import store
 from tests.conftest import demo_session
-from tests.pages.conftest import PAGES, open_page
+from tests.pages.conftest import PAGES, open_page, open_tab
 
 DETAIL_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
-
-
-def open_tab(at, analysis_id: str, tab: str):
-    """Switch the Results page's tabs (they load on demand: only the open one is rendered)."""
-    at.session_state[f"detail-tabs-{analysis_id}"] = tab
-    return at.run()
 
 
 @pytest.mark.parametrize("page", PAGES)

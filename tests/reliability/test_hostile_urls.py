@@ -14,7 +14,7 @@ from core.jobs import create_analyses, wait_for
 from core.queries import load_profile
 from emulator import EmulatorServer
 from emulator.catalogue import default_catalogue
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tab
 
 # A 1×1 PNG: with a plain path, st.image would read this file from the server's disk and send it to the browser.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
@@ -67,7 +67,7 @@ def test_local_paths_scraped_as_image_urls_never_reach_the_results_page(tmp_path
     at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
     assert not at.exception, at.exception
     assert at.get("image") == []  # no profile picture rather than a file from the server's disk
-    table = at.dataframe[0].value
+    table = open_tab(at, state.analysis_id, "Reels table").dataframe[0].value
     assert len(table) == len(profile.videos)
     assert table["thumbnail_url"].isna().all()
     assert table["url"].str.startswith("https://www.instagram.com/").all()
