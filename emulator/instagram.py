@@ -214,7 +214,7 @@ def context_fields(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
         "location": None if c.location is None else {"pk": int(c.location[1]), "short_name": c.location[0][:20],
                                                      "name": c.location[0], "lat": 38.72, "lng": -9.14,
                                                      "facebook_places_id": c.location[1]},
-        "comments_disabled": c.comments_disabled or None,
+        "comments_disabled": c.comments_disabled,
     }
     if m.is_video and m.product_type == "clips":
         fields["clips_metadata"] = _clips_metadata(p, m)
