@@ -74,12 +74,13 @@ class _CellWriter:
             if isinstance(value, float) and value != value:
                 return
             sheet.write_number(row, col, value)
-        elif isinstance(value, (list, tuple)):
-            sheet.write_string(row, col, cell_text(LIST_SEPARATOR.join(str(v) for v in value)))
-        elif name in URL_FIELDS and self._link(row, col, str(value)):
-            return
         else:
-            sheet.write_string(row, col, cell_text(str(value)))
+            text = LIST_SEPARATOR.join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+            if not text:  # an empty list or text is an empty cell, as in the CSV
+                return
+            if name in URL_FIELDS and self._link(row, col, text):
+                return
+            sheet.write_string(row, col, cell_text(text))
 
     def _link(self, row: int, col: int, url: str) -> bool:
         if self.links >= HYPERLINKS_PER_SHEET or len(url) > URL_LIMIT or not url.startswith(("https://", "http://")):
