@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import store
+from core.context_stats import METHODOLOGY as CONTEXT_METHODOLOGY
 from core.metrics import methodology_markdown
 from ui import cache, sections
 from ui.access_notice import show_access_notice
@@ -60,10 +61,11 @@ st.subheader("Reels")
 reels_table(shown, key=f"reels-{chosen}")
 sections.detail_tabs(shown, narrowed, key=chosen)
 
-with st.expander("Download: CSV or JSON of these reels, with a data dictionary", icon=":material/download:"):
+with st.expander("Download: CSV, JSON or Excel of these reels, with a data dictionary", icon=":material/download:"):
     render_export_panel(chosen, chosen_filters if narrowed else None)
     st.caption("Earlier exports of this analysis (re-download regenerates the identical file):")
     render_export_history(chosen)
 
 with st.expander("Methodology: how every number on this page is computed"):
     st.markdown(methodology_markdown())
+    st.markdown(CONTEXT_METHODOLOGY)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.db import get_database
 from core.export_history import list_exports, record_export, regenerate
+from core.export_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports import (
     GZIP_OFFER_BYTES,
     ExportOptions,
@@ -26,6 +27,8 @@ from core.filters import describe
 
 _KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide
 _WHAT_I_SEE, _EVERYTHING = "Export what I see", "Export everything"
+_FORMAT_LABELS = {"csv": "CSV (Excel, Sheets)", "json": "JSON (code, nested)", "xlsx": "Excel (.xlsx)"}
+_MIME = {"csv": "text/csv", "json": "application/json", "xlsx": XLSX_MEDIA_TYPE}
 
 
 def _key(analysis_id: str, name: str) -> str:
@@ -50,8 +53,8 @@ def _generate_and_record(analysis_id: str, options: ExportOptions, exported_at: 
 def render_export_panel(analysis_id: str, filters=None) -> None:
     """Format, fields, filters and compression choices, then a download button with the CLI's exact bytes."""
     db = get_database()
-    fmt = st.radio("Format", ["csv", "json"], horizontal=True, key=_key(analysis_id, "format"),
-                   format_func=lambda f: {"csv": "CSV (Excel, Sheets)", "json": "JSON (code, nested)"}[f])
+    fmt = st.radio("Format", list(_FORMAT_LABELS), horizontal=True, key=_key(analysis_id, "format"),
+                   format_func=_FORMAT_LABELS.get)
     plain = False
     if fmt == "csv":
         plain = st.checkbox("Plain table (no profile header, no BOM) for pandas and BI tools",
@@ -66,7 +69,7 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
 
     options = ExportOptions(format=fmt, plain=plain, fields=tuple(fields) or None, filters=chosen_filters)
     estimate = estimate_size(db, analysis_id, options)
-    if estimate >= GZIP_OFFER_BYTES:
+    if estimate >= GZIP_OFFER_BYTES and options.compressible:
         compress = st.checkbox(f"Compress with gzip (about {_size_label(estimate)} uncompressed)", value=True,
                                key=_key(analysis_id, "gzip"))
         options = ExportOptions(format=fmt, plain=plain, fields=options.fields, gzip=compress, filters=chosen_filters)
@@ -76,14 +79,15 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
     download_col, dictionary_col = st.columns(2)
     download_col.download_button(
         f"Download {filename}", data=lambda: _generate_and_record(analysis_id, options, exported_at),
-        file_name=filename, mime="application/gzip" if options.gzip else
-        ("text/csv" if fmt == "csv" else "application/json"),
+        file_name=filename, mime=_MIME[fmt] if not options.gzip else "application/gzip",
         icon=":material/download:", type="primary", on_click="ignore", key=_key(analysis_id, "download"))
     if fmt == "csv":
         dictionary_col.download_button(
             "Data dictionary (CSV)", data=lambda: data_dictionary_csv(options.fields),
             file_name=filename.split(".")[0] + "_data_dictionary.csv", mime="text/csv",
             icon=":material/menu_book:", on_click="ignore", key=_key(analysis_id, "dictionary"))
+    elif fmt == "xlsx":
+        dictionary_col.caption("The data dictionary is the workbook's *Data dictionary* sheet.")
     else:
         dictionary_col.caption("The data dictionary is inside the JSON (`data_dictionary`).")
 

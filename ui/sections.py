@@ -11,6 +11,7 @@ from core import charts
 from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
 from core.filters import ReelFilters, apply_filters, describe
 from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+from ui import context_tab
 from ui.text import link_url
 
 TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Chicago",
@@ -50,10 +51,12 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters
         hashtag = tag_col.selectbox("Hashtag", tags, index=None, placeholder="Any hashtag", key=f"f-tag-{key}",
                                     format_func=lambda t: f"#{t}")
         search = search_col.text_input("Caption contains", key=f"f-search-{key}", placeholder="e.g. giveaway")
+        context = context_tab.filter_widgets(reels, key=key)
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     chosen = ReelFilters(date_from=start if start and start > first else None,
                          date_to=end if end and end < last else None, tiers=tuple(tiers),
-                         min_plays=int(min_plays) or None, hashtag=hashtag, caption_search=search.strip() or None)
+                         min_plays=int(min_plays) or None, hashtag=hashtag, caption_search=search.strip() or None,
+                         **context)
     if chosen.is_empty:
         return reels, chosen
     filtered = apply_filters(reels, chosen)
@@ -74,8 +77,10 @@ def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
 
 
 def detail_tabs(reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
-    tags, top, trends, timing = st.tabs(["Hashtags & mentions", "Top performers", "Trends & duration",
-                                         "Posting times"])
+    tags, top, trends, timing, context = st.tabs(["Hashtags & mentions", "Top performers", "Trends & duration",
+                                                  "Posting times", "Context"])
+    with context:
+        context_tab.render_context_tab(reels, key=key)
     with tags:
         left, right = st.columns(2)
         with left:
