@@ -63,15 +63,18 @@ def _comparison(table: pd.DataFrame, key: str) -> None:
     st.dataframe(table, hide_index=True, key=key, column_config={
         "group": st.column_config.TextColumn("group"),
         "reels": st.column_config.NumberColumn("reels", format="%d"),
-        "plays_sample": st.column_config.NumberColumn("reels with plays", format="%d"),
+        "plays_sample": st.column_config.NumberColumn("with plays", format="%d"),
         "median_plays": st.column_config.NumberColumn("median plays", format="compact"),
-        "rate_sample": st.column_config.NumberColumn("reels with eng. rate", format="%d"),
+        "rate_sample": st.column_config.NumberColumn("with eng. rate", format="%d"),
         "median_engagement_rate": st.column_config.NumberColumn("median eng. rate", format="%.2f%%"),
     })
 
 
 def _ranking(table: pd.DataFrame, key: str) -> None:
     st.dataframe(table, hide_index=True, key=key, column_config={
+        "audio_type": st.column_config.TextColumn("type"), "audio_title": st.column_config.TextColumn("title"),
+        "audio_artist": st.column_config.TextColumn("artist"), "audio_id": st.column_config.TextColumn("audio id"),
+        "location_name": st.column_config.TextColumn("place"),
         "total_plays": st.column_config.NumberColumn("total plays", format="compact"),
         "median_plays": st.column_config.NumberColumn("median plays", format="compact"),
         "shortcodes": st.column_config.ListColumn("reels"),
