@@ -26,7 +26,7 @@ TRUNCATION_MARK = " […truncated]"
 URL_LIMIT = 2_079  # Excel's longest hyperlink; a longer URL is written as text
 HYPERLINKS_PER_SHEET = 65_530
 URL_FIELDS = ("url", "thumbnail_url")
-DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
+DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
 SHEETS = ("Profile", "Reels", "Hashtags", "Data dictionary")
 _WIDTHS = {"text": 18, "integer": 12, "number": 12, "boolean": 10, "datetime": 20, "list": 24}
 _WIDE = {"caption": 60, "url": 44, "thumbnail_url": 44, "audio_title": 28, "location_name": 24}
@@ -95,7 +95,8 @@ def _profile_rows(analysis: dict, profile: dict, exported_at: datetime) -> list[
     withheld = analysis.get("withheld_fields")
     rows: list[tuple[str, object]] = [
         ("username", profile.get("username")), ("user id", profile.get("user_id")),
-        ("full name", profile.get("full_name")), ("followers", profile.get("followers")),
+        ("full name", profile.get("full_name")), ("biography", profile.get("biography")),
+        ("followers", profile.get("followers")),
         ("following", profile.get("following")), ("media count", profile.get("media_count")),
         ("private", profile.get("is_private")), ("verified", profile.get("is_verified")),
         ("profile fetched at (UTC)", profile.get("fetched_at")),

@@ -75,6 +75,7 @@ def test_reels_sheet_is_typed_linked_frozen_and_filtered(export_env):
     second = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
     assert second["likes"].data_type == "n" and isinstance(second["likes"].value, int)
     assert second["posted_at"].is_date and "UTC" in sheet.cell(1, header.index("posted_at") + 1).comment.text
+    assert second["posted_at"].number_format.endswith('"UTC"')
     assert second["url"].hyperlink.target == second["url"].value
     assert second["is_pinned"].data_type == "b"
     assert sheet.column_dimensions["A"].width > 8
@@ -86,6 +87,7 @@ def test_the_profile_sheet_has_the_snapshot_access_and_withheld_fields(export_en
     book = _workbook(export_bytes(db, ids["hidden_likes"], ExportOptions(format="xlsx"), exported_at=EXPORTED_AT))
     values = {row[0]: row[1] for row in book["Profile"].iter_rows(min_row=2, values_only=True)}
     assert values["username"] == "hidden_likes" and values["user id"] == profile.user_id
+    assert values["biography"] == profile.biography
     assert values["followers"] == profile.followers and values["media count"] == profile.media_count
     assert values["access"] == "logged in as @demo_viewer" and values["withheld by Instagram"] == "nothing"
     assert values["exported at (UTC)"] == datetime(2026, 5, 1, 14, 3)
