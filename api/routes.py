@@ -33,6 +33,7 @@ from core import jobs, store
 from core.config import load_settings
 from core.db import Database, get_database
 from core.export_fields import all_fields
+from core.export_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
 from core.filters import ReelFilters
 from core.metrics import PLAYS_TIERS
@@ -195,11 +196,11 @@ def delete_analysis(analysis_id: AnalysisId) -> Response:
 # --- results --------------------------------------------------------------------------------------------------
 
 def _filters(min_plays: int | None, hashtag: str | None, q: str | None, date_from: date | None,
-             date_to: date | None, tier: list[str] | None) -> ReelFilters:
+             date_to: date | None, tier: list[str] | None, **context) -> ReelFilters:
     tiers = tuple(t.strip() for item in (tier or []) for t in item.split(",") if t.strip())
     try:
         return ReelFilters(date_from=date_from, date_to=date_to, tiers=tiers, min_plays=min_plays,
-                           hashtag=hashtag or None, caption_search=q or None)
+                           hashtag=hashtag or None, caption_search=q or None, **context)
     except ValueError as exc:
         raise ApiProblem(422, str(exc), slug="validation-error", title="Invalid request",
                          errors=[{"detail": str(exc), "pointer": "#/query/tier", "location": "query",
@@ -219,8 +220,17 @@ class _FilterParams:
         date_to: Annotated[date | None, Query(description="Posted on or before this UTC date (YYYY-MM-DD).")] = None,
         tier: Annotated[list[TierList] | None, Query(description="Plays tier(s) to keep: " + ", ".join(PLAYS_TIERS)
                                                      + " (repeat or comma-separate).")] = None,
+        sponsored: Annotated[bool | None, Query(description="true: only sponsored reels (paid partnership or "
+                                                            "sponsor tags); false: only organic ones.")] = None,
+        collab: Annotated[bool | None, Query(description="true: only reels with collaborators; false: only solo "
+                                                         "reels.")] = None,
+        audio_type: Annotated[Literal["original", "licensed"] | None, Query(description="Only reels with this "
+                                                                                         "audio type.")] = None,
+        location: Annotated[str | None, Query(max_length=200, description="Case-insensitive text in the tagged "
+                                                                          "place's name.")] = None,
     ) -> None:
-        self.filters = _filters(min_plays, hashtag, q, date_from, date_to, tier)
+        self.filters = _filters(min_plays, hashtag, q, date_from, date_to, tier, sponsored=sponsored, collab=collab,
+                                audio_type=audio_type, location=location or None)
 
 
 @router.get("/analyses/{analysis_id}/reels", response_model=ReelPageOut, tags=["results"],
@@ -274,18 +284,19 @@ def _record(db: Database, stream) -> None:
             response_class=StreamingResponse,
             responses={**_NOT_FOUND,
                        200: {"description": "The export file as an attachment named "
-                                            "reelscope_<username>_<YYYYmmdd-HHMMSS>.csv|.json[.gz].",
-                             "content": {"text/csv": {}, "application/json": {}, "application/gzip": {}}},
+                                            "reelscope_<username>_<YYYYmmdd-HHMMSS>.csv|.json[.gz]|.xlsx.",
+                             "content": {"text/csv": {}, "application/json": {}, "application/gzip": {},
+                                         XLSX_MEDIA_TYPE: {}}},
                        422: {**_PROBLEM, "description": "Unknown field name or bad option."}})
 def export_analysis(
     analysis_id: AnalysisId,
     params: Annotated[_FilterParams, Depends()],
-    format_: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
+    format_: Annotated[Literal["csv", "json", "xlsx"], Query(alias="format")] = "csv",
     plain: Annotated[bool, Query(description="CSV table only, without the BOM and profile header.")] = False,
     fields: Annotated[FieldList | None, Query(max_length=4000, description="Comma-separated field names, in order "
                                                                            "(default: all): " + ", ".join(all_fields()))
                       ] = None,
-    gzip: Annotated[bool, Query(description="Gzip the file (.csv.gz / .json.gz).")] = False,
+    gzip: Annotated[bool, Query(description="Gzip the file (.csv.gz / .json.gz; ignored for xlsx).")] = False,
 ) -> StreamingResponse:
     db = _db()
     filters = None if params.filters.is_empty else params.filters

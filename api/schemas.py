@@ -110,6 +110,17 @@ class ReelOut(BaseModel):
     is_pinned: bool | None = None
     hashtags: list[str] = []
     mentions: list[str] = []
+    collaborators: list[str] | None = None
+    is_paid_partnership: bool | None = None
+    sponsors: list[str] | None = None
+    tagged_users: list[str] | None = None
+    location_name: str | None = None
+    location_id: str | None = None
+    audio_type: str | None = None
+    audio_title: str | None = None
+    audio_artist: str | None = None
+    audio_id: str | None = None
+    comments_disabled: bool | None = None
     position: int | None = None
     effective_plays: int | float | None = None
     interactions: int | float | None = None

@@ -33,7 +33,7 @@ from core.models import Analysis, ProfileSnapshot, Reel, Status
 
 log = logging.getLogger("reelscope.columnar")
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: per-reel context columns
 _META_ID, _META_UPDATED, _META_REELS, _META_FORMAT = (b"reelscope.analysis_id", b"reelscope.updated_at",
                                                        b"reelscope.reels", b"reelscope.format")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -45,6 +45,10 @@ SCHEMA = pa.schema([
     ("plays", pa.int64()), ("views", pa.int64()), ("posted_at", pa.timestamp("us", tz="UTC")),
     ("duration", pa.float64()), ("product_type", pa.string()), ("is_pinned", pa.bool_()),
     ("hashtags", pa.list_(pa.string())), ("mentions", pa.list_(pa.string())),
+    ("collaborators", pa.list_(pa.string())), ("is_paid_partnership", pa.bool_()),
+    ("sponsors", pa.list_(pa.string())), ("tagged_users", pa.list_(pa.string())), ("location_name", pa.string()),
+    ("location_id", pa.string()), ("audio_type", pa.string()), ("audio_title", pa.string()),
+    ("audio_artist", pa.string()), ("audio_id", pa.string()), ("comments_disabled", pa.bool_()),
 ])
 COLUMNS: tuple[str, ...] = tuple(SCHEMA.names)
 
@@ -226,6 +230,6 @@ def reels_frame(db: Database, analysis_id: str):
             data[name] = pd.to_datetime(pd.Series(column.to_pylist(), dtype="object"), utc=True)
         elif name == "is_pinned":
             data[name] = column.fill_null(False).to_pandas()
-        else:  # text and lists: plain Python objects (None for missing text, lists for tags)
+        else:  # text, lists, optional booleans: plain Python objects (None for unknown)
             data[name] = pd.Series(column.to_pylist(), dtype="object")
     return pd.DataFrame(data, columns=list(REEL_COLUMNS))

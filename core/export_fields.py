@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.reel_context import CONTEXT_FIELDS
+
 LIST_SEPARATOR = "|"
 
 # name, kind, label, unit, description (raw fields only; core.metrics' dictionary wins when it has an entry)
@@ -29,6 +31,7 @@ _RAW_FIELDS: tuple[tuple[str, str, str, str, str], ...] = (
      f"Hashtags in the caption, lower case, without '#'. CSV: joined with '{LIST_SEPARATOR}'."),
     ("mentions", "list", "Mentions", "",
      f"Accounts mentioned in the caption, lower case, without '@'. CSV: joined with '{LIST_SEPARATOR}'."),
+    *CONTEXT_FIELDS,
     ("position", "integer", "Position", "", "0-based order in which Instagram served the reel (pinned first)."),
 )
 

@@ -25,11 +25,13 @@ from sqlalchemy import Text, select, type_coerce
 from core.db import Database
 from core.export_fields import LIST_SEPARATOR, RAW_FIELDS, field_infos
 from core.models import Reel
+from core.reel_context import BOOL_CONTEXT, CONTEXT_NAMES, LIST_CONTEXT
 
 BATCH_SIZE = 5000
 READ_COLUMNS = ("media_id", "shortcode", "url", "thumbnail_url", "caption", "likes", "comments", "plays", "views",
-                "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position")
-_UNTYPED = ("posted_at", "hashtags", "mentions")  # converted here, faster than per-value type processors
+                "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position",
+                *CONTEXT_NAMES)
+_UNTYPED = ("posted_at", "hashtags", "mentions", *LIST_CONTEXT)  # converted here, faster than type processors
 _COUNTS = ("likes", "comments", "plays", "views")
 _LEAN = ("position", *_COUNTS, "posted_at")  # what enrich_reels reads (another column: the KeyError fallback)
 
@@ -52,6 +54,15 @@ def _as_lists(values: list) -> list[list]:
     if all(isinstance(v, str) for v in values):
         return json.loads("[" + ",".join(values) + "]")
     return [[] if v is None else json.loads(v) if isinstance(v, str) else list(v) for v in values]
+
+
+def _as_optional_lists(values: list) -> list[list | None]:
+    """Stored JSON arrays as lists, NULL (or JSON null) as None: a context list Instagram did not send."""
+    return [None if v is None else json.loads(v) if isinstance(v, str) else list(v) for v in values]
+
+
+def _optional_bools(values: list) -> list[bool | None]:
+    return [None if v is None else bool(v) for v in values]
 
 
 _STORED_TIME = r"(?s)^(.{10}) (.{8}).(.{6})$"  # what iso_utc rewrites: 26 characters, a space at index 10
@@ -301,8 +312,10 @@ class ReelBatches:
         for name in ("hashtags", "mentions"):
             if name in raw:
                 raw[name] = _as_lists(raw[name])
-        if "is_pinned" in raw:
-            raw["is_pinned"] = [bool(v) for v in raw["is_pinned"]]
+        for name in LIST_CONTEXT:
+            if name in raw:
+                raw[name] = _as_optional_lists(raw[name])
+        self._booleans(raw)
         idx = computed.indexer(raw["position"]) if computed is not None else None
         if self.filters is not None and computed is not None:
             keep = self._keep(raw, computed, idx)
@@ -323,14 +336,22 @@ class ReelBatches:
         arrays as Arrow arrays of their strings already joined with LIST_SEPARATOR, computed columns as Arrow."""
         if "posted_at" in raw:
             raw["posted_at"] = _iso_utc_array(raw["posted_at"])
-        for name in ("hashtags", "mentions"):
+        for name in ("hashtags", "mentions", *LIST_CONTEXT):
             if name in raw:
                 raw[name] = _joined_lists(raw[name])
-        if "is_pinned" in raw:
-            raw["is_pinned"] = [bool(v) for v in raw["is_pinned"]]
+        self._booleans(raw)
         idx = computed.indexer(raw["position"]) if computed is not None else None
         return {name: raw[name] if name in raw else computed.take_array(name, idx)  # type: ignore[union-attr]
                 for name in self.fields}
+
+    @staticmethod
+    def _booleans(raw: dict[str, list]) -> None:
+        """SQLite gives 0/1: booleans as bool, the optional context flags keeping None (unknown)."""
+        if "is_pinned" in raw:
+            raw["is_pinned"] = [bool(v) for v in raw["is_pinned"]]
+        for name in BOOL_CONTEXT:
+            if name in raw:
+                raw[name] = _optional_bools(raw[name])
 
     def _keep(self, raw: dict[str, list], computed: _Computed, idx: np.ndarray) -> list[bool]:
         """core.filters.apply_filters on this batch (its filters are per reel, so batches are exact)."""

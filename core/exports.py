@@ -18,8 +18,10 @@ import io
 import json
 import math
 import re
+import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from sqlalchemy import select
@@ -28,11 +30,13 @@ from core.db import Database
 from core.export_csv import CsvEncoder, csv_block, csv_cell
 from core.export_fields import all_fields, field_infos, unknown_fields
 from core.export_rows import ReelBatches
+from core.export_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from core.export_xlsx import file_chunks, write_workbook
 from core.models import Analysis, ProfileSnapshot, Reel
 from core.queries import PROFILE_FIELDS, profile_dict
 
 SCHEMA_VERSION = 1
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "xlsx")
 CHUNK_BYTES = 256 * 1024
 GZIP_OFFER_BYTES = 5 * 1024 * 1024  # the dashboard offers compression above this size
 BOM = "\ufeff"
@@ -77,6 +81,11 @@ class ExportOptions:
     @property
     def extension(self) -> str:
         return f".{self.format}.gz" if self.gzip else f".{self.format}"
+
+    @property
+    def compressible(self) -> bool:
+        """Whether ``gzip`` applies: an .xlsx workbook is a zip archive already."""
+        return self.format != "xlsx"
 
 
 def parse_fields(text: str | None) -> tuple[str, ...] | None:
@@ -180,6 +189,8 @@ class ExportStream:
     def media_type(self) -> str:
         if self.options.gzip:
             return "application/gzip"
+        if self.options.format == "xlsx":
+            return XLSX_MEDIA_TYPE
         return "text/csv; charset=utf-8" if self.options.format == "csv" else "application/json"
 
     def __iter__(self) -> Iterator[bytes]:
@@ -200,6 +211,8 @@ class ExportStream:
     def _text_chunks(self) -> Iterator[str | bytes]:
         if self.options.format == "csv":
             yield from self._csv()
+        elif self.options.format == "xlsx":
+            yield from self._xlsx()
         else:
             yield from self._json()
 
@@ -225,6 +238,21 @@ class ExportStream:
         for batch in batches:
             if self._count(batch):
                 yield csv_block([batch[name] for name in fields], [batches.kinds[name] for name in fields])
+
+    def _xlsx(self) -> Iterator[bytes]:
+        """The workbook (core.export_xlsx), built in a temporary folder and then streamed from its file."""
+        ctx = self.context
+        batches = self._batches()
+        counted = (batch for batch in batches if self._count(batch))
+        hashtags = (batch["hashtags"] for batch in ReelBatches(
+            self.db, self.analysis_id, ("hashtags",), followers=ctx.profile["followers"],
+            metrics_at=ctx.metrics_at, filters=ctx.filters))
+        with tempfile.TemporaryDirectory(prefix="reelscope-xlsx-") as folder:
+            path = Path(folder) / "export.xlsx"
+            write_workbook(path, analysis=ctx.analysis, profile=ctx.profile, exported_at=ctx.exported_at,
+                           fields=ctx.fields, kinds=batches.kinds, batches=counted, hashtags=hashtags,
+                           dictionary={name: field_infos()[name].as_dict() for name in ctx.fields}, tmpdir=folder)
+            yield from file_chunks(path, CHUNK_BYTES)
 
     def _json(self) -> Iterator[str]:
         ctx = self.context
@@ -259,6 +287,8 @@ def open_export(db: Database, analysis_id: str, options: ExportOptions | None = 
     exported_at = (exported_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if options.plain and options.format != "csv":
         options = replace(options, plain=False)
+    if options.gzip and not options.compressible:
+        options = replace(options, gzip=False)
     try:
         options = replace(options, filters=normalise_filters(options.filters))
     except (TypeError, ValueError) as exc:

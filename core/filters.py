@@ -8,7 +8,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from core.context_stats import collab_flags, sponsored_flags
 from core.metrics import PLAYS_TIERS
+from core.reel_context import AUDIO_TYPES
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,9 @@ class ReelFilters:
     date_from / date_to: posting dates in UTC, both ends inclusive. tiers: plays-tier labels to keep (empty = all).
     min_plays: keep reels whose plays are known and at least this many. hashtag: keep reels using this tag
     (with or without #, any case). caption_search: case-insensitive literal substring of the caption.
+    sponsored: True keeps sponsored reels, False organic ones (core.context_stats; unknown reels match neither).
+    collab: True keeps reels with collaborators, False solo ones. audio_type: "original" or "licensed".
+    location: case-insensitive literal substring of the tagged place's name.
     """
 
     date_from: date | None = None
@@ -26,8 +31,14 @@ class ReelFilters:
     min_plays: int | None = None
     hashtag: str | None = None
     caption_search: str | None = None
+    sponsored: bool | None = None
+    collab: bool | None = None
+    audio_type: str | None = None
+    location: str | None = None
 
     def __post_init__(self) -> None:
+        if self.audio_type is not None and self.audio_type not in AUDIO_TYPES:
+            raise ValueError(f"unknown audio type {self.audio_type!r}; choose from {', '.join(AUDIO_TYPES)}")
         unknown = [tier for tier in self.tiers if tier not in PLAYS_TIERS]
         if unknown:
             raise ValueError(f"unknown plays tier {unknown[0]!r}; choose from {', '.join(PLAYS_TIERS)}")
@@ -46,6 +57,7 @@ class ReelFilters:
             "min_plays": self.min_plays,
             "hashtag": self.hashtag,
             "caption_search": self.caption_search,
+            **{name: getattr(self, name) for name in _CONTEXT_FILTERS if getattr(self, name) is not None},
         }
 
     @classmethod
@@ -63,7 +75,20 @@ class ReelFilters:
             min_plays=data.get("min_plays"),
             hashtag=data.get("hashtag") or None,
             caption_search=data.get("caption_search") or None,
+            sponsored=_optional_bool(data.get("sponsored")),
+            collab=_optional_bool(data.get("collab")),
+            audio_type=data.get("audio_type") or None,
+            location=data.get("location") or None,
         )
+
+
+_CONTEXT_FILTERS = ("sponsored", "collab", "audio_type", "location")
+
+
+def _optional_bool(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValueError(f"expected true, false or null, not {value!r}")
 
 
 def _normalise_tag(tag: str) -> str:
@@ -91,6 +116,14 @@ def apply_filters(enriched: pd.DataFrame, filters: ReelFilters) -> pd.DataFrame:
         captions = enriched["caption"].astype("string")
         matches = captions.str.contains(filters.caption_search, case=False, regex=False)
         keep &= matches.to_numpy(dtype=bool, na_value=False)
+    for wanted, flags in ((filters.sponsored, sponsored_flags), (filters.collab, collab_flags)):
+        if wanted is not None:
+            keep &= (flags(enriched) == wanted).to_numpy(dtype=bool, na_value=False)
+    if filters.audio_type:
+        keep &= (enriched["audio_type"] == filters.audio_type).to_numpy(dtype=bool, na_value=False)
+    if filters.location:
+        places = enriched["location_name"].astype("string")
+        keep &= places.str.contains(filters.location, case=False, regex=False).to_numpy(dtype=bool, na_value=False)
     return enriched[keep]
 
 
@@ -111,4 +144,12 @@ def describe(filters: ReelFilters) -> str:
         parts.append(f"hashtag #{_normalise_tag(filters.hashtag)}")
     if filters.caption_search:
         parts.append(f'caption contains "{filters.caption_search}"')
+    if filters.sponsored is not None:
+        parts.append("sponsored" if filters.sponsored else "organic")
+    if filters.collab is not None:
+        parts.append("collab" if filters.collab else "solo")
+    if filters.audio_type:
+        parts.append(f"{filters.audio_type} audio")
+    if filters.location:
+        parts.append(f'location contains "{filters.location}"')
     return "; ".join(parts) if parts else "no filters"

@@ -140,6 +140,18 @@ class Reel(Base):
     is_video: Mapped[bool] = mapped_column(Boolean, default=True)
     hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
     mentions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # per-reel context (core.reel_context.CONTEXT_FIELDS); NULL when Instagram did not send the field
+    collaborators: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    is_paid_partnership: Mapped[bool | None] = mapped_column(Boolean)
+    sponsors: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    tagged_users: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    location_name: Mapped[str | None] = mapped_column(Text)
+    location_id: Mapped[str | None] = mapped_column(String(32))
+    audio_type: Mapped[str | None] = mapped_column(String(16))
+    audio_title: Mapped[str | None] = mapped_column(Text)
+    audio_artist: Mapped[str | None] = mapped_column(Text)
+    audio_id: Mapped[str | None] = mapped_column(String(32))
+    comments_disabled: Mapped[bool | None] = mapped_column(Boolean)
 
     analysis: Mapped[Analysis] = relationship(back_populates="reels")
 

@@ -7,10 +7,16 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.models import ProfileSnapshot, Reel
+from core.reel_context import CONTEXT_NAMES
 
 REEL_COLUMNS = ["media_id", "shortcode", "url", "thumbnail_url", "caption", "likes", "comments", "plays", "views",
-                "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position"]
+                "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position",
+                *CONTEXT_NAMES]
 _COUNT_COLUMNS = ["likes", "comments", "plays", "views"]
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def reels_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
@@ -23,9 +29,9 @@ def reels_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     frame["is_pinned"] = frame["is_pinned"].fillna(False).astype(bool)
     for column in ("hashtags", "mentions"):
         frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
-    for column in ("media_id", "shortcode", "url", "thumbnail_url", "caption", "product_type"):
-        # Plain Python objects with None for missing text (pandas would otherwise infer str with NaN).
-        frame[column] = pd.Series([row.get(column) for row in rows], dtype="object", index=frame.index)
+    for column in ("media_id", "shortcode", "url", "thumbnail_url", "caption", "product_type", *CONTEXT_NAMES):
+        # Plain Python objects with None for unknown (pandas would otherwise infer str with NaN); lists as lists.
+        frame[column] = pd.Series([_plain(row.get(column)) for row in rows], dtype="object", index=frame.index)
     return frame
 
 

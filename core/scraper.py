@@ -30,6 +30,7 @@ from core.config import Settings, load_settings
 from core.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError, map_exception
 from core.instagram_session import session_file_version
 from core.instagram_transport import redirect_instagram_to, take_retry_after
+from core.reel_context import context_from_media
 
 TRANSIENT_ERRORS = (RateLimited, NetworkError, InstagramChanged)
 MAX_RETRY_AFTER_SECONDS = 3600.0
@@ -83,6 +84,18 @@ class FetchedReel:
     is_pinned: bool
     hashtags: tuple[str, ...]
     mentions: tuple[str, ...]
+    # per-reel context (core.reel_context): None when Instagram did not send the field
+    collaborators: tuple[str, ...] | None = None
+    sponsors: tuple[str, ...] | None = None
+    tagged_users: tuple[str, ...] | None = None
+    is_paid_partnership: bool | None = None
+    location_name: str | None = None
+    location_id: str | None = None
+    audio_type: str | None = None
+    audio_title: str | None = None
+    audio_artist: str | None = None
+    audio_id: str | None = None
+    comments_disabled: bool | None = None
 
 
 def _count(value: object) -> int | None:
@@ -187,7 +200,8 @@ def reel_from_media(media: dict, context) -> FetchedReel:
     """Copy a video's media dict (listing node or detail answer) into plain data; no request is made.
 
     Hidden or missing counts become None, never 0. Caption, hashtags and mentions come from instaloader's
-    ``Post`` (built on the caption alone), so they are exactly what instaloader would give.
+    ``Post`` (built on the caption alone), so they are exactly what instaloader would give. The per-reel
+    context (collaborators, sponsorship, place, audio) comes from ``core.reel_context``.
     """
     caption_post = Post(context, {"shortcode": media["code"], "caption": _caption_text(media)})
     caption = caption_post.caption
@@ -209,6 +223,8 @@ def reel_from_media(media: dict, context) -> FetchedReel:
         is_pinned=_is_pinned(media),
         hashtags=tuple(clean_text(t) for t in caption_post.caption_hashtags),
         mentions=tuple(clean_text(m) for m in caption_post.caption_mentions),
+        **{name: clean_text(value) if isinstance(value, str) else value
+           for name, value in context_from_media(media).items()},
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, insert, select, update
 from core.db import Database, retry_when_locked
 from core.errors import ReelScopeError
 from core.models import Analysis, ProfileSnapshot, Reel, Status, utcnow
+from core.reel_context import CONTEXT_NAMES, LIST_CONTEXT
 from core.scraper import FetchedProfile, FetchedReel
 
 
@@ -177,12 +178,17 @@ def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
         "comments": r.comments, "plays": r.plays, "views": r.views, "posted_at": r.posted_at,
         "duration": r.duration, "product_type": r.product_type, "is_pinned": r.is_pinned, "is_video": True,
         "hashtags": list(r.hashtags), "mentions": list(r.mentions),
+        **{name: _context_value(getattr(r, name)) for name in CONTEXT_NAMES},
     } for position, r in enumerate(reels)]
+
+
+def _context_value(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 _REEL_INSERT_COLUMNS = ("analysis_id", "position", "media_id", "shortcode", "url", "thumbnail_url", "caption", "likes",
                         "comments", "plays", "views", "posted_at", "duration", "product_type", "is_pinned", "is_video",
-                        "hashtags", "mentions")
+                        "hashtags", "mentions", *CONTEXT_NAMES)
 
 
 def _stored_time(value: datetime) -> str:
@@ -204,9 +210,14 @@ def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps:
             text = texts[key] = json_dumps(list(key))
         return text
 
+    def context(r: FetchedReel) -> tuple:  # lists as JSON text, None as SQL NULL (JSON(none_as_null=True))
+        return tuple(json_text(value) if name in LIST_CONTEXT and value is not None else value
+                     for name, value in ((name, getattr(r, name)) for name in CONTEXT_NAMES))
+
     return [(analysis_id, position, r.media_id, r.shortcode, r.url, r.thumbnail_url, r.caption, r.likes, r.comments,
              r.plays, r.views, None if r.posted_at is None else _stored_time(r.posted_at), r.duration, r.product_type,
-             r.is_pinned, True, json_text(r.hashtags), json_text(r.mentions)) for position, r in enumerate(reels)]
+             r.is_pinned, True, json_text(r.hashtags), json_text(r.mentions), *context(r))
+            for position, r in enumerate(reels)]
 
 
 def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> None:

@@ -64,6 +64,29 @@ def cdn_video_url(pk: str, host: str = "scontent.cdninstagram.com") -> str:
 
 
 @dataclass(frozen=True)
+class MediaContext:
+    """A video's per-reel context as the emulator serves it.
+
+    ``absent``: media dict keys left out entirely (each field's "Instagram did not send it" shape). Empty
+    tuples are served as empty lists, except ``sponsors`` and ``tagged`` which Instagram sends as null
+    when there are none. ``audio``: ``("original", title, asset_id)``, ``("licensed", title, artist,
+    cluster_id, asset_id)`` or None (no ``clips_metadata``).
+    """
+
+    collaborators: tuple[str, ...] = ()
+    paid_partnership: bool = False
+    sponsors: tuple[str, ...] = ()
+    tagged: tuple[str, ...] = ()
+    location: tuple[str, str] | None = None  # (name, pk)
+    audio: tuple | None = None
+    comments_disabled: bool = False
+    absent: frozenset[str] = frozenset()
+
+
+NO_CONTEXT = MediaContext()
+
+
+@dataclass(frozen=True)
 class SyntheticMedia:
     pk: str
     code: str
@@ -79,6 +102,7 @@ class SyntheticMedia:
     video_duration: float | None
     pinned: bool
     thumbnail_url: str
+    context: MediaContext = NO_CONTEXT
 
     @property
     def is_video(self) -> bool:
@@ -172,6 +196,41 @@ def _caption(rng: random.Random, tags: list[str]) -> str:
     if rng.random() < 0.3:
         parts.append(rng.choice(["✨", "🌍", "🍝", "📍 Lisbon", "☕️"]))
     return "\n".join(parts) if rng.random() < 0.3 else " ".join(parts)
+
+
+# --- per-reel context -------------------------------------------------------------------------
+
+_BRANDS = ["brand.coffee", "acme_outdoor", "glow.skincare", "fastbikes"]
+_PEOPLE = ["best_friend_99", "studio.lights", "chef.marco", "coffee.lab", "demo_travel", "demo_food"]
+_PLACES = [("Lisbon, Portugal", "106339232735538"), ("Tokyo, Japan", "212988663"),
+           ("Café Central", "1021345678"), ("Mount Everest", "110000000000000001")]
+_TRACKS = [("Sunny Days", "The Examples", "618220929256131"), ("Night Drive", "Synth Collective", "9007199254740993"),
+           ("Lo-fi Morning", "Beats & Co", "297130476468711")]
+# keys whose absence each shape exercises, in turn, on some reels
+_ABSENT_KEYS = ("coauthor_producers", "is_paid_partnership", "sponsor_tags", "usertags", "location",
+                "clips_metadata", "comments_disabled")
+
+
+def _media_context(username: str, pk: int, kind: str) -> MediaContext:
+    """A video's context, from its own seeded generator (the main one is untouched, so counts stay as they were)."""
+    if kind not in ("clips", "feed_video"):
+        return NO_CONTEXT
+    rng = random.Random(f"reelscope-context:{pk}")
+    people = [name for name in _PEOPLE if name != username]
+    collaborators = tuple(rng.sample(people, k=rng.choice([1, 1, 2]))) if rng.random() < 0.25 else ()
+    paid = rng.random() < 0.2
+    sponsors = tuple(rng.sample(_BRANDS, k=1)) if paid and rng.random() < 0.8 else ()
+    tagged = tuple(rng.sample(people, k=rng.randint(1, 3))) if rng.random() < 0.3 else ()
+    location = rng.choice(_PLACES) if rng.random() < 0.35 else None
+    audio: tuple | None = None
+    if kind == "clips":
+        if rng.random() < 0.45:
+            title, artist, cluster = rng.choice(_TRACKS)
+            audio = ("licensed", title, artist, cluster, str(int(cluster) + 11))
+        else:
+            audio = ("original", "Original audio", str(pk + 3))
+    absent = frozenset([_ABSENT_KEYS[pk % 23]]) if pk % 23 < len(_ABSENT_KEYS) else frozenset()
+    return MediaContext(collaborators, paid, sponsors, tagged, location, audio, rng.random() < 0.1, absent)
 
 
 # --- generator ------------------------------------------------------------------------------
@@ -273,6 +332,7 @@ def _build(spec: _Spec) -> SyntheticProfile:
             comment_count=comments, play_count=play_count, view_count=view_count,
             video_duration=duration, pinned=i in pinned,
             thumbnail_url=cdn_image_url("media", str(pk)),
+            context=_media_context(spec.username, pk, kind),
         ))
     media.sort(key=lambda m: (not m.pinned, -m.taken_at))
     return SyntheticProfile(

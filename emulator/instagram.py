@@ -166,12 +166,78 @@ def legacy_media(p: SyntheticProfile, m: SyntheticMedia, access: Access = FULL_A
                               "profile_pic_url": p.profile_pic_url, "username": p.username}] if m.pinned else [],
         "like_and_view_counts_disabled": m.likes_hidden, "product_type": m.product_type,
     }
+    for key in ("coauthor_producers", "edge_media_to_tagged_user", "location", "comments_disabled"):
+        del node[key]
+    node.update(legacy_context_fields(m))
     if m.is_video:
         if access.counts:
             node["video_view_count"] = m.view_count
         node["video_url"] = m.video_url
         node["video_duration"] = m.video_duration
     return node
+
+
+def _brief(username: str) -> dict[str, Any]:
+    user_id = str(1_000_000_000 + sum(ord(c) * 31 ** i for i, c in enumerate(username)) % 60_000_000_000)
+    return {"pk": user_id, "id": user_id, "username": username, "full_name": username.replace("_", " ").title(),
+            "is_verified": False, "profile_pic_url": cdn_image_url("profile", user_id)}
+
+
+def _clips_metadata(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any] | None:
+    audio = m.context.audio
+    if audio is None:
+        return None
+    if audio[0] == "original":
+        _, title, asset_id = audio
+        return {"audio_type": "original_sounds", "is_shared_to_fb": False, "music_info": None,
+                "original_sound_info": {"audio_asset_id": int(asset_id), "original_audio_title": title,
+                                        "ig_artist": {"pk": p.user_id, "username": p.username},
+                                        "should_mute_audio": False, "is_explicit": False}}
+    _, title, artist, cluster_id, asset_id = audio
+    return {"audio_type": "licensed_music", "is_shared_to_fb": False, "original_sound_info": None,
+            "music_info": {"music_asset_info": {"audio_cluster_id": cluster_id, "audio_asset_id": asset_id,
+                                                "id": asset_id, "title": title, "display_artist": artist,
+                                                "is_explicit": False, "duration_in_ms": 30000},
+                           "music_consumption_info": {"should_mute_audio": False, "is_trending_in_clips": False}}}
+
+
+def context_fields(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any]:
+    """The per-reel context keys of a web-app media dict (``m.context.absent`` left out)."""
+    c = m.context
+    fields: dict[str, Any] = {
+        "coauthor_producers": [_brief(name) for name in c.collaborators],
+        "is_paid_partnership": c.paid_partnership,
+        "sponsor_tags": [{"sponsor": _brief(name), "permission": True, "is_pending": False}
+                         for name in c.sponsors] or None,
+        "usertags": {"in": [{"user": _brief(name), "position": [0.5, 0.5], "start_time_in_video_in_sec": None,
+                             "duration_in_video_in_sec": None} for name in c.tagged]} if c.tagged else None,
+        "location": None if c.location is None else {"pk": int(c.location[1]), "short_name": c.location[0][:20],
+                                                     "name": c.location[0], "lat": 38.72, "lng": -9.14,
+                                                     "facebook_places_id": c.location[1]},
+        "comments_disabled": c.comments_disabled,
+    }
+    if m.is_video and m.product_type == "clips":
+        fields["clips_metadata"] = _clips_metadata(p, m)
+    return {key: value for key, value in fields.items() if key not in c.absent}
+
+
+def legacy_context_fields(m: SyntheticMedia) -> dict[str, Any]:
+    """The same context in the older GraphQL node shape (edges, ``location.id``)."""
+    c = m.context
+    fields = {
+        "coauthor_producers": [{"id": _brief(n)["id"], "username": n, "is_verified": False} for n in c.collaborators],
+        "is_paid_partnership": c.paid_partnership,
+        "edge_media_to_sponsor_user": {"edges": [{"node": {"sponsor": {"id": _brief(n)["id"], "username": n}}}
+                                                 for n in c.sponsors]},
+        "edge_media_to_tagged_user": {"edges": [{"node": {"user": {"id": _brief(n)["id"], "username": n},
+                                                          "x": 0.5, "y": 0.5}} for n in c.tagged]},
+        "location": None if c.location is None else {"id": c.location[1], "has_public_page": True,
+                                                     "name": c.location[0], "slug": ""},
+        "comments_disabled": c.comments_disabled,
+    }
+    renamed = {"sponsor_tags": "edge_media_to_sponsor_user", "usertags": "edge_media_to_tagged_user"}
+    return {key: value for key, value in fields.items()
+            if key not in c.absent and key not in {renamed.get(k) for k in c.absent}}
 
 
 def _caption_obj(p: SyntheticProfile, m: SyntheticMedia) -> dict[str, Any] | None:
@@ -232,10 +298,10 @@ def polaris_media(p: SyntheticProfile, m: SyntheticMedia, access: Access = FULL_
         d["number_of_qualities"] = 2
         d["has_audio"] = True
         d["video_duration"] = m.video_duration
-        if m.product_type == "clips":
-            d["clips_metadata"] = {"audio_type": "original_sounds", "is_shared_to_fb": False,
-                                   "original_sound_info": {"audio_asset_id": str(int(m.pk) + 3),
-                                                           "original_audio_title": "Original audio"}}
+    for key in ("coauthor_producers", "is_paid_partnership", "sponsor_tags", "usertags", "location",
+                "comments_disabled"):
+        del d[key]
+    d.update(context_fields(p, m))
     if m.media_type == 8:
         children = []
         for child_pk, child_type in carousel_children(m):

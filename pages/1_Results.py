@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import store
+from core.context_stats import METHODOLOGY as CONTEXT_METHODOLOGY
 from core.metrics import methodology_markdown
 from ui import cache, sections
 from ui.access_notice import show_access_notice
@@ -58,7 +59,7 @@ log_plays = sections.log_plays_toggle(key=chosen)
 sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays)
 
 # Expanders load on demand (opening one reruns the page): closed, they cost the first chart nothing.
-download = st.expander("Download: CSV or JSON of these reels, with a data dictionary", icon=":material/download:",
+download = st.expander("Download: CSV, JSON or Excel of these reels, with a data dictionary", icon=":material/download:",
                        key=f"download-{chosen}", on_change="rerun")
 if download.open:
     with download:
@@ -70,3 +71,4 @@ methodology = st.expander("Methodology: how every number on this page is compute
 if methodology.open:
     with methodology:
         st.markdown(methodology_markdown())
+        st.markdown(CONTEXT_METHODOLOGY)

@@ -8,6 +8,7 @@ from core import charts
 from core.analytics import compare_profiles
 from ui import cache
 from ui.compare import kpi_table, profiles_for, shared_hashtags, shared_hashtags_table
+from ui.context_tab import shares_table
 from ui.layout import setup_page
 from ui.sections import chart
 from ui.widgets import analysis_label
@@ -46,6 +47,9 @@ with tiers_col:
     chart(charts.compare_tier_mix(profiles, kind=kind), key="compare-tiers", clickable=False)
 with plays_col:
     chart(charts.compare_plays_distribution(profiles), key="compare-plays")
+
+st.subheader("Sponsored and collab reels")
+shares_table(profiles)
 
 st.subheader("Shared hashtags")
 shared = shared_hashtags(profiles)

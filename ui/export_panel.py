@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.db import get_database
 from core.export_history import list_exports, record_export, regenerate
+from core.export_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports import (
     GZIP_OFFER_BYTES,
     ExportOptions,
@@ -33,12 +34,14 @@ FORMAT_CHOICES = {
     "csv": "CSV: plain table (pandas.read_csv, BI tools, Sheets)",
     "csv-excel": "CSV for Excel: profile header section above the table, UTF-8 BOM",
     "json": "JSON: nested, with the data dictionary",
+    "xlsx": "Excel (.xlsx): Profile, Reels, Hashtags and Data dictionary sheets",
 }
+_MIME = {"csv": "text/csv", "json": "application/json", "xlsx": XLSX_MEDIA_TYPE}
 
 
 def export_options(choice: str, fields=None, filters=None, gzip: bool = False) -> ExportOptions:
     """The ExportOptions of a FORMAT_CHOICES key."""
-    return ExportOptions(format="json" if choice == "json" else "csv", plain=choice == "csv",
+    return ExportOptions(format=choice if choice in ("json", "xlsx") else "csv", plain=choice == "csv",
                          fields=tuple(fields) or None if fields else None, gzip=gzip, filters=filters)
 
 
@@ -65,7 +68,7 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
     """Format, fields, filters and compression choices, then a download button with the CLI's exact bytes."""
     db = get_database()
     choice = st.radio("Format", list(FORMAT_CHOICES), key=_key(analysis_id, "format"), format_func=FORMAT_CHOICES.get)
-    fmt = "json" if choice == "json" else "csv"
+    fmt = choice if choice in ("json", "xlsx") else "csv"
     fields = st.multiselect("Fields, in this order (empty = all)", list(all_fields()), key=_key(analysis_id, "fields"),
                             placeholder="All fields")
     chosen_filters = None
@@ -76,7 +79,7 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
 
     options = export_options(choice, fields, chosen_filters)
     estimate = estimate_size(db, analysis_id, options)
-    if estimate >= GZIP_OFFER_BYTES:
+    if estimate >= GZIP_OFFER_BYTES and options.compressible:
         compress = st.checkbox(f"Compress with gzip (about {_size_label(estimate)} uncompressed)", value=True,
                                key=_key(analysis_id, "gzip"))
         options = export_options(choice, fields, chosen_filters, gzip=compress)
@@ -86,14 +89,15 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
     download_col, dictionary_col = st.columns(2)
     download_col.download_button(
         f"Download {filename}", data=lambda: _generate_and_record(analysis_id, options, exported_at),
-        file_name=filename, mime="application/gzip" if options.gzip else
-        ("text/csv" if fmt == "csv" else "application/json"),
+        file_name=filename, mime=_MIME[fmt] if not options.gzip else "application/gzip",
         icon=":material/download:", type="primary", on_click="ignore", key=_key(analysis_id, "download"))
     if fmt == "csv":
         dictionary_col.download_button(
             "Data dictionary (CSV)", data=lambda: data_dictionary_csv(options.fields),
             file_name=filename.split(".")[0] + "_data_dictionary.csv", mime="text/csv",
             icon=":material/menu_book:", on_click="ignore", key=_key(analysis_id, "dictionary"))
+    elif fmt == "xlsx":
+        dictionary_col.caption("The data dictionary is the workbook's *Data dictionary* sheet.")
     else:
         dictionary_col.caption("The data dictionary is inside the JSON (`data_dictionary`).")
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.metrics import METRICS, RAW_FIELDS
+from ui import context_tab
 from ui.tables import WITHHELD_WHY, count_column, show_table
 from ui.text import image_url, link_url
 
@@ -16,7 +17,7 @@ CAPTION_PREVIEW = 90
 COLUMNS = ("thumbnail_url", "url", "caption", "posted_at", "effective_plays", "likes", "comments",
            "engagement_rate", "engagement_per_play", "plays_per_follower", "likes_per_1k_plays",
            "comments_per_1k_plays", "plays_per_day", "plays_vs_median", "age_days", "plays_tier", "engagement_tier",
-           "benchmark_tier", "duration", "is_pinned", "product_type", "hashtags", "mentions")
+           "benchmark_tier", "duration", "is_pinned", "product_type", "hashtags", "mentions", *context_tab.TABLE_COLUMNS)
 _FORMATS = {"engagement_rate": "%.2f%%", "engagement_per_play": "%.2f%%", "plays_per_follower": "%.2f",
             "likes_per_1k_plays": "%.1f", "comments_per_1k_plays": "%.2f", "plays_vs_median": "%.2f×",
             "age_days": "%.0f", "duration": "%.0f s"}
@@ -36,6 +37,7 @@ def _column_config() -> dict:
         "caption": st.column_config.TextColumn("Caption", width="large", help="First characters of the caption"),
         "posted_at": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
     }
+    config.update(context_tab.column_config())
     for name in COLUMNS:
         if name in config:
             continue

@@ -11,6 +11,7 @@ from core import charts
 from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
 from core.filters import ReelFilters, apply_filters, describe
 from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+from ui import context_tab
 from ui.reels_table import reels_table
 from ui.tables import count_column, show_table
 from ui.text import link_url
@@ -52,10 +53,12 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters
         hashtag = tag_col.selectbox("Hashtag", tags, index=None, placeholder="Any hashtag", key=f"f-tag-{key}",
                                     format_func=lambda t: f"#{t}")
         search = search_col.text_input("Caption contains", key=f"f-search-{key}", placeholder="e.g. giveaway")
+        context = context_tab.filter_widgets(reels, key=key)
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     chosen = ReelFilters(date_from=start if start and start > first else None,
                          date_to=end if end and end < last else None, tiers=tuple(tiers),
-                         min_plays=int(min_plays) or None, hashtag=hashtag, caption_search=search.strip() or None)
+                         min_plays=int(min_plays) or None, hashtag=hashtag, caption_search=search.strip() or None,
+                         **context)
     if chosen.is_empty:
         return reels, chosen
     filtered = apply_filters(reels, chosen)
@@ -82,13 +85,13 @@ def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays:
 
 
 RESULT_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration",
-               "Posting times")
+               "Posting times", "Context")
 
 
 def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
     """The Results page's tabs; only the open one is computed and sent to the browser (switching tabs reruns the
     page), so the first chart is not held up by the rest."""
-    overview, table, tags, top, trends, timing = st.tabs(list(RESULT_TABS), key=f"detail-tabs-{key}",
+    overview, table, tags, top, trends, timing, context = st.tabs(list(RESULT_TABS), key=f"detail-tabs-{key}",
                                                          on_change="rerun")
     if overview.open:
         with overview:
@@ -104,6 +107,9 @@ def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: boo
         _trends_tab(trends, reels, filtered, key=key, log_plays=log_plays)
     if timing.open:
         _timing_tab(timing, reels, filtered, key=key)
+    if context.open:
+        with context:
+            context_tab.render_context_tab(reels, key=key)
 
 
 def _tags_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str) -> None:

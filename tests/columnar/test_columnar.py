@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from core import columnar, queries, retention, store
 from core.models import Analysis
+from core.reel_context import LIST_CONTEXT
 from tests.columnar.conftest import ALPHA_REELS, completed
 
 
@@ -30,8 +31,8 @@ def assert_file_equals_store(db, analysis_id, path) -> None:
     assert len(cached) == len(stored)
     for column in columnar.COLUMNS:
         expected, got = stored[column].tolist(), cached[column].tolist()
-        if column in ("hashtags", "mentions"):
-            got = [list(v) for v in got]
+        if column in ("hashtags", "mentions", *LIST_CONTEXT):
+            got = [None if v is None else list(v) for v in got]
         expected = [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in expected]
         got = [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in got]
         if column == "posted_at":

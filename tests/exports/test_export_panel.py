@@ -61,3 +61,21 @@ def test_the_default_csv_opens_with_a_plain_pandas_read_csv_and_the_excel_one_ha
     assert excel.startswith(codecs.BOM_UTF8) and b"data source" in excel.split(b"\r\n\r\n")[0]
     with pytest.raises(pd.errors.ParserError):
         pd.read_csv(io.BytesIO(excel))
+
+
+def test_panel_offers_excel_and_its_download_is_the_workbook(export_env, monkeypatch):
+    from ui.export_panel import _generate_and_record
+
+    db, ids, _, env = export_env
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    at = AppTest.from_function(_panel_app, args=(ids["demo_creator"], None), default_timeout=30)
+    at.run()
+    assert "Excel (.xlsx)" in at.radio[0].options
+    at.radio[0].set_value("xlsx").run()
+    assert not at.exception, at.exception
+    assert any(".xlsx" in b.label for b in at.get("download_button"))
+    options = ExportOptions(format="xlsx")
+    exported_at = datetime(2026, 5, 2, 8, 0, 0, tzinfo=UTC)
+    assert _generate_and_record(ids["demo_creator"], options, exported_at) == \
+        export_bytes(db, ids["demo_creator"], options, exported_at=exported_at)
