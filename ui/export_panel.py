@@ -34,7 +34,7 @@ FORMAT_CHOICES = {
     "csv": "CSV: plain table (pandas.read_csv, BI tools, Sheets)",
     "csv-excel": "CSV for Excel: profile header section above the table, UTF-8 BOM",
     "json": "JSON: nested, with the data dictionary",
-    "xlsx": "Excel (.xlsx): Profile, Reels, Hashtags and Data dictionary sheets",
+    "xlsx": "Excel (.xlsx)",
 }
 _MIME = {"csv": "text/csv", "json": "application/json", "xlsx": XLSX_MEDIA_TYPE}
 
@@ -97,7 +97,7 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
             file_name=filename.split(".")[0] + "_data_dictionary.csv", mime="text/csv",
             icon=":material/menu_book:", on_click="ignore", key=_key(analysis_id, "dictionary"))
     elif fmt == "xlsx":
-        dictionary_col.caption("The data dictionary is the workbook's *Data dictionary* sheet.")
+        dictionary_col.caption("Sheets: *Profile*, *Reels*, *Hashtags* and the *Data dictionary*.")
     else:
         dictionary_col.caption("The data dictionary is inside the JSON (`data_dictionary`).")
 
