@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.analytics import hashtag_stats, profile_summary, ranking_metric, top_performers
-from core.db import Database
-from core.export_fields import all_fields
-from core.filters import ReelFilters, apply_filters
-from core.metrics import BENCHMARK_TIERS, ENGAGEMENT_TIERS, PLAYS_TIERS, enrich_reels
-from core.queries import load_profile, load_reels_frame
-from core.store import AnalysisState
+from core.analytics.aggregates import hashtag_stats, profile_summary, ranking_metric, top_performers
+from core.analytics.filters import ReelFilters, apply_filters
+from core.analytics.metrics import BENCHMARK_TIERS, ENGAGEMENT_TIERS, PLAYS_TIERS, enrich_reels
+from core.exports.fields import all_fields
+from core.storage.analyses import AnalysisState
+from core.storage.engine import Database
+from core.storage.queries import load_profile, load_reels_frame
 
 # API sort name → enriched column. Tiers sort by rank (best first in descending order).
 SORT_COLUMNS: dict[str, str] = {

@@ -29,14 +29,15 @@ from api.schemas import (
     StatusName,
     SummaryOut,
 )
-from core import jobs, store
-from core.config import load_settings
-from core.db import Database, get_database
-from core.export_fields import all_fields
-from core.exports import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
-from core.filters import ReelFilters
-from core.metrics import PLAYS_TIERS
-from core.usernames import normalise_username, split_usernames
+from core.analytics.filters import ReelFilters
+from core.analytics.metrics import PLAYS_TIERS
+from core.domain.usernames import normalise_username, split_usernames
+from core.exports.documents import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
+from core.exports.fields import all_fields
+from core.jobs import pipeline as jobs
+from core.settings import load_settings
+from core.storage import analyses as store
+from core.storage.engine import Database, get_database
 
 log = logging.getLogger("reelscope.api")
 PREFIX = "/api/v1"
@@ -207,7 +208,7 @@ def _filters(min_plays: int | None, hashtag: str | None, q: str | None, date_fro
 
 
 class _FilterParams:
-    """The Results page filters as query parameters (core.filters.ReelFilters)."""
+    """The Results page filters as query parameters (core.analytics.filters.ReelFilters)."""
 
     def __init__(
         self,
@@ -248,7 +249,7 @@ def list_reels(
 
 
 @router.get("/analyses/{analysis_id}/summary", response_model=SummaryOut, tags=["results"], responses=_NOT_FOUND,
-            summary="KPIs, tier counts, top hashtags, mentions and reels (core.analytics)")
+            summary="KPIs, tier counts, top hashtags, mentions and reels (core.analytics.aggregates)")
 def get_summary(analysis_id: AnalysisId,
                 top: Annotated[int, Query(ge=1, le=100, description="Rows in each top list.")] = 10) -> SummaryOut:
     db = _db()
@@ -258,10 +259,10 @@ def get_summary(analysis_id: AnalysisId,
 
 
 def _record(db: Database, stream) -> None:
-    """Record the finished export in the history, as the CLI does (when core.export_history is present)."""
-    if not stream.sha256 or importlib.util.find_spec("core.export_history") is None:
+    """Record the finished export in the history, as the CLI does (when core.exports.history is present)."""
+    if not stream.sha256 or importlib.util.find_spec("core.exports.history") is None:
         return
-    from core.export_history import record_export
+    from core.exports.history import record_export
 
     try:
         record_export(db, stream)

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.jobs import MAX_REELS_LIMIT
-from core.usernames import MAX_USERNAME_LENGTH
+from core.domain.usernames import MAX_USERNAME_LENGTH
+from core.jobs.pipeline import MAX_REELS_LIMIT
 
 StatusName = Literal["pending", "processing", "completed", "failed"]
 # An Instagram username as the API accepts it: '@' optional, letters, digits, '_' and single inner dots (case is
@@ -87,7 +87,7 @@ class AnalysisList(BaseModel):
 
 
 class ReelOut(BaseModel):
-    """One reel: the export's raw fields plus every computed metric and tier (extra keys as core.metrics adds)."""
+    """One reel: the export's raw fields plus every computed metric and tier (extra keys as core.analytics.metrics adds)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -129,7 +129,7 @@ class SummaryOut(BaseModel):
     status: StatusName
     reference_time: datetime | None = Field(description="Ages and per-day rates are measured at this moment.")
     profile: dict[str, Any] | None
-    kpis: dict[str, Any] = Field(description="core.analytics.profile_summary: medians, means, known counts, "
+    kpis: dict[str, Any] = Field(description="core.analytics.aggregates.profile_summary: medians, means, known counts, "
                                              "posting frequency, hidden likes, tier counts, benchmark tier.")
     tiers: dict[str, Any]
     top_hashtags: list[dict[str, Any]]
@@ -209,7 +209,7 @@ class AlertList(BaseModel):
 
 
 class GrowthOut(BaseModel):
-    """A profile across its completed snapshots (core.growth)."""
+    """A profile across its completed snapshots (core.analytics.growth)."""
 
     username: str
     snapshots: list[dict[str, Any]] = Field(description="Oldest first: followers (and change), median plays, median "

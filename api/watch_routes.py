@@ -10,11 +10,13 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from api.problems import ApiProblem
 from api.schemas import AlertList, AlertOut, GrowthOut, Problem, WatchList, WatchOut, WatchRequest
-from core import growth, jobs, watches
-from core.alerts import alert_json, list_alerts
-from core.db import get_database
-from core.snapshots import completed_snapshots
-from core.usernames import normalise_username
+from core.analytics import growth
+from core.domain.usernames import normalise_username
+from core.jobs import pipeline as jobs
+from core.storage.engine import get_database
+from core.storage.snapshots import completed_snapshots
+from core.watchlists import watches
+from core.watchlists.alerts import alert_json, list_alerts
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX)

@@ -122,7 +122,7 @@ class Bare:
     def __init__(self, scale: float) -> None:
         import instaloader
 
-        from core.scraper import WaitReportingRateController
+        from core.instagram.scraper import WaitReportingRateController
 
         self.loader = instaloader.Instaloader(
             sleep=False, quiet=True, download_pictures=False, download_videos=False,
@@ -163,7 +163,7 @@ class BareListing(Bare):
 
 
 def _reset_client() -> None:
-    from core.scraper import reset_client
+    from core.instagram.scraper import reset_client
 
     reset_client()
 
@@ -178,7 +178,7 @@ def _set_access(session_file: Path, logged_in: bool) -> None:
 
 
 def _timed_analysis(db, username: str) -> tuple[float, int]:
-    from core import jobs
+    from core.jobs import pipeline as jobs
 
     analysis_id = jobs.create_analyses([username], db=db, start=False)[0]
     started = time.perf_counter()
@@ -212,10 +212,10 @@ def main() -> None:
         _record_requests()
         query_types = _record_query_types()
 
-        from core import jobs
-        from core.db import get_database
-        from core.instagram_transport import redirect_instagram_to
-        from core.scraper import get_client
+        from core.instagram.scraper import get_client
+        from core.instagram.transport import redirect_instagram_to
+        from core.jobs import pipeline as jobs
+        from core.storage.engine import get_database
 
         db = get_database()
         redirect_instagram_to(emulator.url)  # the same transport to the emulator for the bare script

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator
 
-from core.config import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 current_analysis_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("analysis_id", default=None)
 _configured = False

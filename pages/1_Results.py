@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import store
-from core.metrics import methodology_markdown
+from core.analytics.metrics import methodology_markdown
+from core.storage import analyses as store
 from ui import cache, sections
 from ui.access_notice import show_access_notice
 from ui.export_panel import render_export_history, render_export_panel

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import store
-from core.db import Database
-from core.jobs import cancel_analysis, retry_analysis, submit_analyses
-from core.store import AnalysisState
+from core.jobs.pipeline import cancel_analysis, retry_analysis, submit_analyses
+from core.storage import analyses as store
+from core.storage.analyses import AnalysisState
+from core.storage.engine import Database
 from ui import state
 from ui.text import escape_markdown, fmt_duration, status_badge
 

@@ -6,7 +6,7 @@ import math
 import re
 from datetime import UTC, datetime
 
-from core.instagram_transport import browser_url, web_url
+from core.instagram.transport import browser_url, web_url
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.store import AnalysisState
+from core.storage.analyses import AnalysisState
 from ui.text import escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
 
 RESULTS_URL = "./Results?analysis={}"
@@ -80,7 +80,7 @@ def follower_growth(db, snapshots: list[AnalysisState]) -> None:
 
 def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
     """Per-reel plays growth between the two most recent completed snapshots of one creator."""
-    from core.analytics import reel_growth
+    from core.analytics.aggregates import reel_growth
     from ui import cache
 
     earlier, later = sorted(snapshots, key=lambda s: s.created_at)[-2:]

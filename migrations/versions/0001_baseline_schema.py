@@ -5,7 +5,7 @@ Revises:
 Create Date: 2026-11-25
 
 Adopts a database created before migrations existed (by ``create_all``): each table and index is
-created only when missing, and the view is always re-created from ``core.db.instagram_data_view_sql``.
+created only when missing, and the view is always re-created from ``core.storage.engine.instagram_data_view_sql``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from core.migrations import create_index_if_missing, has_table, replace_view
+from core.storage.migrations import create_index_if_missing, has_table, replace_view
 
 revision = "0001"
 down_revision = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from core.migrations import drop_view, replace_view
+from core.storage.migrations import drop_view, replace_view
 
 revision = "0003"
 down_revision = "0002"

@@ -1,4 +1,4 @@
-"""Analysis lease (core.lease): when the process running an analysis last promised to keep it.
+"""Analysis lease (core.jobs.lease): when the process running an analysis last promised to keep it.
 
 Revision ID: 0005
 Revises: 0003
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import inspect
 
-from core.migrations import drop_view, replace_view
+from core.storage.migrations import drop_view, replace_view
 
 revision = "0005"
 down_revision = "0003"

@@ -1,4 +1,4 @@
-"""A tiny store built through core.store (no scraping), with its own columnar folder."""
+"""A tiny store built through core.storage.analyses (no scraping), with its own columnar folder."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import store
-from core.db import Database, get_database
-from core.scraper import FetchedProfile, FetchedReel
+from core.instagram.scraper import FetchedProfile, FetchedReel
+from core.storage import analyses as store
+from core.storage.engine import Database, get_database
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

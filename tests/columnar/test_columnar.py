@@ -10,8 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import update
 
-from core import columnar, queries, retention, store
-from core.models import Analysis
+from core.storage import analyses as store
+from core.storage import columnar, queries, retention
+from core.storage.models import Analysis
 from tests.columnar.conftest import ALPHA_REELS, completed
 
 
@@ -41,7 +42,7 @@ def assert_file_equals_store(db, analysis_id, path) -> None:
 
 
 def test_a_completed_analysis_writes_its_file_equal_to_the_stored_rows(store_env, columns_dir):
-    from core.jobs import create_analyses, run_analysis
+    from core.jobs.pipeline import create_analyses, run_analysis
 
     [analysis_id] = create_analyses(["demo_creator"], max_reels=15, db=store_env, start=False)
     assert run_analysis(analysis_id, db=store_env) == "completed"  # in this thread: the hook has run on return
@@ -55,7 +56,7 @@ def test_a_completed_analysis_writes_its_file_equal_to_the_stored_rows(store_env
 
 
 def test_a_cache_failure_never_fails_the_analysis(store_env, columns_dir, monkeypatch):
-    from core.jobs import create_analyses, run_analysis
+    from core.jobs.pipeline import create_analyses, run_analysis
 
     def broken(*args, **kwargs):
         raise OSError("disk full")

@@ -1,4 +1,4 @@
-"""core.overview.library_overview on a tiny store, against numbers computed by hand; and its page."""
+"""core.analytics.overview.library_overview on a tiny store, against numbers computed by hand; and its page."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from core import store
-from core.errors import ProfileNotFound
-from core.overview import OVERVIEW_COLUMNS, library_overview
+from core.analytics.overview import OVERVIEW_COLUMNS, library_overview
+from core.domain.errors import ProfileNotFound
+from core.storage import analyses as store
 from tests.columnar.conftest import ALPHA_REELS, completed, reel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,10 +58,10 @@ def test_overview_numbers_equal_hand_computed_values(tiny_store):
 
 
 def test_overview_matches_the_per_profile_summary(tiny_store):
-    """The same definitions as the Results page's KPIs (core.analytics.profile_summary)."""
-    from core.analytics import profile_summary
-    from core.metrics import enrich_reels
-    from core.queries import load_profile, load_reels_frame
+    """The same definitions as the Results page's KPIs (core.analytics.aggregates.profile_summary)."""
+    from core.analytics.aggregates import profile_summary
+    from core.analytics.metrics import enrich_reels
+    from core.storage.queries import load_profile, load_reels_frame
 
     ids = _seed(tiny_store)
     rows = library_overview(tiny_store).set_index("analysis_id")

@@ -4,7 +4,7 @@ import instaloader.exceptions as ie
 import pytest
 import requests
 
-from core.errors import map_exception
+from core.domain.errors import map_exception
 
 
 def _caused(outer: Exception, cause: Exception) -> Exception:
@@ -46,8 +46,8 @@ def test_every_mapped_error_keeps_the_technical_detail_for_logs():
 def test_profile_counts_fall_back_to_the_newer_field_names_and_stay_unknown_otherwise():
     import instaloader
 
-    from core.instagram_transport import current_base_url, redirect_instagram_to
-    from core.scraper import profile_from_instaloader
+    from core.instagram.scraper import profile_from_instaloader
+    from core.instagram.transport import current_base_url, redirect_instagram_to
 
     previous = current_base_url()
     redirect_instagram_to("http://127.0.0.1:9")  # an accidental request fails here, never reaches Instagram

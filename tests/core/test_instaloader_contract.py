@@ -1,4 +1,4 @@
-"""Fails loudly when the installed instaloader no longer sends what core.instagram_queries copies from it."""
+"""Fails loudly when the installed instaloader no longer sends what core.instagram.queries copies from it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import instaloader
 from instaloader import NodeIterator, Post, Profile
 
-from core import instagram_queries as queries
+from core.instagram import queries
 
 
 def test_the_installed_instaloader_is_the_pinned_version():

@@ -1,4 +1,4 @@
-"""core.lease on its own: renewals, lapses and reclaims driven by a controllable clock on a real SQLite store."""
+"""core.jobs.lease on its own: renewals, lapses and reclaims driven by a controllable clock on a real SQLite store."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core import lease
-from core.db import Database
-from core.store import get_state, insert_analyses, mark_started
+from core.jobs import lease
+from core.storage.analyses import get_state, insert_analyses, mark_started
+from core.storage.engine import Database
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.scraper import Access, clean_text, missing_fields, video_kind, withheld_fields
+from core.instagram.scraper import Access, clean_text, missing_fields, video_kind, withheld_fields
 
 
 @pytest.mark.parametrize("media, kind", [

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import insert
 
-from core import store
-from core.db import Database
-from core.models import Reel
-from core.scraper import FetchedReel
+from core.instagram.scraper import FetchedReel
+from core.storage import analyses as store
+from core.storage.engine import Database
+from core.storage.models import Reel
 
 _COLUMNS = ", ".join(c for c in store._REEL_INSERT_COLUMNS if c != "analysis_id")
 

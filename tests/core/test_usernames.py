@@ -1,6 +1,6 @@
 import pytest
 
-from core.usernames import parse_usernames, split_usernames, validate_username
+from core.domain.usernames import parse_usernames, split_usernames, validate_username
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -7,7 +7,7 @@ from pathlib import Path
 import browser_cookie3
 import pytest
 
-from core.browser_cookies import (
+from core.instagram.browser_cookies import (
     SUPPORTED_BROWSERS,
     BrowserCookiesError,
     UnknownBrowser,
@@ -15,7 +15,7 @@ from core.browser_cookies import (
     cookie_database,
     instagram_cookies,
 )
-from core.instagram_session import is_instagram_host
+from core.instagram.session import is_instagram_host
 
 ROOT = Path(__file__).resolve().parents[2]
 

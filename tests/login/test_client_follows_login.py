@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from core.login import LoginFailed, log_in_with_cookies, log_out
-from core.scraper import get_client, reset_client
+from core.instagram.login import LoginFailed, log_in_with_cookies, log_out
+from core.instagram.scraper import get_client, reset_client
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.cli import main
+from core.cli.main import main
 from tests.login.firefox_profile import write_cookies_sqlite, write_default_firefox_profile
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from core.db import get_database
-from core.jobs import create_analyses, wait_for
-from core.models import Analysis, Reel
-from core.queue import queue_status
+from core.jobs.dispatch import queue_status
+from core.jobs.pipeline import create_analyses, wait_for
+from core.storage.engine import get_database
+from core.storage.models import Analysis, Reel
 from emulator.server import Fault
 from tests.scaleout.conftest import ROOT
 
@@ -149,8 +149,9 @@ def test_two_workers_drain_ten_jobs(celery_env, workers, emulator):
 def test_a_job_whose_machine_stopped_renewing_its_lease_is_handed_to_another_worker(celery_env, workers, emulator):
     from datetime import timedelta
 
-    from core import jobs, lease
-    from core.store import insert_analyses, mark_started
+    from core.jobs import lease
+    from core.jobs import pipeline as jobs
+    from core.storage.analyses import insert_analyses, mark_started
 
     db = get_database(celery_env["DATABASE_URL"])
     now = datetime.now(UTC)

@@ -1,0 +1,163 @@
+"""The database: engine set-up (SQLite WAL, foreign keys, busy timeout), schema and the contract view."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from core.settings import load_settings
+
+VIEW_COLUMNS = (
+    "id", "analysis_id", "instagram_user_id", "analysis_status", "analysis_progress", "analysis_error",
+    "profile_username", "profile_follower_count", "profile_following_count", "profile_media_count",
+    "profile_is_private", "profile_pic_url", "reel_id", "reel_shortcode", "reel_url", "reel_thumbnail_url",
+    "reel_caption", "reel_likes", "reel_comments", "reel_views", "reel_date_posted", "reel_duration",
+    "reel_is_video", "reel_hashtags", "reel_mentions", "created_at", "updated_at",
+)
+
+_ISO_SQLITE = "strftime('%Y-%m-%dT%H:%M:%S+00:00', {col})"
+_ISO_POSTGRES = "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
+
+
+def instagram_data_view_sql(dialect: str) -> str:
+    """CREATE VIEW for ``instagram_data`` (CONTRACTS §4): one row per reel, or one per reel-less analysis."""
+    iso = _ISO_POSTGRES if dialect == "postgresql" else _ISO_SQLITE
+    # SQL ROUND: halves away from zero. PostgreSQL's round(double precision) rounds halves to even, numeric doesn't.
+    duration = "CAST(ROUND(CAST(r.duration AS NUMERIC)) AS INTEGER)" if dialect == "postgresql" \
+        else "CAST(ROUND(r.duration) AS INTEGER)"
+    json_text = "CAST({col} AS TEXT)"
+    return f"""
+CREATE VIEW instagram_data AS
+SELECT
+    CASE WHEN r.id IS NULL THEN a.id ELSE a.id || '/' || r.media_id END AS id,
+    a.id AS analysis_id,
+    p.instagram_user_id AS instagram_user_id,
+    a.status AS analysis_status,
+    a.progress AS analysis_progress,
+    a.error AS analysis_error,
+    a.username AS profile_username,
+    p.followers AS profile_follower_count,
+    p.following AS profile_following_count,
+    p.media_count AS profile_media_count,
+    p.is_private AS profile_is_private,
+    p.profile_pic_url AS profile_pic_url,
+    r.media_id AS reel_id,
+    r.shortcode AS reel_shortcode,
+    r.url AS reel_url,
+    r.thumbnail_url AS reel_thumbnail_url,
+    r.caption AS reel_caption,
+    r.likes AS reel_likes,
+    r.comments AS reel_comments,
+    COALESCE(r.plays, r.views) AS reel_views,
+    {iso.format(col="r.posted_at")} AS reel_date_posted,
+    {duration} AS reel_duration,
+    r.is_video AS reel_is_video,
+    {json_text.format(col="r.hashtags")} AS reel_hashtags,
+    {json_text.format(col="r.mentions")} AS reel_mentions,
+    {iso.format(col="a.created_at")} AS created_at,
+    {iso.format(col="a.updated_at")} AS updated_at
+FROM analyses a
+LEFT JOIN profile_snapshots p ON p.analysis_id = a.id
+LEFT JOIN reels r ON r.analysis_id = a.id
+"""
+
+
+def _json_dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def is_database_locked(exc: BaseException) -> bool:
+    """SQLite's "database is locked/busy", which a retry resolves once the other writer commits."""
+    return isinstance(exc, OperationalError) and any(
+        word in str(exc).lower() for word in ("database is locked", "database is busy", "database table is locked"))
+
+
+retry_when_locked = retry(retry=retry_if_exception(is_database_locked), stop=stop_after_attempt(8),
+                          wait=wait_exponential_jitter(multiplier=0.05, max=2.0, jitter=0.05), reraise=True)
+
+
+def _busy_timeout_ms() -> int:
+    raw = os.environ.get("REELSCOPE_SQLITE_BUSY_MS", "").strip()
+    return int(raw) if raw else 30000
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for ``database_url``; a SQLite file's folder is created when missing."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, json_serializer=_json_dumps,
+                               connect_args={"check_same_thread": False, "timeout": _busy_timeout_ms() / 1000})
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    # A pool per process (Celery's prefork children dispose the inherited one, see core.jobs.celery_app);
+    # sessions are never shared between threads. Sizes: REELSCOPE_DB_POOL_SIZE / REELSCOPE_DB_MAX_OVERFLOW.
+    return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True, pool_recycle=1800,
+                         pool_size=int(os.environ.get("REELSCOPE_DB_POOL_SIZE") or 5),
+                         max_overflow=int(os.environ.get("REELSCOPE_DB_MAX_OVERFLOW") or 10))
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring the schema (tables, indexes, the ``instagram_data`` view) to the code's Alembic head.
+
+    Safe when several processes start at once (a migration lock); raises ``core.storage.migrations.SchemaTooNew``
+    with a clear message, changing nothing, when newer code has already migrated the database.
+    """
+    from core.storage.migrations import upgrade
+
+    upgrade(engine)
+
+
+class Database:
+    """An engine with its schema ensured and a session factory. The caller owns each session."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.engine = make_engine(database_url)
+        ensure_schema(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """``with db.transaction() as s:`` commits on success and rolls back on any exception."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+_databases: dict[str, Database] = {}
+_databases_lock = threading.Lock()
+
+
+def get_database(database_url: str | None = None) -> Database:
+    """The process-wide Database for a URL (``DATABASE_URL`` or the SQLite default when omitted)."""
+    url = database_url or load_settings().database_url
+    with _databases_lock:
+        if url not in _databases:
+            _databases[url] = Database(url)
+        return _databases[url]
