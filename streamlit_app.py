@@ -8,7 +8,7 @@ from datetime import timedelta
 import streamlit as st
 
 from core.instagram.demo import DEMO_PROFILES, demo_enabled
-from core.jobs.pipeline import InvalidSubmission, submit_analyses
+from core.jobs.submission import InvalidSubmission, submit_analyses
 from core.jobs.submission_limits import submission_wait_seconds
 from core.settings import load_settings
 from core.storage import analyses as store

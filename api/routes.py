@@ -34,7 +34,7 @@ from core.analytics.metrics import PLAYS_TIERS
 from core.domain.usernames import normalise_username, split_usernames
 from core.exports.documents import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
 from core.exports.fields import all_fields
-from core.jobs import pipeline as jobs
+from core.jobs import submission
 from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database
@@ -127,8 +127,8 @@ def _rejections(usernames: list[str], rejected) -> list[dict]:
 def create_analyses(body: AnalysisRequest, response: Response) -> AnalysesCreated:
     db = _db()
     try:
-        ids = jobs.create_analyses(body.usernames, body.max_reels, db=db)
-    except jobs.InvalidSubmission as exc:
+        ids = submission.create_analyses(body.usernames, body.max_reels, db=db)
+    except submission.InvalidSubmission as exc:
         errors = _rejections(body.usernames, exc.rejected) or [{"detail": str(exc), "pointer": "#/usernames"}]
         raise ApiProblem(422, str(exc), slug="invalid-usernames", title="Invalid usernames", errors=errors) from exc
     states = store.list_states(db, ids=ids, limit=len(ids))
@@ -163,7 +163,7 @@ def get_analysis(analysis_id: AnalysisId) -> AnalysisOut:
 def retry_analysis(analysis_id: AnalysisId) -> AnalysisOut:
     db = _db()
     state = _state_or_404(db, analysis_id)
-    if not jobs.retry_analysis(analysis_id, db=db):
+    if not submission.retry_analysis(analysis_id, db=db):
         raise ApiProblem(409, f"Only a failed analysis can be retried; this one is {state.status}.",
                          slug="not-retryable", title="Analysis not retryable", analysis_status=state.status)
     return _analysis(_state_or_404(db, analysis_id))
@@ -175,7 +175,7 @@ def retry_analysis(analysis_id: AnalysisId) -> AnalysisOut:
 def cancel_analysis(analysis_id: AnalysisId) -> AnalysisOut:
     db = _db()
     state = _state_or_404(db, analysis_id)
-    if not jobs.cancel_analysis(analysis_id, db=db):
+    if not submission.cancel_analysis(analysis_id, db=db):
         raise ApiProblem(409, f"Only a pending or processing analysis can be cancelled; this one is {state.status}.",
                          slug="not-cancellable", title="Analysis not cancellable", analysis_status=state.status)
     return _analysis(_state_or_404(db, analysis_id))
@@ -187,7 +187,7 @@ def delete_analysis(analysis_id: AnalysisId) -> Response:
     db = _db()
     state = _state_or_404(db, analysis_id)
     if state.is_active:
-        jobs.cancel_analysis(analysis_id, db=db)  # a running job stops at its next progress report
+        submission.cancel_analysis(analysis_id, db=db)  # a running job stops at its next progress report
     if not store.delete_analysis(db, analysis_id):
         raise not_found(analysis_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

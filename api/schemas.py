@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.domain.usernames import MAX_USERNAME_LENGTH
-from core.jobs.pipeline import MAX_REELS_LIMIT
+from core.jobs.submission import MAX_REELS_LIMIT
 
 StatusName = Literal["pending", "processing", "completed", "failed"]
 # An Instagram username as the API accepts it: '@' optional, letters, digits, '_' and single inner dots (case is

@@ -76,7 +76,7 @@ def stop_workers(processes: list[subprocess.Popen]) -> None:
 
 
 def measure(n: int, jobs: int, max_reels: int, base_env: dict, database_url: str, logdir: Path) -> dict:
-    from core.jobs.pipeline import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
     from core.storage.engine import get_database
 
     env = {**base_env, "DATABASE_URL": database_url}

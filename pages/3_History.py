@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.jobs.pipeline import cancel_analysis, create_analyses, retry_analysis
+from core.jobs.submission import cancel_analysis, create_analyses, retry_analysis
 from core.storage import analyses as store
 from ui import state
 from ui.export_panel import render_export_history

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.instagram.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
-from core.jobs.pipeline import recover_orphans
+from core.jobs.submission import recover_orphans
 from core.storage.engine import Database, get_database
 from core.watchlists.scheduler import WatchScheduler, start_scheduler
 from ui import state

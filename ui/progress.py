@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.jobs.pipeline import cancel_analysis, retry_analysis, submit_analyses
+from core.jobs.submission import cancel_analysis, retry_analysis, submit_analyses
 from core.storage import analyses as store
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.analytics import growth
-from core.jobs.pipeline import InvalidSubmission
+from core.jobs.submission import InvalidSubmission
 from core.storage.engine import Database, get_database
 from core.storage.snapshots import completed_snapshots
 from core.watchlists.alerts import alert_json, list_alerts

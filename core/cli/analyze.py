@@ -28,7 +28,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.jobs.pipeline import InvalidSubmission, check_max_reels, recover_orphans, submit_analyses, wait_for
+    from core.jobs.submission import InvalidSubmission, check_max_reels, recover_orphans, submit_analyses, wait_for
 
     try:
         check_max_reels(args.max_reels)
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --max-reels: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        from core.jobs.pipeline import validate_submission
+        from core.jobs.submission import validate_submission
         validate_submission(args.usernames)
     except InvalidSubmission as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -40,7 +40,7 @@ def _db():
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    from core.jobs.pipeline import cancel_analysis
+    from core.jobs.submission import cancel_analysis
     from core.storage.analyses import get_state
 
     db = _db()
@@ -55,7 +55,7 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 
 def run_retry(args: argparse.Namespace) -> int:
-    from core.jobs.pipeline import retry_analysis, wait_for
+    from core.jobs.submission import retry_analysis, wait_for
     from core.storage.analyses import get_state
 
     db = _db()

@@ -38,7 +38,7 @@ def register(sub) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from core.jobs.pipeline import InvalidSubmission
+    from core.jobs.submission import InvalidSubmission
     from core.storage.engine import get_database
     from core.watchlists.watches import InvalidDuration, add_watches, format_duration, parse_duration
 
@@ -73,7 +73,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from core.jobs.pipeline import InvalidSubmission
+    from core.jobs.submission import InvalidSubmission
     from core.storage.engine import get_database
     from core.watchlists.watches import UnknownWatch, remove_watches
 

@@ -1,4 +1,4 @@
-"""The Celery app for ``REELSCOPE_QUEUE=celery``: one task, which calls ``core.jobs.pipeline.run_analysis``.
+"""The Celery app for ``REELSCOPE_QUEUE=celery``; its tasks (``core.jobs.celery_tasks``) call ``run_analysis``.
 
 Delivery guarantees: a task is acknowledged only after ``run_analysis`` returns (``acks_late``); a worker
 process that dies mid-job gets its message re-queued (``reject_on_worker_lost``), and a message taken by
@@ -18,7 +18,6 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
 
 log = logging.getLogger("reelscope.celery")
 
@@ -41,7 +40,8 @@ def broker_url() -> str:
 def make_app(broker: str | None = None) -> Celery:
     broker = broker or broker_url()
     timeout = visibility_timeout()
-    celery = Celery("reelscope", broker=broker, set_as_current=False)
+    celery = Celery("reelscope", broker=broker, set_as_current=False,
+                    include=["core.jobs.celery_tasks"])  # the tasks, imported by each worker at start
     celery.conf.update(
         task_default_queue=QUEUE_NAME,
         task_serializer="json",
@@ -62,8 +62,6 @@ def make_app(broker: str | None = None) -> Celery:
             "unacked_restore_throttle": 1 if timeout < 600 else 10,
         },
     )
-    celery.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)(run_analysis_task)
-    celery.task(name=WATCH_TASK_NAME)(start_due_watches_task)
     celery.conf.beat_schedule = {"start-due-watches": {
         "task": WATCH_TASK_NAME, "schedule": watch_poll_seconds(), "options": {"queue": QUEUE_NAME,
                                                                               "expires": watch_poll_seconds()}}}
@@ -74,40 +72,6 @@ def watch_poll_seconds() -> float:
     from core.settings import load_settings
 
     return max(1.0, load_settings().watch_poll_seconds or 60.0)
-
-
-def start_due_watches_task() -> list[str]:
-    """The beat task: claim due watches (core.watchlists.watches, the step every runner shares) and enqueue their analyses."""
-    from core.watchlists.watches import start_due_watches
-
-    return start_due_watches()
-
-
-def run_analysis_task(analysis_id: str) -> str:
-    """The Celery task: reclaim the job if a dead worker left it, then run it with the one job function."""
-    from core.jobs.dispatch import reclaim_if_abandoned
-    from core.jobs.pipeline import run_analysis
-    from core.storage.engine import get_database
-
-    db = get_database()
-    if not reclaim_if_abandoned(db, analysis_id):
-        return "skipped"
-    return run_analysis(analysis_id, db)
-
-
-@worker_process_init.connect
-def _fresh_pools_in_child(**_kwargs) -> None:
-    """A forked pool process must not reuse connections opened by its parent."""
-    from core.storage import engine as core_db
-
-    for database in list(core_db._databases.values()):
-        database.engine.dispose(close=False)
-    try:  # an idle worker process reclaims lapsed analyses too (core.jobs.lease); running ones renew theirs
-        from core.jobs.pipeline import keep_leases
-
-        keep_leases(core_db.get_database())
-    except Exception:  # noqa: BLE001 - the first task starts it again; never block the worker's start
-        log.exception("could not start the lease keeper")
 
 
 _apps: dict[str, Celery] = {}

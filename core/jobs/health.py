@@ -51,7 +51,7 @@ def _workers_check() -> dict:
             return {"ok": False, "mode": "celery", "error": "Celery support is not installed"}
         status = queue_status()
         return {"ok": bool(status.get("ok", True)), "mode": "celery", **status}
-    from core.jobs.pipeline import _runner
+    from core.jobs.threads import _runner
     return {"ok": True, "mode": "thread", "pool_started": _runner is not None,
             "running": _runner.running() if _runner is not None else 0, "threads": settings.workers}
 

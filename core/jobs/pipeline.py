@@ -1,6 +1,6 @@
-"""Analysis jobs: create them (pending), run them in a thread pool, report progress through the store.
+"""The analysis pipeline: ``run_analysis`` takes one stored pending analysis to completed or failed.
 
-``run_analysis`` is the one job function; the thread pool here (and a Celery worker, where used)
+It is the one job function; ``core.jobs.threads`` (or a Celery worker, ``core.jobs.celery_tasks``)
 only decides where it runs. Progress: user id resolved 10 → profile stored 30 → reels fetched
 30-80 → stored 80-100 → completed; any failure → failed with a typed error.
 """
@@ -8,22 +8,17 @@ only decides where it runs. Progress: user id resolved 10 → profile stored 30 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from core.domain.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
-from core.domain.usernames import RejectedUsername, parse_usernames
 from core.instagram.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader, withheld_fields
-from core.jobs import lease
+from core.jobs.leasing import keep_leases, lease_policy
+from core.jobs.owners import process_owner
 from core.logs import analysis_context, configure_logging
-from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage import columnar
 from core.storage.engine import Database, get_database
@@ -46,40 +41,6 @@ WAIT_REASONS = {
     "network": "Instagram did not answer",
     "bad_response": "Instagram sent an unreadable answer",
 }
-
-
-def process_owner() -> str:
-    """Identifies this process (host, pid, start) as the owner of the analyses it runs."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_BOOT}"
-
-
-def owner_is_alive(owner: str | None) -> bool:
-    """Whether the process named by ``owner`` may still be running (unknown hosts are assumed alive)."""
-    if not owner:
-        return False
-    try:
-        host, pid, boot = owner.rsplit(":", 2)
-    except ValueError:
-        return False
-    if owner == process_owner():
-        return True
-    if host != socket.gethostname():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, ValueError):
-        return True
-    return int(pid) != os.getpid()  # this pid but another start: the old process is gone
-
-
-class InvalidSubmission(ValueError):
-    """A submission with invalid usernames (nothing was created)."""
-
-    def __init__(self, rejected: list[RejectedUsername], message: str | None = None) -> None:
-        self.rejected = rejected
-        super().__init__(message or "Invalid username(s): " + "; ".join(str(r) for r in rejected))
 
 
 def expected_reels(media_count: int | None, max_reels: int | None, fetched: int) -> int:
@@ -244,223 +205,3 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
     reporter.report(PROGRESS_FETCHED, f"Storing {len(reels)} reels", reels_fetched=len(reels))
     complete(reels, withheld_fields(reels, listing.access))
     columnar.write_completed(db, analysis_id)  # the analytics cache; never raises (a reader rebuilds it)
-
-
-class JobRunner:
-    """A process-wide thread pool that runs analyses; the UI and CLI only submit ids to it."""
-
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or load_settings().workers
-        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="reelscope-job")
-        self._futures: dict[str, Future] = {}
-        self._lock = threading.Lock()
-
-    def submit(self, analysis_id: str, db: Database | None = None) -> Future:
-        future = self._executor.submit(run_analysis, analysis_id, db)
-        with self._lock:
-            self._futures = {k: f for k, f in self._futures.items() if not f.done()}
-            self._futures[analysis_id] = future
-        return future
-
-    def wait(self, analysis_ids: list[str], timeout: float | None = None) -> None:
-        """Wait until this pool's runs of these analyses have returned (their alerts delivered, too)."""
-        with self._lock:
-            futures = [self._futures[i] for i in analysis_ids if i in self._futures]
-        wait_futures(futures, timeout=timeout)
-
-    def running(self) -> int:
-        with self._lock:
-            return sum(1 for f in self._futures.values() if not f.done())
-
-    def shutdown(self, wait: bool = True) -> None:
-        self._executor.shutdown(wait=wait)
-
-
-_runner: JobRunner | None = None
-_runner_lock = threading.Lock()
-
-
-def get_runner() -> JobRunner:
-    global _runner
-    with _runner_lock:
-        if _runner is None:
-            _runner = JobRunner()
-        return _runner
-
-
-QUEUE_MODES = ("thread", "celery")
-MAX_REELS_LIMIT = 100_000  # the largest "most recent N reels" accepted (CLI, API, dashboard)
-
-
-def check_max_reels(max_reels: int | None) -> None:
-    """ValueError with a sentence unless ``max_reels`` is None or 0..MAX_REELS_LIMIT."""
-    if max_reels is not None and not 0 <= max_reels <= MAX_REELS_LIMIT:
-        raise ValueError(f"max_reels must be between 0 and {MAX_REELS_LIMIT:,}, not {max_reels}")
-
-
-def queue_mode() -> str:
-    """``REELSCOPE_QUEUE``: ``thread`` (this process's pool runs jobs) or ``celery`` (workers run them)."""
-    mode = load_settings().queue.lower()
-    if mode not in QUEUE_MODES:
-        raise ValueError(f"REELSCOPE_QUEUE must be one of {', '.join(QUEUE_MODES)}, not {mode!r}")
-    return mode
-
-
-def pending_owner() -> tuple[str, datetime | None]:
-    """Who owns a pending analysis, and its lease: this process (thread pool, which then renews the lease),
-    or the Celery queue (no process, no lease until a worker starts it)."""
-    if queue_mode() == "celery":
-        from core.jobs.dispatch import QUEUED_OWNER
-        return QUEUED_OWNER, None
-    return process_owner(), lease_policy().expires_at(utcnow())
-
-
-def lease_policy() -> lease.LeasePolicy:
-    return lease.LeasePolicy.from_environment()
-
-
-def _reclaim_lapsed(db: Database, analysis_id: str, owner: str | None, now: datetime) -> bool:
-    """A lapsed lease: fail the analysis as interrupted (Retry runs it again), or with Celery hand it to
-    another worker (``core.jobs.dispatch.requeue_lapsed``, which gives up after ``REELSCOPE_MAX_DELIVERIES``)."""
-    if queue_mode() == "celery":
-        from core.jobs.dispatch import requeue_lapsed
-        return requeue_lapsed(db, analysis_id, owner, now)
-    return lease.fail_lapsed(db, analysis_id, owner, now)
-
-
-def keep_leases(db: Database) -> lease.LeaseKeeper:
-    """Start (once per process and database) renewing this process's leases and reclaiming lapsed ones."""
-    return lease.keep_leases(db, process_owner(), reclaim=_reclaim_lapsed)
-
-
-def dispatch_many(analysis_ids: list[str], db: Database | None = None) -> None:
-    """Start stored pending analyses: in this process's thread pool, or enqueued for Celery workers."""
-    if queue_mode() == "celery":
-        from core.jobs.dispatch import enqueue
-        enqueue(list(analysis_ids), db)  # failures to enqueue are recorded on the analyses
-        return
-    runner = get_runner()
-    for analysis_id in analysis_ids:
-        runner.submit(analysis_id, db)
-
-
-def dispatch(analysis_id: str, db: Database | None = None) -> None:
-    """Start one stored pending analysis where ``REELSCOPE_QUEUE`` says (never runs it in the caller)."""
-    dispatch_many([analysis_id], db)
-
-
-def validate_submission(usernames: list[str] | str) -> list[str]:
-    """Normalised, deduplicated names; InvalidSubmission when any is invalid or there are too many."""
-    valid, rejected = parse_usernames(usernames)
-    if rejected:
-        raise InvalidSubmission(rejected)
-    if not valid:
-        raise InvalidSubmission([RejectedUsername("", "is empty")], "Type at least one Instagram username.")
-    cap = load_settings().max_usernames_per_submission
-    if len(valid) > cap:
-        raise InvalidSubmission([], f"Too many usernames in one submission: {len(valid)} (at most {cap}).")
-    return valid
-
-
-def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *, db: Database | None = None,
-                    start: bool = True) -> list[str]:
-    """Validate every name first (nothing is stored if any is invalid), store them pending, start them."""
-    names = validate_submission(usernames)
-    check_max_reels(max_reels)
-    db = db or get_database()
-    owner, lease_until = pending_owner()
-    if lease_until is not None:
-        keep_leases(db)
-    ids = store.insert_analyses(db, names, max_reels, owner, is_demo=load_settings().demo,
-                                lease_expires_at=lease_until)
-    if start:
-        dispatch_many(ids, db)
-    return ids
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One submitted username: the analysis that answers it, and whether it is a recent one reused."""
-
-    analysis_id: str
-    username: str
-    reused_from: datetime | None = None
-
-    @property
-    def reused(self) -> bool:
-        return self.reused_from is not None
-
-
-def submit_analyses(usernames: list[str] | str, max_reels: int | None = None, *, db: Database | None = None,
-                    reuse_within: timedelta | None = None) -> list[Submission]:
-    """Like ``create_analyses``, but a profile analysed (completed, same reel cap) within ``reuse_within``
-    is answered by that stored analysis instead of a new scrape; ``reuse_within=None`` always scrapes."""
-    names = validate_submission(usernames)
-    db = db or get_database()
-    reused: dict[str, store.AnalysisState] = {}
-    if reuse_within is not None and reuse_within.total_seconds() > 0:
-        cutoff = datetime.now(UTC) - reuse_within
-        for name in names:
-            recent = store.latest_completed(db, name, max_reels)
-            if recent is not None and recent.finished_at is not None and recent.finished_at >= cutoff:
-                reused[name] = recent
-    fresh = [name for name in names if name not in reused]
-    new_ids = dict(zip(fresh, create_analyses(fresh, max_reels, db=db), strict=True)) if fresh else {}
-    return [Submission(reused[name].analysis_id, name, reused[name].finished_at) if name in reused
-            else Submission(new_ids[name], name) for name in names]
-
-
-def create_analysis(username: str, max_reels: int | None = None, *, db: Database | None = None) -> str:
-    """Store one pending analysis and start it; return its id at once."""
-    return create_analyses([username], max_reels, db=db)[0]
-
-
-def retry_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
-    db = db or get_database()
-    owner, lease_until = pending_owner()
-    if lease_until is not None:
-        keep_leases(db)
-    if not store.reset_for_retry(db, analysis_id, owner, lease_until):
-        return False
-    dispatch(analysis_id, db)
-    return True
-
-
-def cancel_analysis(analysis_id: str, *, db: Database | None = None) -> bool:
-    """Ask an active analysis to stop; it ends failed "cancelled by user". False when it is not active.
-
-    A running job notices at its next step; one whose process is gone (or that is still queued with
-    nobody running it) is failed here at once.
-    """
-    db = db or get_database()
-    if not store.request_cancel(db, analysis_id):
-        return False
-    state = store.get_state(db, analysis_id)
-    owner = store.owner_of(db, analysis_id)
-    if state is not None and (state.status == Status.PENDING or not owner_is_alive(owner)):
-        store.mark_failed_if_active(db, analysis_id, Cancelled())
-    return True
-
-
-def recover_orphans(db: Database | None = None) -> int:
-    """At a process's start: fail analyses left pending/processing by a process of this host that no longer
-    runs, and from then on keep leases (``keep_leases``: lapsed analyses of any host are reclaimed)."""
-    db = db or get_database()
-    keep_leases(db)
-    return store.fail_orphans(db, owner_is_alive)
-
-
-def wait_for(analysis_ids: list[str], db: Database | None = None, timeout: float | None = None,
-             poll: float = 0.2, on_poll=None) -> list[store.AnalysisState]:
-    """Poll the store until every analysis has finished (or the timeout passes)."""
-    db = db or get_database()
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        states = [store.get_state(db, i) for i in analysis_ids]
-        if on_poll is not None:
-            on_poll(states)
-        if all(s is None or not s.is_active for s in states):
-            return [s for s in states if s is not None]
-        if deadline is not None and time.monotonic() > deadline:
-            return [s for s in states if s is not None]
-        time.sleep(poll)

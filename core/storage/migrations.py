@@ -213,11 +213,9 @@ def drop_view() -> None:
     op.execute("DROP VIEW IF EXISTS instagram_data")
 
 
-def replace_view() -> None:
-    """(Re-)create ``instagram_data`` from its single definition, ``core.storage.engine.instagram_data_view_sql``."""
+def replace_view(view_sql: dict[str, str]) -> None:
+    """(Re-)create ``instagram_data`` from the calling revision's own copy of its SQL (``{dialect: CREATE VIEW …}``)."""
     from alembic import op
 
-    from core.storage.engine import instagram_data_view_sql
-
     drop_view()
-    op.execute(instagram_data_view_sql(op.get_bind().dialect.name))
+    op.execute(view_sql[op.get_bind().dialect.name])

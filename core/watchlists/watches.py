@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, exists, or_, select, update
 
-from core.jobs import pipeline as jobs
+from core.jobs import dispatch, leasing, submission, threads
 from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database, retry_when_locked
@@ -104,7 +104,7 @@ def _iso(value: datetime | None) -> str | None:
 def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, max_reels: int | None = None) -> list[str]:
     """Watch each profile (or change the interval and reel cap of one already watched); every name is validated
     first and nothing is stored if any is invalid. Returns the normalised names."""
-    names = jobs.validate_submission(usernames)  # the same rules and cap as a submission
+    names = submission.validate_submission(usernames)  # the same rules and cap as a submission
     if every_seconds <= 0:
         raise InvalidDuration("The interval must be positive.")
     if max_reels is not None and max_reels < 0:
@@ -125,7 +125,7 @@ def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, ma
 @retry_when_locked
 def remove_watches(db: Database, usernames: list[str] | str) -> list[str]:
     """Stop watching each profile; UnknownWatch (and nothing removed) when any name is not watched."""
-    names = jobs.validate_submission(usernames)
+    names = submission.validate_submission(usernames)
     with db.transaction() as session:
         watched = set(session.scalars(select(Watch.username).where(Watch.username.in_(names))))
         missing = [name for name in names if name not in watched]
@@ -179,13 +179,13 @@ def _claim(db: Database, watch: WatchState, now: datetime, owner: str, lease_unt
 def claim_due_watches(db: Database, now: datetime | None = None) -> list[str]:
     """Claim every watch due at ``now`` and create its pending analysis; return the new analysis ids.
 
-    The caller starts them (``jobs.dispatch_many``). A watch another process claimed first is skipped.
+    The caller starts them (``dispatch.dispatch_many``). A watch another process claimed first is skipped.
     """
     now = now or datetime.now(UTC)
     settings = load_settings()
-    owner, lease_until = jobs.pending_owner()
+    owner, lease_until = leasing.pending_owner()
     if lease_until is not None:
-        jobs.keep_leases(db)
+        leasing.keep_leases(db)
     ids = []
     for watch in list_watches(db, now):
         if not watch.due:
@@ -202,19 +202,19 @@ def start_due_watches(db: Database | None = None, now: datetime | None = None) -
     db = db or get_database()
     ids = claim_due_watches(db, now)
     if ids:
-        jobs.dispatch_many(ids, db)
+        dispatch.dispatch_many(ids, db)
     return ids
 
 
 def run_due(db: Database | None = None, now: datetime | None = None, on_poll=None) -> list[store.AnalysisState]:
     """Run every due watch once, to completion (``python -m core watch run-due``); the finished analyses."""
     db = db or get_database()
-    jobs.recover_orphans(db)
+    submission.recover_orphans(db)
     ids = start_due_watches(db, now)
     if not ids:
         return []
-    jobs.wait_for(ids, db=db, poll=0.1, on_poll=on_poll)
-    if jobs.queue_mode() == "thread":
-        jobs.get_runner().wait(ids)  # each run ends with its alerts stored and posted
+    submission.wait_for(ids, db=db, poll=0.1, on_poll=on_poll)
+    if leasing.queue_mode() == "thread":
+        threads.get_runner().wait(ids)  # each run ends with its alerts stored and posted
     return [state for state in (store.get_state(db, i) for i in ids) if state is not None]
 

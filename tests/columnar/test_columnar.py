@@ -42,7 +42,8 @@ def assert_file_equals_store(db, analysis_id, path) -> None:
 
 
 def test_a_completed_analysis_writes_its_file_equal_to_the_stored_rows(store_env, columns_dir):
-    from core.jobs.pipeline import create_analyses, run_analysis
+    from core.jobs.pipeline import run_analysis
+    from core.jobs.submission import create_analyses
 
     [analysis_id] = create_analyses(["demo_creator"], max_reels=15, db=store_env, start=False)
     assert run_analysis(analysis_id, db=store_env) == "completed"  # in this thread: the hook has run on return
@@ -56,7 +57,8 @@ def test_a_completed_analysis_writes_its_file_equal_to_the_stored_rows(store_env
 
 
 def test_a_cache_failure_never_fails_the_analysis(store_env, columns_dir, monkeypatch):
-    from core.jobs.pipeline import create_analyses, run_analysis
+    from core.jobs.pipeline import run_analysis
+    from core.jobs.submission import create_analyses
 
     def broken(*args, **kwargs):
         raise OSError("disk full")

@@ -8,7 +8,7 @@ import pytest
 
 from core.instagram.scraper import SESSION_EXPIRED_NOTICE, reset_client
 from core.instagram.session import save_session
-from core.jobs.pipeline import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
 from emulator import EmulatorServer, Fault
 
 

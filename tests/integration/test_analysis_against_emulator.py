@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from core.jobs.pipeline import create_analyses, wait_for
-from core.storage.engine import VIEW_COLUMNS
+from core.jobs.submission import create_analyses, wait_for
+from core.storage.views import VIEW_COLUMNS
 from tests.integration.expectations import actual_view_row, expected_view_row
 
 

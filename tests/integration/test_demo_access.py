@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from core.instagram.demo import demo_logged_in, set_demo_logged_in, start_demo, stop_demo
-from core.jobs.pipeline import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
 
 
 def test_demo_mode_starts_logged_in_with_plays_and_switches_to_anonymous_without(store_env):

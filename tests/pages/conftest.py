@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.jobs.pipeline import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
 from core.storage.engine import get_database
 from tests.conftest import demo_session
 

@@ -117,7 +117,7 @@ def test_history_lists_every_analysis_with_actions(seeded_store):
 
 def test_deleting_from_history_asks_for_confirmation_then_removes_the_analysis(empty_store):
     from core.domain.errors import ProfileNotFound
-    from core.jobs.pipeline import create_analyses
+    from core.jobs.submission import create_analyses
 
     [analysis_id] = create_analyses(["gone_soon"], db=empty_store, start=False)
     store.mark_failed(empty_store, analysis_id, ProfileNotFound())
@@ -131,7 +131,7 @@ def test_deleting_from_history_asks_for_confirmation_then_removes_the_analysis(e
 
 
 def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store):
-    from core.jobs.pipeline import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
 
     with demo_session():  # logged in: plays growth needs plays
         for _ in range(2):
@@ -146,7 +146,7 @@ def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store)
 
 
 def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store):
-    from core.jobs.pipeline import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
     from core.storage.queries import load_profile
 
     [state] = wait_for(create_analyses(["weird_captions"], db=empty_store), db=empty_store, timeout=60)
@@ -163,7 +163,7 @@ def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store)
 
 
 def test_results_of_an_anonymous_analysis_say_plays_were_withheld_and_link_to_the_login_page(empty_store):
-    from core.jobs.pipeline import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
 
     [state] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
     at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
@@ -176,7 +176,7 @@ def test_results_of_an_anonymous_analysis_say_plays_were_withheld_and_link_to_th
 
 
 def test_results_of_a_logged_in_analysis_show_no_withheld_notice(empty_store):
-    from core.jobs.pipeline import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
 
     with demo_session():
         [state] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.jobs.pipeline import wait_for
+from core.jobs.submission import wait_for
 from core.jobs.submission_limits import submission_wait_seconds
 from core.storage import analyses as store
 from tests.pages.conftest import open_page

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from core.jobs.pipeline import create_analyses, recover_orphans, wait_for
+from core.jobs.submission import create_analyses, recover_orphans, wait_for
 from core.storage.analyses import get_state, list_states
 from core.storage.engine import get_database
 from emulator import Fault
@@ -70,7 +70,7 @@ def test_a_killed_analysis_becomes_interrupted_and_earlier_data_is_untouched(sto
 
 def test_an_interrupted_analysis_can_be_retried_to_completion(store_env, emulator):
     from core.domain.errors import Interrupted
-    from core.jobs.pipeline import retry_analysis
+    from core.jobs.submission import retry_analysis
     from core.storage.analyses import mark_failed
 
     ids = create_analyses(["few_posts"])
@@ -82,7 +82,7 @@ def test_an_interrupted_analysis_can_be_retried_to_completion(store_env, emulato
 
 
 def test_orphans_of_a_live_process_are_left_alone(store_env):
-    from core.jobs.pipeline import process_owner
+    from core.jobs.owners import process_owner
     from core.storage.analyses import insert_analyses
 
     [mine] = insert_analyses(store_env, ["someone"], None, process_owner())
@@ -108,7 +108,7 @@ def test_a_locked_sqlite_database_is_waited_for_not_a_crash(tmp_path, monkeypatc
 
 
 def test_cancelling_a_running_analysis_ends_it_failed_cancelled_by_user(store_env, emulator):
-    from core.jobs.pipeline import cancel_analysis
+    from core.jobs.submission import cancel_analysis
 
     emulator.add_fault(Fault("slow", username="demo_creator", endpoint="post", delay_ms=30))
     [analysis_id] = create_analyses(["demo_creator"])

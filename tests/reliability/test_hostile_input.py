@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.jobs.pipeline import InvalidSubmission, create_analyses, validate_submission, wait_for
+from core.jobs.submission import InvalidSubmission, create_analyses, validate_submission, wait_for
 from core.storage.models import Analysis
 from tests.reliability.hostile_usernames import HOSTILE_USERNAMES
 

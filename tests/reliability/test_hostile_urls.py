@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from core.instagram.transport import browser_url, web_url
-from core.jobs.pipeline import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
 from core.storage.engine import get_database
 from core.storage.queries import load_profile
 from emulator import EmulatorServer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.jobs.pipeline import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
 from emulator import Fault
 
 

@@ -133,7 +133,7 @@ def test_a_cli_run_keeps_leases(store_env):
 
 
 def test_a_worker_process_keeps_leases_from_its_start(store_env):
-    from core.jobs.celery_app import _fresh_pools_in_child
+    from core.jobs.celery_tasks import _fresh_pools_in_child
 
     _fresh_pools_in_child()
     assert _keeping(store_env)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.cli.main import main
-from core.jobs.pipeline import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
 from core.storage.models import Analysis, ProfileSnapshot, Reel
 from core.storage.retention import parse_age
 

@@ -87,7 +87,7 @@ def test_a_database_newer_than_the_code_is_refused_with_a_clear_message(any_url)
 
 def test_a_database_made_before_migrations_is_adopted(tmp_path):
     url = f"sqlite:///{tmp_path / 'legacy.db'}"
-    from core.storage.engine import instagram_data_view_sql
+    from core.storage.views import instagram_data_view_sql
 
     engine = make_engine(url)
     Base.metadata.create_all(engine)  # how the schema was made before Alembic

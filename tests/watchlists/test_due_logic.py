@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from core.jobs.pipeline import InvalidSubmission
+from core.jobs.submission import InvalidSubmission
 from core.storage.models import Analysis, Status, Watch
 from core.watchlists.watches import (
     InvalidDuration,
@@ -155,7 +155,7 @@ def test_claimers_racing_on_many_due_watches_claim_each_exactly_once(watch_env):
 def test_the_dashboards_background_scheduler_runs_due_watches_while_it_runs(watch_env):
     import time
 
-    from core.jobs.pipeline import wait_for
+    from core.jobs.submission import wait_for
     from core.watchlists.scheduler import WatchScheduler
 
     add_watches(watch_env, ["few_posts"], DAY)
