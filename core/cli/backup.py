@@ -21,9 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from core.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from core.settings import PROJECT_ROOT
 
-BACKUP_DIR = PROJECT_ROOT / "data" / "backups"  # default; REELSCOPE_BACKUP_DIR overrides it
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 
@@ -56,7 +54,9 @@ def _database_url() -> URL:
 
 
 def backup_dir() -> Path:
-    return Path(os.environ.get("REELSCOPE_BACKUP_DIR") or BACKUP_DIR)
+    from core.settings import load_settings
+
+    return load_settings().backup_dir
 
 
 def _default_path(url: URL) -> Path:
@@ -76,7 +76,7 @@ def _pg_tool(name: str) -> str:
 
 def _pg_args_env(url: URL) -> tuple[list[str], dict]:
     """Connection arguments for the libpq tools; the password goes in the environment, not argv."""
-    env = dict(os.environ)
+    env = dict(os.environ)  # the libpq tools' own environment, passed on (not a ReelScope setting)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     args = []

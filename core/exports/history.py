@@ -26,11 +26,9 @@ from core.exports.documents import (
     open_export,
     safe_name_part,
 )
-from core.settings import PROJECT_ROOT
+from core.settings import load_settings
 from core.storage.engine import Database
 from core.storage.models import ExportRecord
-
-DEFAULT_RETENTION_DAYS = 7.0
 
 
 @dataclass(frozen=True)
@@ -121,12 +119,11 @@ def regenerate_bytes(db: Database, export_id: str, *, verify: bool = True) -> tu
 # --- export files --------------------------------------------------------------------------------
 
 def export_dir() -> Path:
-    return Path(os.environ.get("REELSCOPE_EXPORT_DIR", "").strip() or PROJECT_ROOT / "data" / "exports")
+    return load_settings().export_dir
 
 
 def retention_days() -> float:
-    raw = os.environ.get("REELSCOPE_EXPORT_RETENTION_DAYS", "").strip()
-    return float(raw) if raw else DEFAULT_RETENTION_DAYS
+    return load_settings().export_retention_days
 
 
 def safe_export_path(name: str, folder: Path | None = None) -> Path:

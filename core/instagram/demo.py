@@ -3,7 +3,7 @@
 Only demo mode imports the emulator; nothing else in the product depends on it. Demo mode shows both ways
 of reaching Instagram: logged in with the emulator's built-in demo session (plays included; the default),
 or anonymous (no plays, as live Instagram answers anonymous visitors). Its session lives in a demo-only
-file (``REELSCOPE_SESSION_FILE`` is pointed there while demo mode is on), never in the user's own.
+file (the ``session_file_setting`` override points there while demo mode is on), never in the user's own.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from pathlib import Path
 
 from core.instagram.scraper import reset_client
 from core.instagram.session import delete_session, load_session, save_session
-from core.settings import load_settings
+from core.settings import clear_overrides, load_settings, set_overrides
 
 DEMO_PROFILES = ("demo_creator", "demo_travel", "demo_food")
 
 _lock = threading.Lock()
 _server = None
-_saved_environment: dict[str, str | None] = {}
-_DEMO_ENVIRONMENT = ("INSTAGRAM_BASE_URL", "REELSCOPE_DEMO", "REELSCOPE_SESSION_FILE")
+_DEMO_OVERRIDES = ("instagram_base_url", "demo_flag", "session_file_setting")
 _demo_session_file = Path(tempfile.gettempdir()) / f"reelscope-demo-{os.getpid()}" / "instagram-session.json"
 
 
@@ -31,7 +30,8 @@ def demo_enabled() -> bool:
 
 
 def start_demo() -> str:
-    """Start the emulator once per process, point INSTAGRAM_BASE_URL at it, and return its URL."""
+    """Start the emulator once per process, point this process's settings at it (an override: the
+    environment is left alone), and return its URL."""
     global _server
     with _lock:
         if _server is None:
@@ -39,13 +39,10 @@ def start_demo() -> str:
 
             _server = EmulatorServer(port=0)
             _server.start()
-            _saved_environment.update({name: os.environ.get(name) for name in _DEMO_ENVIRONMENT})
             first_start = True
         else:
             first_start = False
-        os.environ["INSTAGRAM_BASE_URL"] = _server.url
-        os.environ["REELSCOPE_DEMO"] = "1"
-        os.environ["REELSCOPE_SESSION_FILE"] = str(_demo_session_file)
+        set_overrides(instagram_base_url=_server.url, demo_flag="1", session_file_setting=str(_demo_session_file))
     if first_start:
         set_demo_logged_in(True)
     return _server.url
@@ -74,13 +71,5 @@ def stop_demo() -> None:
             _server.stop()
             _server = None
         _demo_session_file.unlink(missing_ok=True)
-        # Put back what the user had configured before demo mode (a base URL or session file of their own stays).
-        for name in _DEMO_ENVIRONMENT:
-            previous = _saved_environment.pop(name, None)
-            if previous is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = previous
-        if os.environ.get("REELSCOPE_DEMO") == "1":
-            os.environ.pop("REELSCOPE_DEMO")
+        clear_overrides(*_DEMO_OVERRIDES)  # what the user configured (a base URL, a session file) applies again
     reset_client()

@@ -27,9 +27,9 @@ class InvalidSession(ValueError):
 
 
 def session_file() -> Path:
-    configured = os.environ.get("REELSCOPE_SESSION_FILE", "").strip()
-    return Path(configured).expanduser() if configured else Path.home() / ".config" / "reelscope" / \
-        "instagram-session.json"
+    from core.settings import load_settings
+
+    return load_settings().session_file
 
 
 def parse_session_input(text: str) -> dict[str, str]:

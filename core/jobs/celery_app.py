@@ -15,7 +15,6 @@ than any job), ``REELSCOPE_MAX_DELIVERIES`` (default 3). The database is ``DATAB
 from __future__ import annotations
 
 import logging
-import os
 
 from celery import Celery
 
@@ -28,7 +27,9 @@ DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 
 
 def visibility_timeout() -> int:
-    return int(os.environ.get("REELSCOPE_VISIBILITY_TIMEOUT") or 3600)
+    from core.settings import load_settings
+
+    return load_settings().visibility_timeout
 
 
 def broker_url() -> str:

@@ -8,7 +8,6 @@ read from the database in both modes.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import UTC, datetime
 
 from sqlalchemy import update
@@ -17,6 +16,7 @@ from core.domain.errors import Interrupted, ReelScopeError
 from core.jobs.celery_app import QUEUE_NAME, TASK_NAME, broker_url, get_app
 from core.jobs.lease import is_expired, still_lapsed
 from core.jobs.owners import QUEUED_OWNER, owner_is_alive
+from core.settings import load_settings
 from core.storage.engine import Database, get_database
 from core.storage.models import Analysis, Status, utcnow
 
@@ -31,7 +31,7 @@ class QueueUnavailable(ReelScopeError):
 
 
 def max_deliveries() -> int:
-    return int(os.environ.get("REELSCOPE_MAX_DELIVERIES") or 3)
+    return load_settings().max_deliveries
 
 
 def enqueue(analysis_ids: list[str], db: Database | None = None) -> list[str]:

@@ -22,6 +22,7 @@ from typing import Callable
 from sqlalchemy import select, update
 
 from core.domain.errors import Interrupted
+from core.settings import load_settings
 from core.storage.engine import Database, retry_when_locked
 from core.storage.models import Analysis, Status, utcnow
 
@@ -50,11 +51,7 @@ class LeasePolicy:
     @classmethod
     def from_environment(cls) -> LeasePolicy:
         """``REELSCOPE_LEASE_SECONDS`` (default 30)."""
-        raw = os.environ.get("REELSCOPE_LEASE_SECONDS", "").strip()
-        seconds = float(raw) if raw else DEFAULT_LEASE_SECONDS
-        if seconds <= 0:
-            raise ValueError(f"REELSCOPE_LEASE_SECONDS must be more than 0, not {raw!r}")
-        return cls(seconds)
+        return cls(load_settings().lease_seconds)
 
 
 def is_expired(expires_at: datetime | None, now: datetime) -> bool:

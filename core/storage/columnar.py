@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
-from core.settings import PROJECT_ROOT
+from core.settings import load_settings
 from core.storage.engine import Database
 from core.storage.models import Analysis, ProfileSnapshot, Reel, Status
 
@@ -51,8 +51,7 @@ COLUMNS: tuple[str, ...] = tuple(SCHEMA.names)
 
 def columns_dir() -> Path:
     """Where the Parquet files live: ``REELSCOPE_COLUMNS_DIR`` or ``data/columns`` under the project."""
-    raw = os.environ.get("REELSCOPE_COLUMNS_DIR", "").strip()
-    return Path(raw) if raw else PROJECT_ROOT / "data" / "columns"
+    return load_settings().columns_dir
 
 
 def path_for(analysis_id: str, folder: Path | None = None) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,8 +32,7 @@ retry_when_locked = retry(retry=retry_if_exception(is_database_locked), stop=sto
 
 
 def _busy_timeout_ms() -> int:
-    raw = os.environ.get("REELSCOPE_SQLITE_BUSY_MS", "").strip()
-    return int(raw) if raw else 30000
+    return load_settings().sqlite_busy_ms
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -59,8 +57,7 @@ def make_engine(database_url: str) -> Engine:
     # A pool per process (Celery's prefork children dispose the inherited one, see core.jobs.celery_app);
     # sessions are never shared between threads. Sizes: REELSCOPE_DB_POOL_SIZE / REELSCOPE_DB_MAX_OVERFLOW.
     return create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True, pool_recycle=1800,
-                         pool_size=int(os.environ.get("REELSCOPE_DB_POOL_SIZE") or 5),
-                         max_overflow=int(os.environ.get("REELSCOPE_DB_MAX_OVERFLOW") or 10))
+                         pool_size=load_settings().db_pool_size, max_overflow=load_settings().db_max_overflow)
 
 
 def ensure_schema(engine: Engine) -> None:

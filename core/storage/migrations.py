@@ -45,7 +45,8 @@ class SchemaTooNew(RuntimeError):
 def alembic_config(connection: Connection | None = None, url: str | None = None):
     from alembic.config import Config
 
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    ini = PROJECT_ROOT / "alembic.ini"  # a checkout has it; an installed copy has only the scripts
+    config = Config(str(ini)) if ini.exists() else Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
