@@ -151,7 +151,7 @@ def json_value(value: Any) -> Any:
 
 
 def reels_as_json(frame: pd.DataFrame) -> list[dict]:
-    """One dict per reel, keyed by the export field names (CONTRACTS §3), in the export's field order."""
+    """One dict per reel, keyed by the export field names (README: Command line), in the export's field order."""
     fields = [name for name in all_fields() if name in frame.columns]
     columns = {name: frame[name].astype(object).tolist() for name in fields}
     return [{name: json_value(columns[name][i]) for name in fields} for i in range(len(frame))]

@@ -1,4 +1,4 @@
-"""The /api/v1 endpoints (CONTRACTS §6). Each reads its inputs, makes one or two calls into core, shapes the reply."""
+"""The /api/v1 endpoints (README: REST API). Each reads its inputs, makes one or two calls into core, shapes the reply."""
 
 from __future__ import annotations
 

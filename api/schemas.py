@@ -1,6 +1,6 @@
 """Request and response models: they drive validation and the OpenAPI schema at /docs and /openapi.json.
 
-Reel keys are the export field names (CONTRACTS §3); unknown counts are null, never 0.
+Reel keys are the export field names (README: Command line); unknown counts are null, never 0.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class AnalysisOut(BaseModel):
     analysis_id: str
     username: str = Field(description="Without '@', lower case.")
     status: StatusName
-    progress: int = Field(ge=0, le=100, description="0-100 (CONTRACTS §5).")
+    progress: int = Field(ge=0, le=100, description="0-100 (README: Architecture).")
     message: str | None = Field(description="What the job is doing now, or its outcome.")
     eta_seconds: float | None = Field(description="Estimated seconds left while processing; null when unknown.")
     error: str | None = Field(description="A readable sentence when the analysis failed.")
@@ -171,7 +171,7 @@ class WatchRequest(BaseModel):
 
 
 class WatchOut(BaseModel):
-    """A watch (CONTRACTS §10 keys, as `python -m core watch list --json`)."""
+    """A watch (README: Watchlists and alerts keys, as `python -m core watch list --json`)."""
 
     username: str
     every_seconds: int
@@ -188,7 +188,7 @@ class WatchList(BaseModel):
 
 
 class AlertOut(BaseModel):
-    """An alert (CONTRACTS §10 keys, as `python -m core alerts --json`), plus the metric used and a sentence."""
+    """An alert (README: Watchlists and alerts keys, as `python -m core alerts --json`), plus the metric used and a sentence."""
 
     alert_id: str
     username: str

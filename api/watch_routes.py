@@ -1,4 +1,4 @@
-"""/api/v1/watches and /api/v1/alerts: the watchlist, growth across snapshots, and alerts (CONTRACTS §10)."""
+"""/api/v1/watches and /api/v1/alerts: the watchlist, growth across snapshots, and alerts (README: Watchlists and alerts)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`python -m core alerts [--json] [--username U]` (CONTRACTS §10): stored alerts, newest first."""
+"""`python -m core alerts [--json] [--username U]` (README: Watchlists and alerts): stored alerts, newest first."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ def progress_printer(quiet: bool):
 
 
 def print_results(states, as_json: bool) -> int:
-    """What `analyze` prints for finished analyses (CONTRACTS §3), and its exit status."""
+    """What `analyze` prints for finished analyses (README: Command line), and its exit status."""
     exit_code = EXIT_OK
     for state in states:
         if state.status != "completed":

@@ -1,4 +1,4 @@
-"""`python -m core api [--host H] [--port P]`: serve the REST API (api/, CONTRACTS §6) with uvicorn until stopped."""
+"""`python -m core api [--host H] [--port P]`: serve the REST API (api/, README: REST API) with uvicorn until stopped."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`python -m core login --from-browser BROWSER | --cookies-file PATH | --status` and `python -m core logout`.
 
-The Instagram login session (CONTRACTS §9): imported from a local browser or a cookies JSON into
+The Instagram login session (README: Login): imported from a local browser or a cookies JSON into
 REELSCOPE_SESSION_FILE, checked with instaloader's test_login(). Cookie values are never printed.
 """
 

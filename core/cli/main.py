@@ -1,4 +1,4 @@
-"""``python -m core …``: the command line (CONTRACTS §3). Runs the same job code as the dashboard.
+"""``python -m core …``: the command line (README: Command line). Runs the same job code as the dashboard.
 
 Each subcommand lives in its own module under ``core/cli/`` (listed in ``COMMAND_MODULES``).
 """

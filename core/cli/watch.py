@@ -1,4 +1,4 @@
-"""`python -m core watch add|list|remove|run-due` (CONTRACTS §10): the watchlist from the command line."""
+"""`python -m core watch add|list|remove|run-due` (README: Watchlists and alerts): the watchlist from the command line."""
 
 from __future__ import annotations
 

@@ -329,7 +329,7 @@ def data_dictionary_csv(fields: Sequence[str] | None = None) -> bytes:
 # --- helpers -----------------------------------------------------------------------------------------
 
 def access_info(analysis: Analysis) -> dict:
-    """How the analysis reached Instagram and what Instagram withheld (CONTRACTS §7); None when not recorded."""
+    """How the analysis reached Instagram and what Instagram withheld (README: Limits of scraping Instagram); None when not recorded."""
     withheld = analysis.withheld_fields
     return {"access": analysis.access, "withheld_fields": list(withheld) if withheld is not None else None,
             "access_notice": analysis.access_notice}

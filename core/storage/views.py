@@ -1,4 +1,4 @@
-"""The ``instagram_data`` view as the code defines it today (CONTRACTS.md §4).
+"""The ``instagram_data`` view as the code defines it today (README: Architecture, the instagram_data view).
 
 Each migration revision that creates the view holds its own frozen copy of this SQL; a test checks that
 the newest copy equals this definition.
@@ -19,7 +19,7 @@ _ISO_POSTGRES = "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+
 
 
 def instagram_data_view_sql(dialect: str) -> str:
-    """CREATE VIEW for ``instagram_data`` (CONTRACTS §4): one row per reel, or one per reel-less analysis."""
+    """CREATE VIEW for ``instagram_data`` (README: Architecture, the instagram_data view): one row per reel, or one per reel-less analysis."""
     iso = _ISO_POSTGRES if dialect == "postgresql" else _ISO_SQLITE
     # SQL ROUND: halves away from zero. PostgreSQL's round(double precision) rounds halves to even, numeric doesn't.
     duration = "CAST(ROUND(CAST(r.duration AS NUMERIC)) AS INTEGER)" if dialect == "postgresql" \

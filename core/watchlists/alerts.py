@@ -126,7 +126,7 @@ def record_alerts(db: Database, analysis_id: str, settings: Settings | None = No
 
 
 def alert_json(alert: Alert) -> dict:
-    """The CONTRACTS §10 object (``alerts --json``, the API, the webhook body), plus metric and message."""
+    """The README: Watchlists and alerts object (``alerts --json``, the API, the webhook body), plus metric and message."""
     return {"alert_id": alert.id, "username": alert.username, "kind": alert.kind, "analysis_id": alert.analysis_id,
             "shortcode": alert.shortcode, "value": alert.value, "threshold": alert.threshold,
             "created_at": alert.created_at.astimezone(UTC).isoformat(), "metric": alert.metric,

@@ -90,7 +90,7 @@ class WatchState:
     created_at: datetime
 
     def to_json(self) -> dict:
-        """The CONTRACTS §10 object of ``watch list --json``."""
+        """The README: Watchlists and alerts object of ``watch list --json``."""
         return {"username": self.username, "every_seconds": self.every_seconds, "max_reels": self.max_reels,
                 "last_analysis_id": self.last_analysis_id, "last_run_at": _iso(self.last_run_at),
                 "next_due_at": _iso(self.next_due_at), "due": self.due}
