@@ -4,7 +4,7 @@ instaloader 4.16's ``Profile.get_reels()`` first calls ``web_profile_info`` (HTT
 accounts) and then re-fetches every reel, and its ``Profile.get_posts()`` does the same per post. These
 wrappers send the same queries (same doc_ids, variables and endpoints as instaloader 4.16) but hand back
 the raw media dicts the listings carry, so the scraper reads every field from the listing and asks for a
-post's details only when the listing lacks a field. ``tests/core/test_instaloader_contract.py`` fails
+post's details only when the listing lacks a field. ``tests/instagram/test_instaloader_contract.py`` fails
 loudly when the installed instaloader changes any of what is copied here.
 """
 

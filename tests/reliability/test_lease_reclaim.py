@@ -17,7 +17,7 @@ import requests
 from emulator import Fault
 
 ROOT = Path(__file__).resolve().parents[2]
-LEASE_SECONDS = 2.0  # the default is 30 s (reclaimed within 40 s, tests/core/test_lease.py); short here for speed
+LEASE_SECONDS = 2.0  # the default is 30 s (reclaimed within 40 s, tests/jobs/test_lease.py); short here for speed
 
 pytestmark = pytest.mark.slow
 

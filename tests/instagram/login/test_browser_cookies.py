@@ -17,7 +17,7 @@ from core.instagram.browser_cookies import (
 )
 from core.instagram.session import is_instagram_host
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_browser_browser_cookie3_reads_is_supported():

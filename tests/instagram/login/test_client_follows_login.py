@@ -13,7 +13,7 @@ import pytest
 from core.instagram.login import LoginFailed, log_in_with_cookies, log_out
 from core.instagram.scraper import get_client, reset_client
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from core.cli.main import main
-from tests.login.firefox_profile import write_cookies_sqlite, write_default_firefox_profile
+from tests.instagram.login.firefox_profile import write_cookies_sqlite, write_default_firefox_profile
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEMO_SESSION = "reelscope-demo-session"  # the emulator's built-in session: logs in as demo_viewer
 EXPIRED_SESSION = "reelscope-expired-session"
 CSRF = "csrf-Tok3n-not-to-be-printed"

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.analytics.overview import OVERVIEW_COLUMNS, library_overview
 from core.domain.errors import ProfileNotFound
 from core.storage import analyses as store
-from tests.columnar.conftest import ALPHA_REELS, completed, reel
+from tests.storage.conftest import ALPHA_REELS, completed, reel
 
 ROOT = Path(__file__).resolve().parents[2]
 

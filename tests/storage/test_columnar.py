@@ -13,7 +13,7 @@ from sqlalchemy import update
 from core.storage import analyses as store
 from core.storage import columnar, queries, retention
 from core.storage.models import Analysis
-from tests.columnar.conftest import ALPHA_REELS, completed
+from tests.storage.conftest import ALPHA_REELS, completed
 
 
 def _stored_frame(db, analysis_id) -> pd.DataFrame:
