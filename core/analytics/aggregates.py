@@ -292,34 +292,11 @@ def _take(frame: pd.DataFrame, positions: np.ndarray, columns: Sequence[str]) ->
     return taken.reset_index(drop=True)
 
 
-_SORTING_NETWORK_MAX = 16  # windows up to this size are sorted with whole-array min/max passes
-
-
 def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
-    """Median of each value and the window - 1 before it, NaN skipped (NaN if the window has no value).
-    Sorting each window row pushes NaN to the end, so the median sits at the middle of the known part."""
+    """Median of each value and the window - 1 before it, NaN skipped (NaN if the window has no value)."""
     if window < 1:
         raise ValueError("window must be at least 1 reel")
-    if len(values) == 0:
-        return np.empty(0)
-    padded = np.concatenate((np.full(window - 1, np.nan), values))
-    if window <= _SORTING_NETWORK_MAX and not np.isneginf(values).any():
-        # the window's k-th values as window arrays over all reels: an odd-even transposition sort of its columns
-        # (np.minimum / np.maximum over whole arrays) orders each window like np.sort, with NaN and +inf last
-        columns = [np.where(np.isnan(c), np.inf, c) for c in
-                   (padded[k:k + len(values)] for k in range(window))]
-        for step in range(window):
-            for k in range(step % 2, window - 1, 2):
-                columns[k], columns[k + 1] = np.minimum(columns[k], columns[k + 1]), np.maximum(columns[k], columns[k + 1])
-        known = np.isfinite(np.stack(columns)).sum(axis=0)
-        ranked = np.stack(columns, axis=1)
-    else:
-        ranked = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1)
-        known = np.isfinite(ranked).sum(axis=1)
-    rows = np.arange(len(values))
-    lower = ranked[rows, np.maximum((known - 1) // 2, 0)]
-    upper = ranked[rows, np.minimum(known // 2, window - 1)]
-    return np.where(known > 0, (lower + upper) / 2, np.nan)
+    return pd.Series(values, dtype="float64").rolling(window, min_periods=1).median().to_numpy()
 
 
 def trend_frame(enriched: pd.DataFrame, window: int = 5) -> pd.DataFrame:

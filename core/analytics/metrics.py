@@ -79,15 +79,8 @@ def _masked(values: np.ndarray, index: pd.Index, name: str) -> pd.Series:
 
 
 def _average_ranks(values: np.ndarray) -> np.ndarray:
-    """1-based ranks, tied values sharing their average rank (pandas' rank(method="average"), finite values)."""
-    order = np.argsort(values)
-    ordered = values[order]
-    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    starts = np.flatnonzero(first)
-    ends = np.append(starts[1:], len(values))  # one past each run of equal values
-    ranks = np.empty(len(values))
-    ranks[order] = ((starts + ends + 1) / 2.0)[np.cumsum(first) - 1]  # mean of ranks start+1 … end
-    return ranks
+    """1-based ranks, tied values sharing their average rank."""
+    return pd.Series(values).rank(method="average").to_numpy()
 
 
 def _followers_or_nan(followers: int | None) -> float:

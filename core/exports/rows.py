@@ -67,9 +67,6 @@ def _iso_utc_array(values: list) -> pa.Array:
     if not _only_text(values):
         return pa.array([iso_utc(v) for v in values], pa.string())
     text = pa.array(values, pa.string())
-    fixed = _fixed_width_times(text)
-    if fixed is not None:
-        return fixed
     stored = pc.fill_null(pc.match_substring_regex(text, _STORED_TIME), False)
     iso = pc.replace_substring_regex(text, r"(?s)^(.{10}) (.{8}).000000$", r"\1T\2+00:00")
     iso = pc.replace_substring_regex(iso, _STORED_TIME, r"\1T\2.\3+00:00")
@@ -78,37 +75,6 @@ def _iso_utc_array(values: list) -> pa.Array:
         rest = [iso_utc(v) for v in pc.filter(text, other).to_pylist()]
         iso = pc.replace_with_mask(iso, other, pa.array(rest, pa.string()))
     return iso
-
-
-def _fixed_width_times(text: pa.Array) -> pa.Array | None:
-    """The common case of ``_iso_utc_array`` by byte arithmetic: every value is SQLite's 26-character ASCII form
-    and either every fraction is ``000000`` or none is. None when that does not hold (the kernels handle it)."""
-    n = len(text)
-    if n == 0 or text.null_count:
-        return None
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + n + 1]
-    if not (np.diff(offsets) == 26).all():
-        return None
-    grid = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, 26)
-    if not ((grid[:, 10] == ord(" ")).all() and (grid < 128).all()):
-        return None
-    whole = (grid[:, 20:] == ord("0")).all(axis=1)
-    if whole.all():
-        out = np.empty((n, 25), dtype=np.uint8)
-        out[:, 19:] = np.frombuffer(b"+00:00", dtype=np.uint8)
-    elif not whole.any():
-        out = np.empty((n, 32), dtype=np.uint8)
-        out[:, 19] = ord(".")
-        out[:, 20:26] = grid[:, 20:]
-        out[:, 26:] = np.frombuffer(b"+00:00", dtype=np.uint8)
-    else:
-        return None
-    out[:, :10] = grid[:, :10]
-    out[:, 10] = ord("T")
-    out[:, 11:19] = grid[:, 11:19]
-    width = out.shape[1]
-    return pa.StringArray.from_buffers(n, pa.py_buffer(np.arange(0, (n + 1) * width, width, dtype=np.int32)),
-                                       pa.py_buffer(out))
 
 
 def _joined_lists(values: list) -> pa.Array:
