@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from core import store
-from core.config import load_settings
-from core.demo import DEMO_PROFILES, demo_enabled
-from core.jobs import InvalidSubmission, submit_analyses
-from core.submission_limits import submission_wait_seconds
+from core.instagram.demo import DEMO_PROFILES, demo_enabled
+from core.jobs.submission import InvalidSubmission, submit_analyses
+from core.jobs.submission_limits import submission_wait_seconds
+from core.settings import load_settings
+from core.storage import analyses as store
 from ui import state
 from ui.layout import setup_page
 from ui.progress import show_progress

@@ -32,7 +32,7 @@ the same CSV/JSON export as `python -m core export`.
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    from core.jobs import recover_orphans
+    from core.jobs.submission import recover_orphans
 
     try:
         failed = recover_orphans()

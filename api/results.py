@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.analytics import hashtag_stats, profile_summary, ranking_metric, top_performers
-from core.db import Database
-from core.export_fields import all_fields
-from core.filters import ReelFilters, apply_filters
-from core.metrics import BENCHMARK_TIERS, ENGAGEMENT_TIERS, PLAYS_TIERS, enrich_reels
-from core.queries import load_profile, load_reels_frame
-from core.store import AnalysisState
+from core.analytics.aggregates import hashtag_stats, profile_summary, ranking_metric, top_performers
+from core.analytics.filters import ReelFilters, apply_filters
+from core.analytics.metrics import BENCHMARK_TIERS, ENGAGEMENT_TIERS, PLAYS_TIERS, enrich_reels
+from core.exports.fields import all_fields
+from core.storage.analyses import AnalysisState
+from core.storage.engine import Database
+from core.storage.queries import load_profile, load_reels_frame
 
 # API sort name → enriched column. Tiers sort by rank (best first in descending order).
 SORT_COLUMNS: dict[str, str] = {
@@ -151,7 +151,7 @@ def json_value(value: Any) -> Any:
 
 
 def reels_as_json(frame: pd.DataFrame) -> list[dict]:
-    """One dict per reel, keyed by the export field names (CONTRACTS §3), in the export's field order."""
+    """One dict per reel, keyed by the export field names (README: Command line), in the export's field order."""
     fields = [name for name in all_fields() if name in frame.columns]
     columns = {name: frame[name].astype(object).tolist() for name in fields}
     return [{name: json_value(columns[name][i]) for name in fields} for i in range(len(frame))]

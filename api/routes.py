@@ -1,4 +1,4 @@
-"""The /api/v1 endpoints (CONTRACTS §6). Each reads its inputs, makes one or two calls into core, shapes the reply."""
+"""The /api/v1 endpoints (README: REST API). Each reads its inputs, makes one or two calls into core, shapes the reply."""
 
 from __future__ import annotations
 
@@ -29,15 +29,16 @@ from api.schemas import (
     StatusName,
     SummaryOut,
 )
-from core import jobs, store
-from core.config import load_settings
-from core.db import Database, get_database
-from core.export_fields import all_fields
-from core.export_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
-from core.exports import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
-from core.filters import ReelFilters
-from core.metrics import PLAYS_TIERS
-from core.usernames import normalise_username, split_usernames
+from core.analytics.filters import ReelFilters
+from core.analytics.metrics import PLAYS_TIERS
+from core.domain.usernames import normalise_username, split_usernames
+from core.exports.documents import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
+from core.exports.fields import all_fields
+from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from core.jobs import submission
+from core.settings import load_settings
+from core.storage import analyses as store
+from core.storage.engine import Database, get_database
 
 log = logging.getLogger("reelscope.api")
 PREFIX = "/api/v1"
@@ -127,8 +128,8 @@ def _rejections(usernames: list[str], rejected) -> list[dict]:
 def create_analyses(body: AnalysisRequest, response: Response) -> AnalysesCreated:
     db = _db()
     try:
-        ids = jobs.create_analyses(body.usernames, body.max_reels, db=db)
-    except jobs.InvalidSubmission as exc:
+        ids = submission.create_analyses(body.usernames, body.max_reels, db=db)
+    except submission.InvalidSubmission as exc:
         errors = _rejections(body.usernames, exc.rejected) or [{"detail": str(exc), "pointer": "#/usernames"}]
         raise ApiProblem(422, str(exc), slug="invalid-usernames", title="Invalid usernames", errors=errors) from exc
     states = store.list_states(db, ids=ids, limit=len(ids))
@@ -163,7 +164,7 @@ def get_analysis(analysis_id: AnalysisId) -> AnalysisOut:
 def retry_analysis(analysis_id: AnalysisId) -> AnalysisOut:
     db = _db()
     state = _state_or_404(db, analysis_id)
-    if not jobs.retry_analysis(analysis_id, db=db):
+    if not submission.retry_analysis(analysis_id, db=db):
         raise ApiProblem(409, f"Only a failed analysis can be retried; this one is {state.status}.",
                          slug="not-retryable", title="Analysis not retryable", analysis_status=state.status)
     return _analysis(_state_or_404(db, analysis_id))
@@ -175,7 +176,7 @@ def retry_analysis(analysis_id: AnalysisId) -> AnalysisOut:
 def cancel_analysis(analysis_id: AnalysisId) -> AnalysisOut:
     db = _db()
     state = _state_or_404(db, analysis_id)
-    if not jobs.cancel_analysis(analysis_id, db=db):
+    if not submission.cancel_analysis(analysis_id, db=db):
         raise ApiProblem(409, f"Only a pending or processing analysis can be cancelled; this one is {state.status}.",
                          slug="not-cancellable", title="Analysis not cancellable", analysis_status=state.status)
     return _analysis(_state_or_404(db, analysis_id))
@@ -187,7 +188,7 @@ def delete_analysis(analysis_id: AnalysisId) -> Response:
     db = _db()
     state = _state_or_404(db, analysis_id)
     if state.is_active:
-        jobs.cancel_analysis(analysis_id, db=db)  # a running job stops at its next progress report
+        submission.cancel_analysis(analysis_id, db=db)  # a running job stops at its next progress report
     if not store.delete_analysis(db, analysis_id):
         raise not_found(analysis_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -208,7 +209,7 @@ def _filters(min_plays: int | None, hashtag: str | None, q: str | None, date_fro
 
 
 class _FilterParams:
-    """The Results page filters as query parameters (core.filters.ReelFilters)."""
+    """The Results page filters as query parameters (core.analytics.filters.ReelFilters)."""
 
     def __init__(
         self,
@@ -258,7 +259,7 @@ def list_reels(
 
 
 @router.get("/analyses/{analysis_id}/summary", response_model=SummaryOut, tags=["results"], responses=_NOT_FOUND,
-            summary="KPIs, tier counts, top hashtags, mentions and reels (core.analytics)")
+            summary="KPIs, tier counts, top hashtags, mentions and reels (core.analytics.aggregates)")
 def get_summary(analysis_id: AnalysisId,
                 top: Annotated[int, Query(ge=1, le=100, description="Rows in each top list.")] = 10) -> SummaryOut:
     db = _db()
@@ -268,10 +269,10 @@ def get_summary(analysis_id: AnalysisId,
 
 
 def _record(db: Database, stream) -> None:
-    """Record the finished export in the history, as the CLI does (when core.export_history is present)."""
-    if not stream.sha256 or importlib.util.find_spec("core.export_history") is None:
+    """Record the finished export in the history, as the CLI does (when core.exports.history is present)."""
+    if not stream.sha256 or importlib.util.find_spec("core.exports.history") is None:
         return
-    from core.export_history import record_export
+    from core.exports.history import record_export
 
     try:
         record_export(db, stream)

@@ -1,6 +1,6 @@
 """Request and response models: they drive validation and the OpenAPI schema at /docs and /openapi.json.
 
-Reel keys are the export field names (CONTRACTS §3); unknown counts are null, never 0.
+Reel keys are the export field names (README: Command line); unknown counts are null, never 0.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.jobs import MAX_REELS_LIMIT
-from core.usernames import MAX_USERNAME_LENGTH
+from core.domain.usernames import MAX_USERNAME_LENGTH
+from core.jobs.submission import MAX_REELS_LIMIT
 
 StatusName = Literal["pending", "processing", "completed", "failed"]
 # An Instagram username as the API accepts it: '@' optional, letters, digits, '_' and single inner dots (case is
@@ -58,7 +58,7 @@ class AnalysisOut(BaseModel):
     analysis_id: str
     username: str = Field(description="Without '@', lower case.")
     status: StatusName
-    progress: int = Field(ge=0, le=100, description="0-100 (CONTRACTS §5).")
+    progress: int = Field(ge=0, le=100, description="0-100 (README: Architecture).")
     message: str | None = Field(description="What the job is doing now, or its outcome.")
     eta_seconds: float | None = Field(description="Estimated seconds left while processing; null when unknown.")
     error: str | None = Field(description="A readable sentence when the analysis failed.")
@@ -91,7 +91,7 @@ class AnalysisList(BaseModel):
 
 
 class ReelOut(BaseModel):
-    """One reel: the export's raw fields plus every computed metric and tier (extra keys as core.metrics adds)."""
+    """One reel: the export's raw fields plus every computed metric and tier (extra keys as core.analytics.metrics adds)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -144,7 +144,7 @@ class SummaryOut(BaseModel):
     status: StatusName
     reference_time: datetime | None = Field(description="Ages and per-day rates are measured at this moment.")
     profile: dict[str, Any] | None
-    kpis: dict[str, Any] = Field(description="core.analytics.profile_summary: medians, means, known counts, "
+    kpis: dict[str, Any] = Field(description="core.analytics.aggregates.profile_summary: medians, means, known counts, "
                                              "posting frequency, hidden likes, tier counts, benchmark tier.")
     tiers: dict[str, Any]
     top_hashtags: list[dict[str, Any]]
@@ -188,7 +188,7 @@ class WatchRequest(BaseModel):
 
 
 class WatchOut(BaseModel):
-    """A watch (CONTRACTS §10 keys, as `python -m core watch list --json`)."""
+    """A watch (README: Watchlists and alerts keys, as `python -m core watch list --json`)."""
 
     username: str
     every_seconds: int
@@ -205,7 +205,7 @@ class WatchList(BaseModel):
 
 
 class AlertOut(BaseModel):
-    """An alert (CONTRACTS §10 keys, as `python -m core alerts --json`), plus the metric used and a sentence."""
+    """An alert (README: Watchlists and alerts keys, as `python -m core alerts --json`), plus the metric used and a sentence."""
 
     alert_id: str
     username: str
@@ -226,7 +226,7 @@ class AlertList(BaseModel):
 
 
 class GrowthOut(BaseModel):
-    """A profile across its completed snapshots (core.growth)."""
+    """A profile across its completed snapshots (core.analytics.growth)."""
 
     username: str
     snapshots: list[dict[str, Any]] = Field(description="Oldest first: followers (and change), median plays, median "

@@ -1,11 +1,12 @@
-"""API settings read from the environment (documented in the README's REST API section)."""
+"""The REST API's settings, parsed from ``core.settings.Settings`` (documented in the README's REST API section)."""
 
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 from dataclasses import dataclass
+
+from core.settings import load_settings
 
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
@@ -64,8 +65,8 @@ def storage_uri(broker_url: str | None) -> str:
     return MEMORY_STORAGE
 
 
-def _list(name: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
 def check_token(token: str | None) -> str | None:
@@ -86,18 +87,18 @@ def is_loopback(host: str) -> bool:
 def load_api_settings(bind_host: str | None = None) -> ApiSettings:
     """The REELSCOPE_API_* settings; ``bind_host`` (the address served on) sets the allowed Host names' default:
     the localhost names on a loopback address, any name otherwise."""
-    token = check_token(os.environ.get("REELSCOPE_API_TOKEN", "").strip() or None)
-    max_body = os.environ.get("REELSCOPE_API_MAX_BODY_BYTES", "").strip()
+    settings = load_settings()
+    token = check_token(settings.api_token)
     # The contract: with a token, every request needs it, docs included, unless opened explicitly.
-    docs = os.environ.get("REELSCOPE_API_PUBLIC_DOCS", "0").strip().lower()
-    allowed_hosts = _list("REELSCOPE_API_ALLOWED_HOSTS") or (
+    docs = settings.api_public_docs.lower()
+    allowed_hosts = _list(settings.api_allowed_hosts) or (
         LOOPBACK_HOSTS if bind_host is not None and is_loopback(bind_host) else ANY_HOST)
     return ApiSettings(
         token=token,
-        rate_limit=parse_rate_limit(os.environ.get("REELSCOPE_API_RATE_LIMIT")),
-        max_body_bytes=int(max_body) if max_body else DEFAULT_MAX_BODY_BYTES,
+        rate_limit=parse_rate_limit(settings.api_rate_limit),
+        max_body_bytes=settings.api_max_body_bytes,
         public_docs=docs in ("1", "true", "yes", "on"),
-        rate_limit_storage=storage_uri(os.environ.get("CELERY_BROKER_URL", "").strip() or None),
-        trusted_proxies=_list("REELSCOPE_API_TRUSTED_PROXIES"),
+        rate_limit_storage=storage_uri(settings.celery_broker_url),
+        trusted_proxies=_list(settings.api_trusted_proxies),
         allowed_hosts=allowed_hosts,
     )

@@ -1,4 +1,4 @@
-"""/api/v1/watches and /api/v1/alerts: the watchlist, growth across snapshots, and alerts (CONTRACTS §10)."""
+"""/api/v1/watches and /api/v1/alerts: the watchlist, growth across snapshots, and alerts (README: Watchlists and alerts)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from api.problems import ApiProblem
 from api.schemas import AlertList, AlertOut, GrowthOut, Problem, WatchList, WatchOut, WatchRequest
-from core import growth, jobs, watches
-from core.alerts import alert_json, list_alerts
-from core.db import get_database
-from core.snapshots import completed_snapshots
-from core.usernames import normalise_username
+from core.analytics import growth
+from core.domain.usernames import normalise_username
+from core.jobs import submission
+from core.storage.engine import get_database
+from core.storage.snapshots import completed_snapshots
+from core.watchlists import watches
+from core.watchlists.alerts import alert_json, list_alerts
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX)
@@ -64,7 +66,7 @@ def add_watches(body: WatchRequest) -> WatchList:
     except watches.InvalidDuration as exc:
         raise ApiProblem(422, str(exc), slug="invalid-interval", title="Invalid interval",
                          errors=[{"detail": str(exc), "pointer": "#/every"}]) from exc
-    except jobs.InvalidSubmission as exc:
+    except submission.InvalidSubmission as exc:
         errors = [{"detail": str(r), "username": r.raw, "rule": r.reason, "pointer": "#/usernames"}
                   for r in exc.rejected] or [{"detail": str(exc), "pointer": "#/usernames"}]
         raise ApiProblem(422, str(exc), slug="invalid-usernames", title="Invalid usernames", errors=errors) from exc
@@ -77,7 +79,7 @@ def add_watches(body: WatchRequest) -> WatchList:
 def remove_watch(username: Username) -> Response:
     try:
         watches.remove_watches(get_database(), [username])
-    except (watches.UnknownWatch, jobs.InvalidSubmission) as exc:
+    except (watches.UnknownWatch, submission.InvalidSubmission) as exc:
         raise ApiProblem(404, f"@{normalise_username(username)} is not watched.", slug="watch-not-found",
                          title="Watch not found") from exc
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -20,9 +20,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import analytics  # noqa: E402
-from core.metrics import enrich_reels  # noqa: E402
-from core.queries import reels_frame_from_rows  # noqa: E402
+from core.analytics import aggregates as analytics  # noqa: E402
+from core.analytics.metrics import enrich_reels  # noqa: E402
+from core.storage.queries import reels_frame_from_rows  # noqa: E402
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 FOLLOWERS = 250_000

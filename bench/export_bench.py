@@ -33,7 +33,7 @@ _TAGS = ("travel", "food", "reels", "daily", "explore", "coffee", "viral", "fyp"
 
 def populate(database: Path, reels: int) -> None:
     """One completed analysis with ``reels`` synthetic reels, inserted with executemany in chunks."""
-    from core.db import Database
+    from core.storage.engine import Database
 
     Database(f"sqlite:///{database}").dispose()  # schema via the models, then raw inserts for speed
     rng = random.Random(5)
@@ -101,8 +101,8 @@ def measure_baseline(database: Path) -> dict:
 
 
 def measure_export(database: Path, fields: str | None) -> dict:
-    from core.db import Database
-    from core.exports import ExportOptions, open_export, parse_fields
+    from core.exports.documents import ExportOptions, open_export, parse_fields
+    from core.storage.engine import Database
 
     db = Database(f"sqlite:///{database}")
     started = time.perf_counter()
@@ -137,8 +137,8 @@ def main() -> None:
         elif args.child == "baseline":
             result = measure_baseline(Path(args.db))
         elif args.child == "import":  # the interpreter + pandas/sqlalchemy import floor, for reading RSS
-            import core.exports  # noqa: F401
-            import core.metrics  # noqa: F401
+            import core.analytics.metrics  # noqa: F401
+            import core.exports.documents  # noqa: F401
             result = {}
         else:
             result = measure_export(Path(args.db), args.fields)

@@ -14,7 +14,7 @@ from bench.common import Figure, interleaved, median, timed
 def synthetic_fetched_reels(n: int):
     """``n`` FetchedReel objects shaped like the scraper's output (what ``complete_with_reels`` receives)."""
     from bench.analytics_bench import synthetic_reels
-    from core.scraper import FetchedReel
+    from core.instagram.scraper import FetchedReel
 
     frame = synthetic_reels(n)
     reels = []
@@ -37,8 +37,8 @@ INSERT_SQL = ("INSERT INTO reels (analysis_id, position, media_id, shortcode, ur
 
 def store_figure(n: int, repeat: int) -> Figure:
     """``store.complete_with_reels`` of n reels vs raw sqlite3 executemany of the same rows (conversion included)."""
-    from core import store
-    from core.db import Database
+    from core.storage import analyses as store
+    from core.storage.engine import Database
 
     reels = synthetic_fetched_reels(n)
     with tempfile.TemporaryDirectory() as folder:

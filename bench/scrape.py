@@ -122,7 +122,7 @@ class Bare:
     def __init__(self, scale: float) -> None:
         import instaloader
 
-        from core.scraper import WaitReportingRateController
+        from core.instagram.scraper import WaitReportingRateController
 
         self.loader = instaloader.Instaloader(
             sleep=False, quiet=True, download_pictures=False, download_videos=False,
@@ -163,7 +163,7 @@ class BareListing(Bare):
 
 
 def _reset_client() -> None:
-    from core.scraper import reset_client
+    from core.instagram.scraper import reset_client
 
     reset_client()
 
@@ -178,13 +178,14 @@ def _set_access(session_file: Path, logged_in: bool) -> None:
 
 
 def _timed_analysis(db, username: str) -> tuple[float, int]:
-    from core import jobs
+    from core.jobs import pipeline, submission
+    from core.storage import analyses as store
 
-    analysis_id = jobs.create_analyses([username], db=db, start=False)[0]
+    analysis_id = submission.create_analyses([username], db=db, start=False)[0]
     started = time.perf_counter()
-    status = jobs.run_analysis(analysis_id, db)
+    status = pipeline.run_analysis(analysis_id, db)
     elapsed = time.perf_counter() - started
-    assert status == "completed", jobs.store.get_state(db, analysis_id)
+    assert status == "completed", store.get_state(db, analysis_id)
     return elapsed, analysis_id
 
 
@@ -212,10 +213,11 @@ def main() -> None:
         _record_requests()
         query_types = _record_query_types()
 
-        from core import jobs
-        from core.db import get_database
-        from core.instagram_transport import redirect_instagram_to
-        from core.scraper import get_client
+        from core.instagram.scraper import get_client
+        from core.instagram.transport import redirect_instagram_to
+        from core.jobs import pipeline, submission, threads
+        from core.storage import analyses as store
+        from core.storage.engine import get_database
 
         db = get_database()
         redirect_instagram_to(emulator.url)  # the same transport to the emulator for the bare script
@@ -223,13 +225,13 @@ def main() -> None:
         bare_listing = BareListing(0.0)
 
         def ours() -> tuple[float, int, list]:
-            analysis_id = jobs.create_analyses([profile_name], db=db, start=False)[0]
+            analysis_id = submission.create_analyses([profile_name], db=db, start=False)[0]
             emulator.reset_requests()
             del _sent[:]
             started = time.perf_counter()
-            status = jobs.run_analysis(analysis_id, db)
+            status = pipeline.run_analysis(analysis_id, db)
             elapsed = time.perf_counter() - started
-            assert status == "completed", jobs.store.get_state(db, analysis_id)
+            assert status == "completed", store.get_state(db, analysis_id)
             return elapsed, len(emulator.requests()), list(_sent)
 
         def baseline() -> tuple[float, int, list]:
@@ -325,14 +327,14 @@ def main() -> None:
                 del query_types[:]
                 emulator.reset_requests()
                 started = time.perf_counter()
-                ids = [jobs.create_analyses([profile_name], args.concurrent_reels, db=db, start=False)[0]
+                ids = [submission.create_analyses([profile_name], args.concurrent_reels, db=db, start=False)[0]
                        for _ in range(8)]  # one call each: a submission would deduplicate the name
-                runner = jobs.JobRunner(workers=8)
+                runner = threads.JobRunner(workers=8)
                 for analysis_id in ids:
                     runner.submit(analysis_id, db)
                 runner.shutdown(wait=True)
                 samples.append(time.perf_counter() - started)
-                states = [jobs.store.get_state(db, i) for i in ids]
+                states = [store.get_state(db, i) for i in ids]
                 assert all(s.status == "completed" for s in states), [(s.status, s.error) for s in states]
                 counts.append(len(emulator.requests()))
                 floors.append(simulated_floor(list(query_types), latency, BUDGET_SCALE))

@@ -54,7 +54,7 @@ def start_workers(n: int, env: dict, logdir: Path) -> list[subprocess.Popen]:
 
 
 def wait_workers(n: int, timeout: float = 60) -> None:
-    from core.queue import queue_status
+    from core.jobs.dispatch import queue_status
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -76,8 +76,8 @@ def stop_workers(processes: list[subprocess.Popen]) -> None:
 
 
 def measure(n: int, jobs: int, max_reels: int, base_env: dict, database_url: str, logdir: Path) -> dict:
-    from core.db import get_database
-    from core.jobs import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
+    from core.storage.engine import get_database
 
     env = {**base_env, "DATABASE_URL": database_url}
     os.environ.update(env)

@@ -24,8 +24,8 @@ from bench.export_bench import ANALYSIS_ID, populate  # noqa: E402
 
 
 def measure(database: Path, fmt: str) -> dict:
-    from core.db import Database
-    from core.exports import ExportOptions, open_export
+    from core.exports.documents import ExportOptions, open_export
+    from core.storage.engine import Database
 
     db = Database(f"sqlite:///{database}")
     started = time.perf_counter()

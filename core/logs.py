@@ -11,14 +11,13 @@ import contextvars
 import json
 import logging
 import logging.handlers
-import os
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterator
 
-from core.config import PROJECT_ROOT
+from core.settings import load_settings
 
 current_analysis_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("analysis_id", default=None)
 _configured = False
@@ -65,10 +64,10 @@ def configure_logging() -> None:
         if _configured:
             return
         logger = logging.getLogger("reelscope")
-        logger.setLevel(os.environ.get("REELSCOPE_LOG_LEVEL", "INFO").upper())
+        settings = load_settings()
+        logger.setLevel(settings.log_level.upper())
         logger.propagate = False
-        target = os.environ.get("REELSCOPE_LOG_FILE", "").strip() or str(PROJECT_ROOT / "data" / "logs" /
-                                                                           "reelscope.log")
+        target = settings.log_file
         if target == "-":
             handler: logging.Handler = logging.StreamHandler()
         else:

@@ -1,6 +1,6 @@
 """A local HTTP server that answers like Instagram does to instaloader 4.16, anonymous or logged in.
 
-Requests arrive with the original host in the ``Host`` header (see ``core.instagram_transport``),
+Requests arrive with the original host in the ``Host`` header (see ``core.instagram.transport``),
 so routing is by host and path: ``www.instagram.com`` pages and APIs, ``i.instagram.com`` (the
 mobile API, which refuses anonymous use), and CDN hosts (``*.cdninstagram.com``, ``*.fbcdn.net``)
 that serve small valid images. ``/__emulator__/…`` is the emulator's own control API.
@@ -56,7 +56,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from core.data_source import EMULATOR_IDENTITY, ORIGIN_PROBE_PATH
+from core.instagram.data_source import EMULATOR_IDENTITY, ORIGIN_PROBE_PATH
 
 from . import instagram as ig
 from . import timeline

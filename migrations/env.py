@@ -1,4 +1,4 @@
-"""Alembic environment: ReelScope's models are the target; the connection comes from core.migrations.
+"""Alembic environment: ReelScope's models are the target; the connection comes from core.storage.migrations.
 
 Run through ``python -m core db upgrade`` (or any start-up of the app), which passes a connection
 in ``config.attributes["connection"]`` while holding the migration lock. The plain ``alembic``
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from core.models import Base
+from core.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -33,7 +33,7 @@ def _include_object(obj, name, type_, reflected, compare_to):
 
 
 def _url() -> str:
-    from core.config import load_settings
+    from core.settings import load_settings
     return config.get_main_option("sqlalchemy.url") or load_settings().database_url
 
 
@@ -54,7 +54,7 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from core.db import make_engine
+    from core.storage.engine import make_engine
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import store
-from core.context_stats import METHODOLOGY as CONTEXT_METHODOLOGY
-from core.metrics import methodology_markdown
+from core.analytics.context import METHODOLOGY as CONTEXT_METHODOLOGY
+from core.analytics.metrics import methodology_markdown
+from core.storage import analyses as store
 from ui import cache, sections
 from ui.access_notice import show_access_notice
 from ui.export_panel import render_export_history, render_export_panel

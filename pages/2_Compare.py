@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import charts
-from core.analytics import compare_profiles
-from ui import cache
+from core.analytics.aggregates import compare_profiles
+from ui import cache, charts
 from ui.compare import kpi_table, profiles_for, shared_hashtags, shared_hashtags_table
 from ui.context_tab import shares_table
 from ui.layout import setup_page

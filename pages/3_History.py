@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import store
-from core.errors import is_retryable
-from core.jobs import cancel_analysis, create_analyses, retry_analysis
+from core.domain.errors import is_retryable
+from core.jobs.submission import cancel_analysis, create_analyses, retry_analysis
+from core.storage import analyses as store
 from ui import state
 from ui.export_panel import render_export_history
 from ui.layout import setup_page

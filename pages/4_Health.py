@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.health import health_report
+from core.jobs.health import health_report
 from ui.layout import setup_page
 
 db = setup_page("Health", icon=":material/monitor_heart:")

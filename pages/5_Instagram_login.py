@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.instagram_session import InvalidSession, parse_session_input
-from core.login import LoginFailed, log_in_with_cookies
+from core.instagram.login import LoginFailed, log_in_with_cookies
+from core.instagram.session import InvalidSession, parse_session_input
 from ui.layout import setup_page
 from ui.login import browser_import, logged_in, show_session_status
 from ui.text import escape_markdown

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import load_settings
-from core.watches import list_watches, remove_watches, start_due_watches
+from core.settings import load_settings
+from core.watchlists.watches import list_watches, remove_watches, start_due_watches
 from ui.layout import setup_page
 from ui.watchlist import add_watch_form, alerts_table, growth_section, watches_table
 

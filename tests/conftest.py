@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from core.db import Database, get_database
+from core.storage.engine import Database, get_database
 
 
 def pytest_configure(config):
@@ -16,15 +16,15 @@ def pytest_configure(config):
     os.environ.setdefault("REELSCOPE_LOG_FILE", os.path.join(tempfile.mkdtemp(prefix="reelscope-logs-"), "test.log"))
     # Never pick up a developer's real Instagram session.
     os.environ["REELSCOPE_SESSION_FILE"] = os.path.join(tempfile.mkdtemp(prefix="reelscope-session-"), "s.json")
-    # The analytics cache (core.columnar) of every test's analyses goes to a throwaway folder, never data/columns.
+    # The analytics cache (core.storage.columnar) of every test's analyses goes to a throwaway folder, never data/columns.
     os.environ["REELSCOPE_COLUMNS_DIR"] = tempfile.mkdtemp(prefix="reelscope-columns-")
 
 
 @pytest.fixture(autouse=True)
 def _stop_lease_keepers():
-    """Each test's processes keep leases on its own throwaway database only (core.lease)."""
+    """Each test's processes keep leases on its own throwaway database only (core.jobs.lease)."""
     yield
-    from core.lease import stop_keepers
+    from core.jobs.lease import stop_keepers
 
     stop_keepers()
 
@@ -67,8 +67,8 @@ DEMO_SESSION_COOKIES = {"sessionid": "reelscope-demo-session", "ds_user_id": "70
 def demo_session():
     """The stored Instagram session is the emulator's built-in demo session (logs in as demo_viewer), so
     analyses get play counts as a logged-in user does; removed afterwards."""
-    from core.instagram_session import delete_session, save_session
-    from core.scraper import reset_client
+    from core.instagram.scraper import reset_client
+    from core.instagram.session import delete_session, save_session
 
     save_session(DEMO_SESSION_COOKIES)
     reset_client()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.store import AnalysisState
+from core.storage.analyses import AnalysisState
 
 LOGIN_PAGE = "pages/5_Instagram_login.py"
 

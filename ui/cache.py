@@ -8,16 +8,17 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core import columnar, queries, store
-from core.db import Database, get_database
-from core.models import Status
-from core.store import AnalysisState
+from core.storage import analyses as store
+from core.storage import columnar, queries
+from core.storage.analyses import AnalysisState
+from core.storage.engine import Database, get_database
+from core.storage.models import Status
 
 log = logging.getLogger("reelscope.ui")
 
 
 def _load_reels(db: Database, analysis_id: str) -> pd.DataFrame:
-    """A completed analysis's reels from its columnar file (core.columnar: checked against the store, rebuilt when
+    """A completed analysis's reels from its columnar file (core.storage.columnar: checked against the store, rebuilt when
     stale), else, or if the cache fails, from the store itself. Both give the same frame."""
     try:
         frame = columnar.reels_frame(db, analysis_id)
@@ -60,7 +61,7 @@ def previous_completed(db: Database, state: AnalysisState) -> AnalysisState | No
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _enriched(database_url: str, analysis_id: str, updated_at: datetime) -> tuple[pd.DataFrame, dict | None]:
-    from core.metrics import enrich_reels
+    from core.analytics.metrics import enrich_reels
 
     db = get_database(database_url)
     state = store.get_state(db, analysis_id)
@@ -72,18 +73,18 @@ def _enriched(database_url: str, analysis_id: str, updated_at: datetime) -> tupl
 
 
 def enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:
-    """The analysis's reels with every metric of core.metrics, and its profile snapshot (cached)."""
+    """The analysis's reels with every metric of core.analytics.metrics, and its profile snapshot (cached)."""
     return _enriched(db.url, state.analysis_id, state.updated_at)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _summary(database_url: str, analysis_id: str, updated_at: datetime) -> dict:
-    from core.analytics import profile_summary
+    from core.analytics.aggregates import profile_summary
 
     frame, profile_ = _enriched(database_url, analysis_id, updated_at)
     return profile_summary(frame, profile_)
 
 
 def summary(db: Database, state: AnalysisState) -> dict:
-    """core.analytics.profile_summary of the whole (unfiltered) analysis, cached."""
+    """core.analytics.aggregates.profile_summary of the whole (unfiltered) analysis, cached."""
     return _summary(db.url, state.analysis_id, state.updated_at)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.analytics import hashtag_stats
-from core.db import Database
-from core.store import AnalysisState
+from core.analytics.aggregates import hashtag_stats
+from core.storage.analyses import AnalysisState
+from core.storage.engine import Database
 from ui import cache
 from ui.tables import count_column, show_table
 from ui.text import fmt_time
@@ -27,7 +27,7 @@ def profiles_for(db: Database, chosen: list[AnalysisState]) -> list[tuple[dict, 
 
 
 def shared_hashtags(profiles: list[tuple[dict, pd.DataFrame]], top: int = 25) -> pd.DataFrame:
-    """Hashtags used by at least two of the profiles: reels using each tag per profile (from core.analytics)."""
+    """Hashtags used by at least two of the profiles: reels using each tag per profile (from core.analytics.aggregates)."""
     columns = {}
     for profile, reels in profiles:
         stats = hashtag_stats(reels, min_support=1)

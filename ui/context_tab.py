@@ -1,14 +1,14 @@
 """Per-reel context on the Results and Compare pages: table columns, filter widgets, the Context tab and the
-sponsored / collab shares. Every figure comes from core.context_stats; this module only lays them out."""
+sponsored / collab shares. Every figure comes from core.analytics.context; this module only lays them out."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from core.context_stats import MIN_SAMPLE, ContextFigure, context_figures, context_shares
-from core.export_fields import field_infos
-from core.reel_context import AUDIO_TYPES
+from core.analytics.context import MIN_SAMPLE, ContextFigure, context_figures, context_shares
+from core.exports.fields import field_infos
+from core.instagram.reel_context import AUDIO_TYPES
 
 # Results table columns (after the core ones), in order
 TABLE_COLUMNS = ("collaborators", "is_paid_partnership", "sponsors", "audio_type", "audio_title", "audio_artist",

@@ -1,6 +1,6 @@
 """Export panel and export history for the Results and History pages (the only Streamlit code of exports).
 
-The bytes come from ``core.exports`` (the same function as ``python -m core export`` and the API); they are
+The bytes come from ``core.exports.documents`` (the same function as ``python -m core export`` and the API); they are
 generated when the download button is clicked and then recorded in the export history.
 """
 
@@ -11,10 +11,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from core.db import get_database
-from core.export_history import list_exports, record_export, regenerate
-from core.export_xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
-from core.exports import (
+from core.analytics.filters import describe
+from core.exports.documents import (
     GZIP_OFFER_BYTES,
     ExportOptions,
     all_fields,
@@ -23,7 +21,9 @@ from core.exports import (
     normalise_filters,
     open_export,
 )
-from core.filters import describe
+from core.exports.history import list_exports, record_export, regenerate
+from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from core.storage.engine import get_database
 from ui.tables import show_table
 
 _KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide

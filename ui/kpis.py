@@ -1,4 +1,4 @@
-"""KPI cards from core.analytics.profile_summary, with deltas against the creator's previous analysis."""
+"""KPI cards from core.analytics.aggregates.profile_summary, with deltas against the creator's previous analysis."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from core.metrics import METRICS
+from core.analytics.metrics import METRICS
 from ui.text import fmt_count, fmt_time
 
 # (label, how to read the value from a summary, formatter, help)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.db import Database, get_database
-from core.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
-from core.jobs import recover_orphans
-from core.watch_scheduler import WatchScheduler, start_scheduler
+from core.instagram.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
+from core.jobs.submission import recover_orphans
+from core.storage.engine import Database, get_database
+from core.watchlists.scheduler import WatchScheduler, start_scheduler
 from ui import state
 
 DEMO_LABEL = "Demo mode — demo data from the built-in emulator, not Instagram"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.browser_cookies import SUPPORTED_BROWSERS
-from core.config import load_settings
-from core.instagram_session import SessionStatus, session_file_version, stored_session_status
-from core.login import LoginFailed, log_in_from_browser, log_out
+from core.instagram.browser_cookies import SUPPORTED_BROWSERS
+from core.instagram.login import LoginFailed, log_in_from_browser, log_out
+from core.instagram.session import SessionStatus, session_file_version, stored_session_status
+from core.settings import load_settings
 from ui import state
 from ui.text import escape_markdown
 

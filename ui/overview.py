@@ -1,4 +1,4 @@
-"""The "All profiles" table: core.overview.library_overview of every completed analysis, one row each."""
+"""The "All profiles" table: core.analytics.overview.library_overview of every completed analysis, one row each."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from core.db import Database, get_database
-from core.metrics import METRICS
-from core.store import AnalysisState
+from core.analytics.metrics import METRICS
+from core.storage.analyses import AnalysisState
+from core.storage.engine import Database, get_database
 from ui.tables import count_column, show_table
 from ui.widgets import RESULTS_URL
 
@@ -17,7 +17,7 @@ from ui.widgets import RESULTS_URL
 @st.cache_data(max_entries=8, show_spinner=False)
 def _overview(database_url: str, versions: tuple[tuple[str, datetime], ...]) -> pd.DataFrame:
     """Keyed by every completed analysis's id and updated_at: a completed, re-run or deleted analysis re-reads."""
-    from core.overview import library_overview
+    from core.analytics.overview import library_overview
 
     return library_overview(get_database(database_url), [analysis_id for analysis_id, _ in versions])
 

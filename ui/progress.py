@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import store
-from core.db import Database
-from core.errors import is_retryable
-from core.jobs import cancel_analysis, retry_analysis, submit_analyses
-from core.store import AnalysisState
+from core.domain.errors import is_retryable
+from core.jobs.submission import cancel_analysis, retry_analysis, submit_analyses
+from core.storage import analyses as store
+from core.storage.analyses import AnalysisState
+from core.storage.engine import Database
 from ui import state
 from ui.text import data_source_badge, escape_markdown, fmt_duration, status_badge
 

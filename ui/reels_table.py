@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.metrics import METRICS, RAW_FIELDS
+from core.analytics.metrics import METRICS, RAW_FIELDS
 from ui import context_tab
 from ui.tables import WITHHELD_WHY, count_column, show_table
 from ui.text import image_url, link_url
@@ -13,7 +13,7 @@ from ui.text import image_url, link_url
 PAGE_SIZE = 250
 CAPTION_PREVIEW = 90
 
-# Shown columns in order; labels and help texts come from core.metrics so the table and the methodology agree.
+# Shown columns in order; labels and help texts come from core.analytics.metrics so the table and the methodology agree.
 COLUMNS = ("thumbnail_url", "url", "caption", "posted_at", "effective_plays", "likes", "comments",
            "engagement_rate", "engagement_per_play", "plays_per_follower", "likes_per_1k_plays",
            "comments_per_1k_plays", "plays_per_day", "plays_vs_median", "age_days", "plays_tier", "engagement_tier",

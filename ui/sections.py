@@ -7,11 +7,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import charts
-from core.analytics import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
-from core.filters import ReelFilters, apply_filters, describe
-from core.metrics import METRICS, PLAYS_TIERS, TIER_RULES
-from ui import context_tab
+from core.analytics.aggregates import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
+from core.analytics.filters import ReelFilters, apply_filters, describe
+from core.analytics.metrics import METRICS, PLAYS_TIERS, TIER_RULES
+from ui import charts, context_tab
 from ui.reels_table import reels_table
 from ui.tables import count_column, show_table
 from ui.text import link_url
@@ -22,7 +21,7 @@ TIME_ZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "America/
 
 
 def chart(figure, *, key: str, clickable: bool = True) -> None:
-    """A Plotly chart; clicking a reel's point offers a link to it (customdata[0] is the reel URL in core.charts)."""
+    """A Plotly chart; clicking a reel's point offers a link to it (customdata[0] is the reel URL in ui.charts)."""
     if not clickable:
         st.plotly_chart(figure, key=key, config={"displaylogo": False})
         return
@@ -36,7 +35,7 @@ def chart(figure, *, key: str, clickable: bool = True) -> None:
 
 
 def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters]:
-    """Filter widgets → core.filters; returns the matching reels and the filters set (possibly empty)."""
+    """Filter widgets → core.analytics.filters; returns the matching reels and the filters set (possibly empty)."""
     posted = reels["posted_at"].dropna()
     first = posted.min().date() if len(posted) else date.today()
     last = posted.max().date() if len(posted) else date.today()

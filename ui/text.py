@@ -6,9 +6,9 @@ import math
 import re
 from datetime import UTC, datetime
 
-from core.data_source import EMULATOR, INSTAGRAM, OTHER
-from core.data_source import label as data_source_label
-from core.instagram_transport import browser_url, web_url
+from core.instagram.data_source import EMULATOR, INSTAGRAM, OTHER
+from core.instagram.data_source import label as data_source_label
+from core.instagram.transport import browser_url, web_url
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 

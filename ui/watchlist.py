@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import growth, growth_charts
-from core.alerts import alert_json, list_alerts
-from core.db import Database, get_database
-from core.jobs import InvalidSubmission
-from core.snapshots import completed_snapshots
-from core.watches import InvalidDuration, WatchState, add_watches, format_duration, parse_duration
+from core.analytics import growth
+from core.jobs.submission import InvalidSubmission
+from core.storage.engine import Database, get_database
+from core.storage.snapshots import completed_snapshots
+from core.watchlists.alerts import alert_json, list_alerts
+from core.watchlists.watches import InvalidDuration, WatchState, add_watches, format_duration, parse_duration
+from ui import growth_charts
 from ui.text import escape_markdown
 
 INTERVALS = {"every 12 hours": "12h", "daily": "1d", "weekly": "7d", "every hour": "1h"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.data_source import INSTAGRAM
-from core.data_source import label as data_source_label
-from core.store import AnalysisState
+from core.instagram.data_source import INSTAGRAM
+from core.instagram.data_source import label as data_source_label
+from core.storage.analyses import AnalysisState
 from ui.tables import count_column, show_table
 from ui.text import data_source_badge, escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
 
@@ -92,7 +92,7 @@ def follower_growth(db, snapshots: list[AnalysisState]) -> None:
 
 def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
     """Per-reel plays growth between the two most recent completed snapshots of one creator."""
-    from core.analytics import reel_growth
+    from core.analytics.aggregates import reel_growth
     from ui import cache
 
     earlier, later = sorted(snapshots, key=lambda s: s.created_at)[-2:]

@@ -5,7 +5,7 @@ Revises:
 Create Date: 2026-11-25
 
 Adopts a database created before migrations existed (by ``create_all``): each table and index is
-created only when missing, and the view is always re-created from ``core.db.instagram_data_view_sql``.
+created only when missing, and the view is always re-created from this revision's copy of its SQL, ``VIEW_SQL``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,83 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from core.migrations import create_index_if_missing, has_table, replace_view
+from core.storage.migrations import create_index_if_missing, has_table, replace_view
 
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+VIEW_SQL = {  # this revision's own copy of the instagram_data view
+    "sqlite": """
+CREATE VIEW instagram_data AS
+SELECT
+    CASE WHEN r.id IS NULL THEN a.id ELSE a.id || '/' || r.media_id END AS id,
+    a.id AS analysis_id,
+    p.instagram_user_id AS instagram_user_id,
+    a.status AS analysis_status,
+    a.progress AS analysis_progress,
+    a.error AS analysis_error,
+    a.username AS profile_username,
+    p.followers AS profile_follower_count,
+    p.following AS profile_following_count,
+    p.media_count AS profile_media_count,
+    p.is_private AS profile_is_private,
+    p.profile_pic_url AS profile_pic_url,
+    r.media_id AS reel_id,
+    r.shortcode AS reel_shortcode,
+    r.url AS reel_url,
+    r.thumbnail_url AS reel_thumbnail_url,
+    r.caption AS reel_caption,
+    r.likes AS reel_likes,
+    r.comments AS reel_comments,
+    COALESCE(r.plays, r.views) AS reel_views,
+    strftime('%Y-%m-%dT%H:%M:%S+00:00', r.posted_at) AS reel_date_posted,
+    CAST(ROUND(r.duration) AS INTEGER) AS reel_duration,
+    r.is_video AS reel_is_video,
+    CAST(r.hashtags AS TEXT) AS reel_hashtags,
+    CAST(r.mentions AS TEXT) AS reel_mentions,
+    strftime('%Y-%m-%dT%H:%M:%S+00:00', a.created_at) AS created_at,
+    strftime('%Y-%m-%dT%H:%M:%S+00:00', a.updated_at) AS updated_at
+FROM analyses a
+LEFT JOIN profile_snapshots p ON p.analysis_id = a.id
+LEFT JOIN reels r ON r.analysis_id = a.id
+""",
+    "postgresql": """
+CREATE VIEW instagram_data AS
+SELECT
+    CASE WHEN r.id IS NULL THEN a.id ELSE a.id || '/' || r.media_id END AS id,
+    a.id AS analysis_id,
+    p.instagram_user_id AS instagram_user_id,
+    a.status AS analysis_status,
+    a.progress AS analysis_progress,
+    a.error AS analysis_error,
+    a.username AS profile_username,
+    p.followers AS profile_follower_count,
+    p.following AS profile_following_count,
+    p.media_count AS profile_media_count,
+    p.is_private AS profile_is_private,
+    p.profile_pic_url AS profile_pic_url,
+    r.media_id AS reel_id,
+    r.shortcode AS reel_shortcode,
+    r.url AS reel_url,
+    r.thumbnail_url AS reel_thumbnail_url,
+    r.caption AS reel_caption,
+    r.likes AS reel_likes,
+    r.comments AS reel_comments,
+    COALESCE(r.plays, r.views) AS reel_views,
+    to_char(r.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') AS reel_date_posted,
+    CAST(ROUND(CAST(r.duration AS NUMERIC)) AS INTEGER) AS reel_duration,
+    r.is_video AS reel_is_video,
+    CAST(r.hashtags AS TEXT) AS reel_hashtags,
+    CAST(r.mentions AS TEXT) AS reel_mentions,
+    to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') AS created_at,
+    to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') AS updated_at
+FROM analyses a
+LEFT JOIN profile_snapshots p ON p.analysis_id = a.id
+LEFT JOIN reels r ON r.analysis_id = a.id
+""",
+}
 
 
 def upgrade() -> None:
@@ -102,7 +173,7 @@ def upgrade() -> None:
     create_index_if_missing("ix_reels_media_id", "reels", ["media_id"])
     create_index_if_missing("ix_reels_posted_at", "reels", ["posted_at"])
 
-    replace_view()
+    replace_view(VIEW_SQL)
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
-"""Export records (core.models.ExportRecord): enough to regenerate an export's exact bytes.
+"""Export records (core.storage.models.ExportRecord): enough to regenerate an export's exact bytes.
 
 Revision ID: 0002
 Revises: 0001
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from core.migrations import create_index_if_missing, has_table
+from core.storage.migrations import create_index_if_missing, has_table
 
 revision = "0002"
 down_revision = "0001"

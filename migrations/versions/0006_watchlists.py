@@ -1,4 +1,4 @@
-"""Watchlists and alerts (core.models.Watch, core.models.Alert): scheduled re-analyses and what they found.
+"""Watchlists and alerts (core.storage.models.Watch, core.storage.models.Alert): scheduled re-analyses and what they found.
 
 Revision ID: 0006
 Revises: 0005
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from core.migrations import create_index_if_missing, has_table
+from core.storage.migrations import create_index_if_missing, has_table
 
 revision = "0006"
 down_revision = "0005"

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from core.metrics import enrich_reels
-from core.queries import reels_frame_from_rows
+from core.analytics.metrics import enrich_reels
+from core.storage.queries import reels_frame_from_rows
 from tests.analytics.builders import NOW
 
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from core import analytics
+from core.analytics import aggregates as analytics
 from tests.analytics.builders import reel
 
 

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from core.context_stats import (
+from core.analytics.context import (
     MIN_SAMPLE,
     collab_flags,
     collab_vs_solo,

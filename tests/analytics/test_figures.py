@@ -1,9 +1,9 @@
 import plotly.graph_objects as go
 import pytest
 
-from core import charts
-from core.metrics import PLAYS_TIERS
+from core.analytics.metrics import PLAYS_TIERS
 from tests.analytics.builders import reel
+from ui import charts
 
 PROFILE = {"username": "ana", "followers": 1000}
 

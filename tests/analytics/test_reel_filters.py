@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from core.filters import ReelFilters, apply_filters, describe
+from core.analytics.filters import ReelFilters, apply_filters, describe
 from tests.analytics.builders import reel
 
 ROWS = [

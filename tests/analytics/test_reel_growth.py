@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
-from core.analytics import reel_growth
-from core.queries import reels_frame_from_rows
+from core.analytics.aggregates import reel_growth
+from core.storage.queries import reels_frame_from_rows
 
 
 def _reel(media_id, plays, views=None):

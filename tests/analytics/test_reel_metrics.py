@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from core import metrics
-from core.queries import reels_frame_from_rows
+from core.analytics import metrics
+from core.storage.queries import reels_frame_from_rows
 from tests.analytics.builders import NOW, reel
 
 

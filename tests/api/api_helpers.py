@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api.settings import DEFAULT_MAX_BODY_BYTES, ApiSettings
-from core.jobs import wait_for
+from core.jobs.submission import wait_for
 
 
 def api_settings(**overrides) -> ApiSettings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api_helpers import submit_and_wait
 
-from core import store
+from core.storage import analyses as store
 
 PROBLEM = "application/problem+json"
 
@@ -109,7 +109,7 @@ def test_deleting_removes_the_analysis_and_its_reels(client, store_env):
 
 
 def test_a_pending_analysis_can_be_cancelled_and_deleted(client, store_env):
-    from core.jobs import create_analyses
+    from core.jobs.submission import create_analyses
 
     [pending] = create_analyses(["few_posts"], db=store_env, start=False)
     cancelled = client.post(f"/api/v1/analyses/{pending}/cancel")

@@ -7,8 +7,8 @@ import io
 
 import openpyxl
 
-from core.export_fields import all_fields
-from core.reel_context import CONTEXT_NAMES
+from core.exports.fields import all_fields
+from core.instagram.reel_context import CONTEXT_NAMES
 from emulator.catalogue import default_catalogue
 from tests.api.test_results import walk
 from tests.exports.context_expectations import expected_context

@@ -8,7 +8,7 @@ import pytest
 
 from api.rate_limit import ClientRateLimiter
 from api.settings import RateLimit, parse_rate_limit
-from core import store
+from core.storage import analyses as store
 
 PROBLEM = "application/problem+json"
 

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import LOOPBACK_HOSTS, load_api_settings
-from core import store
-from core.export_fields import all_fields
-from core.jobs import MAX_REELS_LIMIT
-from core.metrics import PLAYS_TIERS
+from core.analytics.metrics import PLAYS_TIERS
+from core.exports.fields import all_fields
+from core.jobs.submission import MAX_REELS_LIMIT
+from core.storage import analyses as store
 
 PROBLEM = "application/problem+json"
 
@@ -93,7 +93,7 @@ def test_deleting_a_running_analysis_cancels_it_and_logs_no_internal_error(clien
     import logging
     import time
 
-    from core.jobs import get_runner
+    from core.jobs.threads import get_runner
     from emulator import Fault
 
     emulator.add_fault(Fault("slow", username="demo_food", endpoint="post", delay_ms=150))

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.export_fields import all_fields
-from core.exports import ExportOptions, export_bytes
-from core.filters import ReelFilters
+from core.analytics.filters import ReelFilters
+from core.exports.documents import ExportOptions, export_bytes
+from core.exports.fields import all_fields
 
 PROBLEM = "application/problem+json"
 EXPORT_KEYS = ("shortcode", "media_id", "url", "caption", "likes", "comments", "plays", "views", "duration",
@@ -78,8 +78,8 @@ def test_hidden_counts_are_null_and_sort_last_whichever_the_order(client, store_
 
 def test_filters_match_core_filters(client, completed, store_env):
     from api.results import load_enriched
-    from core import store
-    from core.filters import apply_filters
+    from core.analytics.filters import apply_filters
+    from core.storage import analyses as store
 
     state = store.get_state(store_env, completed)
     enriched, _ = load_enriched(store_env, state)

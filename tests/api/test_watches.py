@@ -12,10 +12,10 @@ from sqlalchemy import update
 
 from api.app import create_app
 from api.settings import RateLimit
-from core import watches
-from core.metrics import effective_plays
-from core.models import Watch
-from core.queries import load_reels_frame
+from core.analytics.metrics import effective_plays
+from core.storage.models import Watch
+from core.storage.queries import load_reels_frame
+from core.watchlists import watches
 from emulator import EmulatorServer
 from emulator.timeline import tick
 
@@ -84,7 +84,7 @@ def test_growth_and_alerts_after_two_snapshots(ticking_client):
     client.post("/api/v1/watches", json={"usernames": ["demo_travel"], "max_reels": 12})
     [first] = watches.run_due()
     tick(emulator, "demo_travel", followers_change_pct=10.0)
-    from core.db import get_database
+    from core.storage.engine import get_database
 
     with get_database().transaction() as session:
         session.execute(update(Watch).values(last_run_at=datetime.now(UTC) - timedelta(days=2)))

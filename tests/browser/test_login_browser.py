@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.browser.conftest import ROOT, _free_port, _wait_healthy, screenshot, wait_idle
-from tests.login.firefox_profile import write_default_firefox_profile
+from tests.instagram.login.firefox_profile import write_default_firefox_profile
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

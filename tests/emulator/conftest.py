@@ -8,7 +8,7 @@ import pytest
 from emulator import EmulatorServer
 
 try:
-    from core.instagram_transport import redirect_instagram_to
+    from core.instagram.transport import redirect_instagram_to
 except ImportError:  # pragma: no cover - fallback while core is absent
     import types
     from urllib.parse import urlsplit, urlunsplit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.db import get_database
+from core.storage.engine import get_database
 from tests.conftest import demo_session
 
 PROFILES = ("weird_captions", "hidden_likes", "no_play_counts", "demo_creator")
@@ -13,7 +13,7 @@ PROFILES = ("weird_captions", "hidden_likes", "no_play_counts", "demo_creator")
 @pytest.fixture(scope="module")
 def export_env(tmp_path_factory, emulator_server):
     """(db, {username: analysis_id}, catalogue, env) with every profile in PROFILES analysed and completed."""
-    from core.jobs import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
 
     folder = tmp_path_factory.mktemp("exports")
     env = {"DATABASE_URL": f"sqlite:///{folder / 'reelscope.db'}", "INSTAGRAM_BASE_URL": emulator_server.url,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.export_fields import LIST_SEPARATOR
+from core.exports.fields import LIST_SEPARATOR
 
 
 def expected_context(profile, media) -> dict:

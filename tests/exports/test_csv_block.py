@@ -1,4 +1,4 @@
-"""core.export_csv.csv_block writes exactly what the csv module writes for the same cells."""
+"""core.exports.csv_encoding.csv_block writes exactly what the csv module writes for the same cells."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from core.export_csv import CsvEncoder, csv_block, csv_column
+from core.exports.csv_encoding import CsvEncoder, csv_block, csv_column
 
 _PIECES = ['"', ",", "\r", "\n", "\t", "=", "+", "-", "@", " ", "\x00", "  =", "é", "日本", "😀", "'", "|", '""', "a", "\\", "\u2028",
            "\x00", "0"]
@@ -102,8 +102,8 @@ def test_no_rows_no_bytes() -> None:
 def test_stored_lists_and_times_convert_as_the_per_value_readers_do() -> None:
     import json
 
-    from core.export_fields import LIST_SEPARATOR
-    from core.export_rows import _as_lists, _iso_utc_array, _joined_lists, iso_utc
+    from core.exports.fields import LIST_SEPARATOR
+    from core.exports.rows import _as_lists, _iso_utc_array, _joined_lists, iso_utc
 
     rng = random.Random(7)
     lists = [[_text(rng) or "" for _ in range(rng.randint(0, 3))] for _ in range(500)]
@@ -124,11 +124,11 @@ def test_filtered_export_of_times_with_and_without_a_fraction(tmp_path) -> None:
     """A batch mixing whole-second and fractional posting times used to fail the filter's datetime parsing."""
     from datetime import UTC, date, datetime
 
-    from core import store
-    from core.db import Database
-    from core.exports import ExportOptions, export_bytes
-    from core.filters import ReelFilters
-    from core.scraper import FetchedReel
+    from core.analytics.filters import ReelFilters
+    from core.exports.documents import ExportOptions, export_bytes
+    from core.instagram.scraper import FetchedReel
+    from core.storage import analyses as store
+    from core.storage.engine import Database
 
     db = Database(f"sqlite:///{tmp_path / 'store.db'}")
     [analysis_id] = store.insert_analyses(db, ["mixed"], None, None)

@@ -1,6 +1,6 @@
 """Issue 14 item 8: which CSV injection variants does a real spreadsheet run? LibreOffice Calc (Debian's headless
 build) opens CSV files and reports every cell it turned into a formula: first our raw variants (to check the rule
-in core.export_csv.is_formula against it), then a real export holding every variant (nothing may run)."""
+in core.exports.csv_encoding.is_formula against it), then a real export holding every variant (nothing may run)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from core import store
-from core.db import Database
-from core.export_csv import is_formula
-from core.exports import ExportOptions, open_export
-from core.scraper import FetchedProfile, FetchedReel
+from core.exports.csv_encoding import is_formula
+from core.exports.documents import ExportOptions, open_export
+from core.instagram.scraper import FetchedProfile, FetchedReel
+from core.storage import analyses as store
+from core.storage.engine import Database
 
 pytestmark = pytest.mark.slow
 

@@ -16,19 +16,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-import core.export_rows as export_rows
-import core.exports as exports
-from core.db import Database
-from core.export_history import (
-    cleanup_export_files,
-    list_exports,
-    record_export,
-    regenerate,
-    regenerate_bytes,
-    safe_export_path,
-    write_export_file,
-)
-from core.exports import (
+import core.exports.documents as exports
+import core.exports.rows as export_rows
+from core.analytics.metrics import METRICS, enrich_reels
+from core.exports.documents import (
     ExportOptions,
     UnknownAnalysis,
     UnknownFields,
@@ -37,10 +28,19 @@ from core.exports import (
     open_export,
     parse_fields,
 )
-from core.metrics import METRICS, enrich_reels
-from core.models import Analysis, ExportRecord
-from core.queries import load_profile, load_reels_frame
-from core.store import get_state
+from core.exports.history import (
+    cleanup_export_files,
+    list_exports,
+    record_export,
+    regenerate,
+    regenerate_bytes,
+    safe_export_path,
+    write_export_file,
+)
+from core.storage.analyses import get_state
+from core.storage.engine import Database
+from core.storage.models import Analysis, ExportRecord
+from core.storage.queries import load_profile, load_reels_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORTED_AT = datetime(2026, 5, 1, 14, 3, 0, tzinfo=UTC)
@@ -178,7 +178,7 @@ def test_exports_of_an_analysis_without_reels_and_the_history_cascade(tmp_path):
 
 
 def test_export_what_i_see_applies_the_results_filters_to_creator_wide_metrics(export_env, monkeypatch):
-    from core.filters import ReelFilters, apply_filters, describe
+    from core.analytics.filters import ReelFilters, apply_filters, describe
 
     db, ids, _, env = export_env
     monkeypatch.setattr(export_rows, "BATCH_SIZE", 7)

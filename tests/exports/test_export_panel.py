@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.export_history import list_exports
-from core.exports import ExportOptions, export_bytes
+from core.exports.documents import ExportOptions, export_bytes
+from core.exports.history import list_exports
 from ui.export_panel import FORMAT_CHOICES, export_options
 
 
 def _panel_app(analysis_id: str, filters: dict | None) -> None:
-    from core.filters import ReelFilters
+    from core.analytics.filters import ReelFilters
     from ui.export_panel import render_export_history, render_export_panel
 
     render_export_panel(analysis_id, ReelFilters.from_dict(filters) if filters else None)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.export_csv import is_formula
-from core.export_fields import LIST_SEPARATOR
-from core.exports import ExportOptions, all_fields, export_bytes, open_export
-from core.metrics import data_dictionary as metrics_dictionary
+from core.analytics.metrics import data_dictionary as metrics_dictionary
+from core.exports.csv_encoding import is_formula
+from core.exports.documents import ExportOptions, all_fields, export_bytes, open_export
+from core.exports.fields import LIST_SEPARATOR
 from tests.integration.expectations import _HASHTAG, _MENTION, expected_likes
 
 EXPORTED_AT = datetime(2026, 5, 1, 14, 3, 0, tzinfo=UTC)
@@ -233,7 +233,7 @@ def test_stream_reports_rows_size_and_checksum(export_env):
 
 
 def test_data_dictionary_reuses_core_metrics_definitions(export_env):
-    from core.exports import data_dictionary_csv
+    from core.exports.documents import data_dictionary_csv
 
     db, ids, _, _ = export_env
     dictionary = json.loads(export_bytes(db, ids["demo_creator"], ExportOptions(format="json")))["data_dictionary"]

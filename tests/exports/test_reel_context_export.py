@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from core.exports import ExportOptions, export_bytes
-from core.reel_context import CONTEXT_NAMES
+from core.exports.documents import ExportOptions, export_bytes
+from core.instagram.reel_context import CONTEXT_NAMES
 from tests.exports.context_expectations import csv_form, expected_context
 from tests.exports.test_export_roundtrip import PROFILES, read_csv
 

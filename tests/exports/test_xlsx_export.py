@@ -15,8 +15,8 @@ import pytest
 import xlsxwriter
 from openpyxl.utils.escape import unescape
 
-from core.export_xlsx import CELL_LIMIT, SHEETS, TRUNCATION_MARK, _CellWriter, _Formats, cell_text, hashtag_counts
-from core.exports import ExportOptions, all_fields, export_bytes, open_export
+from core.exports.documents import ExportOptions, all_fields, export_bytes, open_export
+from core.exports.xlsx import CELL_LIMIT, SHEETS, TRUNCATION_MARK, _CellWriter, _Formats, cell_text, hashtag_counts
 from tests.exports.context_expectations import expected_context
 from tests.exports.test_export_roundtrip import EXPORTED_AT, PROFILES, expected_json_reel
 

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from core.instagram_session import save_session
-from core.jobs import create_analyses, wait_for
-from core.scraper import SESSION_EXPIRED_NOTICE, reset_client
+from core.instagram.scraper import SESSION_EXPIRED_NOTICE, reset_client
+from core.instagram.session import save_session
+from core.jobs.submission import create_analyses, wait_for
 from emulator import EmulatorServer, Fault
 
 
@@ -20,7 +20,7 @@ def analyse(name, **kwargs):
 def stored_reels(db, analysis_id):
     from sqlalchemy import select
 
-    from core.models import Reel
+    from core.storage.models import Reel
 
     with db.session() as session:
         return {r.media_id: r for r in session.scalars(select(Reel).where(Reel.analysis_id == analysis_id))}
@@ -169,7 +169,7 @@ def test_exports_and_the_api_say_how_instagram_was_reached_and_what_it_withheld(
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from core.exports import ExportOptions, data_dictionary, export_bytes
+    from core.exports.documents import ExportOptions, data_dictionary, export_bytes
 
     state = analyse("few_posts")
     document = json.loads(export_bytes(store_env, state.analysis_id, ExportOptions(format="json")))

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from core.db import VIEW_COLUMNS
-from core.jobs import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
+from core.storage.views import VIEW_COLUMNS
 from tests.integration.expectations import actual_view_row, expected_view_row
 
 
@@ -106,7 +106,7 @@ def test_max_reels_keeps_only_the_most_recent_reels_in_served_order(store_env, e
 
 
 def test_pinned_reels_and_product_types_are_stored(store_env, emulator):
-    from core.queries import load_reels_frame
+    from core.storage.queries import load_reels_frame
 
     [state] = _analyse(["feed_videos"])
     frame = load_reels_frame(store_env, state.analysis_id)

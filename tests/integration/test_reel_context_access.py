@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from core.reel_context import CONTEXT_NAMES
+from core.instagram.reel_context import CONTEXT_NAMES
 from tests.exports.context_expectations import expected_context
 from tests.integration.test_access import analyse, stored_reels
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.db import get_database
-from core.jobs import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
+from core.storage.engine import get_database
 from tests.conftest import demo_session
 
 ROOT = Path(__file__).resolve().parents[2]

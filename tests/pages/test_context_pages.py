@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from api.results import load_enriched
-from core import store
-from core.context_stats import MIN_SAMPLE, context_figures, context_shares, sponsored_flags
-from core.queries import load_reels_frame
+from core.analytics.context import MIN_SAMPLE, context_figures, context_shares, sponsored_flags
+from core.storage import analyses as store
+from core.storage.queries import load_reels_frame
 from tests.pages.conftest import open_page
 
 

@@ -6,10 +6,10 @@ import json
 
 from sqlalchemy import update
 
-from core import store
-from core.errors import NetworkError, ProfileNotFound
-from core.jobs import create_analyses, wait_for
-from core.models import Analysis
+from core.domain.errors import NetworkError, ProfileNotFound
+from core.jobs.submission import create_analyses, wait_for
+from core.storage import analyses as store
+from core.storage.models import Analysis
 from tests.pages.conftest import open_page, open_tab
 
 

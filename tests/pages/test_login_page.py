@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit import config
 
-from tests.login.firefox_profile import write_default_firefox_profile
+from tests.instagram.login.firefox_profile import write_default_firefox_profile
 from tests.pages.conftest import open_page
 from ui.login import why_browser_import_is_hidden
 

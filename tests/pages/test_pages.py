@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core import store
+from core.storage import analyses as store
 from tests.conftest import demo_session
 from tests.pages.conftest import PAGES, open_page, open_tab
 
@@ -125,8 +125,8 @@ def test_history_lists_every_analysis_with_actions(seeded_store):
 
 
 def test_deleting_from_history_asks_for_confirmation_then_removes_the_analysis(empty_store):
-    from core.errors import ProfileNotFound
-    from core.jobs import create_analyses
+    from core.domain.errors import ProfileNotFound
+    from core.jobs.submission import create_analyses
 
     [analysis_id] = create_analyses(["gone_soon"], db=empty_store, start=False)
     store.mark_failed(empty_store, analysis_id, ProfileNotFound())
@@ -140,7 +140,7 @@ def test_deleting_from_history_asks_for_confirmation_then_removes_the_analysis(e
 
 
 def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store):
-    from core.jobs import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
 
     with demo_session():  # logged in: plays growth needs plays
         for _ in range(2):
@@ -155,8 +155,8 @@ def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store)
 
 
 def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store):
-    from core.jobs import create_analyses, wait_for
-    from core.queries import load_profile
+    from core.jobs.submission import create_analyses, wait_for
+    from core.storage.queries import load_profile
 
     [state] = wait_for(create_analyses(["weird_captions"], db=empty_store), db=empty_store, timeout=60)
     assert state.status == "completed", state.error
@@ -172,7 +172,7 @@ def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store)
 
 
 def test_results_of_an_anonymous_analysis_say_plays_were_withheld_and_link_to_the_login_page(empty_store):
-    from core.jobs import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
 
     [state] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
     at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
@@ -185,7 +185,7 @@ def test_results_of_an_anonymous_analysis_say_plays_were_withheld_and_link_to_th
 
 
 def test_results_of_a_logged_in_analysis_show_no_withheld_notice(empty_store):
-    from core.jobs import create_analyses, wait_for
+    from core.jobs.submission import create_analyses, wait_for
 
     with demo_session():
         [state] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
@@ -196,7 +196,7 @@ def test_results_of_a_logged_in_analysis_show_no_withheld_notice(empty_store):
 
 
 def test_demo_mode_sidebar_offers_the_demo_session_and_anonymous_access(empty_store, monkeypatch):
-    from core.demo import demo_logged_in, stop_demo
+    from core.instagram.demo import demo_logged_in, stop_demo
 
     monkeypatch.setenv("REELSCOPE_DEMO", "1")
     try:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core import store
-from core.jobs import wait_for
-from core.submission_limits import submission_wait_seconds
+from core.jobs.submission import wait_for
+from core.jobs.submission_limits import submission_wait_seconds
+from core.storage import analyses as store
 from tests.pages.conftest import open_page
 
 
@@ -39,8 +39,8 @@ def test_a_profile_analysed_recently_is_answered_from_the_store_with_a_refresh_o
 
 
 def test_results_offers_the_export_download_and_history_lists_exports(seeded_store):
-    from core.export_history import record_export
-    from core.exports import open_export
+    from core.exports.documents import open_export
+    from core.exports.history import record_export
 
     completed = [s for s in store.list_states(seeded_store) if s.status == "completed"]
     at = open_page("pages/1_Results.py", {"analysis": completed[0].analysis_id})

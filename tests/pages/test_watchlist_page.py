@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from core import watches
-from core.db import get_database
-from core.models import Watch
+from core.storage.engine import get_database
+from core.storage.models import Watch
+from core.watchlists import watches
 from emulator import EmulatorServer
 from emulator.timeline import tick
 from tests.pages.conftest import open_page

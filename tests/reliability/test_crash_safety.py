@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from core.db import get_database
-from core.jobs import create_analyses, recover_orphans, wait_for
-from core.store import get_state, list_states
+from core.jobs.submission import create_analyses, recover_orphans, wait_for
+from core.storage.analyses import get_state, list_states
+from core.storage.engine import get_database
 from emulator import Fault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,9 +69,9 @@ def test_a_killed_analysis_becomes_interrupted_and_earlier_data_is_untouched(sto
 
 
 def test_an_interrupted_analysis_can_be_retried_to_completion(store_env, emulator):
-    from core.errors import Interrupted
-    from core.jobs import retry_analysis
-    from core.store import mark_failed
+    from core.domain.errors import Interrupted
+    from core.jobs.submission import retry_analysis
+    from core.storage.analyses import mark_failed
 
     ids = create_analyses(["few_posts"])
     wait_for(ids, timeout=60)
@@ -82,8 +82,8 @@ def test_an_interrupted_analysis_can_be_retried_to_completion(store_env, emulato
 
 
 def test_orphans_of_a_live_process_are_left_alone(store_env):
-    from core.jobs import process_owner
-    from core.store import insert_analyses
+    from core.jobs.owners import process_owner
+    from core.storage.analyses import insert_analyses
 
     [mine] = insert_analyses(store_env, ["someone"], None, process_owner())
     assert recover_orphans(store_env) == 0
@@ -94,8 +94,8 @@ def test_a_locked_sqlite_database_is_waited_for_not_a_crash(tmp_path, monkeypatc
     import sqlite3
     import threading
 
-    from core.db import Database
-    from core.store import insert_analyses
+    from core.storage.analyses import insert_analyses
+    from core.storage.engine import Database
 
     monkeypatch.setenv("REELSCOPE_SQLITE_BUSY_MS", "20")  # SQLite gives up fast; the retry must cover it
     db = Database(f"sqlite:///{tmp_path / 'locked.db'}")
@@ -108,7 +108,7 @@ def test_a_locked_sqlite_database_is_waited_for_not_a_crash(tmp_path, monkeypatc
 
 
 def test_cancelling_a_running_analysis_ends_it_failed_cancelled_by_user(store_env, emulator):
-    from core.jobs import cancel_analysis
+    from core.jobs.submission import cancel_analysis
 
     emulator.add_fault(Fault("slow", username="demo_creator", endpoint="post", delay_ms=30))
     [analysis_id] = create_analyses(["demo_creator"])
@@ -123,8 +123,8 @@ def test_cancelling_a_running_analysis_ends_it_failed_cancelled_by_user(store_en
 
 
 def test_cancelling_from_the_cli_a_job_nobody_runs_fails_it_at_once(store_env):
-    from core.cli import main
-    from core.store import insert_analyses
+    from core.cli.main import main
+    from core.storage.analyses import insert_analyses
 
     [orphan] = insert_analyses(store_env, ["someone"], None, "elsewhere:999999:0")
     assert main(["cancel", orphan]) == 0

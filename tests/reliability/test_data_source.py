@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from core import data_source
-from core.config import load_settings
-from core.jobs import submit_analyses, wait_for
-from core.models import Analysis
-from core.store import get_state, latest_completed
+from core.instagram import data_source
+from core.jobs.submission import submit_analyses, wait_for
+from core.settings import load_settings
+from core.storage.analyses import get_state, latest_completed
+from core.storage.models import Analysis
 
 ROOT = Path(__file__).resolve().parents[2]
 

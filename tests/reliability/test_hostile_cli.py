@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.store import insert_analyses, list_states
+from core.storage.analyses import insert_analyses, list_states
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core.jobs import InvalidSubmission, create_analyses, validate_submission, wait_for
-from core.models import Analysis
+from core.jobs.submission import InvalidSubmission, create_analyses, validate_submission, wait_for
+from core.storage.models import Analysis
 from tests.reliability.hostile_usernames import HOSTILE_USERNAMES
 
 
@@ -38,7 +38,7 @@ def test_an_empty_submission_asks_for_a_username():
 
 
 def test_hostile_captions_are_stored_exactly_as_served(store_env, emulator):
-    from core.queries import load_reels_frame
+    from core.storage.queries import load_reels_frame
 
     [state] = wait_for(create_analyses(["weird_captions"]), timeout=60)
     frame = load_reels_frame(store_env, state.analysis_id)

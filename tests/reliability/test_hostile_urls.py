@@ -8,10 +8,10 @@ import dataclasses
 
 import pytest
 
-from core.db import get_database
-from core.instagram_transport import browser_url, web_url
-from core.jobs import create_analyses, wait_for
-from core.queries import load_profile
+from core.instagram.transport import browser_url, web_url
+from core.jobs.submission import create_analyses, wait_for
+from core.storage.engine import get_database
+from core.storage.queries import load_profile
 from emulator import EmulatorServer
 from emulator.catalogue import default_catalogue
 from tests.pages.conftest import open_page, open_tab

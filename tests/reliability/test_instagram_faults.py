@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.jobs import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
 from emulator import Fault
 
 
@@ -59,7 +59,7 @@ def test_a_failure_mid_job_keeps_earlier_analyses_untouched(store_env, emulator)
     emulator.add_fault(Fault("500", username="few_posts", endpoint="post", after=1))
     second = analyse("few_posts")
     assert second.status == "failed"
-    from core.store import get_state
+    from core.storage.analyses import get_state
     again = get_state(store_env, first.analysis_id)
     assert (again.status, again.reels_stored) == ("completed", first.reels_stored)
     assert get_state(store_env, second.analysis_id).reels_stored == 0
@@ -109,7 +109,7 @@ def test_job_log_lines_are_json_with_the_analysis_id(store_env, emulator, tmp_pa
 
 
 def test_concurrent_analyses_share_one_rate_budget(store_env, emulator, monkeypatch):
-    from core.scraper import get_client
+    from core.instagram.scraper import get_client
 
     # A budget of 10 detail queries per window: four profiles capped at 3 reels each stay under it one by
     # one, so only a shared budget has to wait, and it must.

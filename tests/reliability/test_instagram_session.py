@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from core.instagram_session import (
+from core.instagram.session import (
     InvalidSession,
     check_session,
     delete_session,

@@ -17,7 +17,7 @@ import requests
 from emulator import Fault
 
 ROOT = Path(__file__).resolve().parents[2]
-LEASE_SECONDS = 2.0  # the default is 30 s (reclaimed within 40 s, tests/core/test_lease.py); short here for speed
+LEASE_SECONDS = 2.0  # the default is 30 s (reclaimed within 40 s, tests/jobs/test_lease.py); short here for speed
 
 pytestmark = pytest.mark.slow
 
@@ -101,7 +101,7 @@ def test_an_analysis_of_a_killed_api_process_is_reclaimed_by_another_and_can_be_
 
 
 def _keeping(db) -> bool:
-    from core import lease
+    from core.jobs import lease
 
     keeper = lease._keepers.get((db.url, os.getpid()))
     return keeper is not None and keeper.running
@@ -126,14 +126,14 @@ def test_the_api_keeps_leases_from_its_start(store_env):
 
 
 def test_a_cli_run_keeps_leases(store_env):
-    from core.cli import main
+    from core.cli.main import main
 
     assert main(["analyze", "few_posts", "--quiet"]) == 0
     assert _keeping(store_env)
 
 
 def test_a_worker_process_keeps_leases_from_its_start(store_env):
-    from core.celery_app import _fresh_pools_in_child
+    from core.jobs.celery_tasks import _fresh_pools_in_child
 
     _fresh_pools_in_child()
     assert _keeping(store_env)

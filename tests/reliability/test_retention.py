@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from core.cli import main
-from core.jobs import create_analyses, wait_for
-from core.models import Analysis, ProfileSnapshot, Reel
-from core.retention import parse_age
+from core.cli.main import main
+from core.jobs.submission import create_analyses, wait_for
+from core.storage.models import Analysis, ProfileSnapshot, Reel
+from core.storage.retention import parse_age
 
 
 def _count(db, model) -> int:

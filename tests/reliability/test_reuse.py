@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from core.jobs import submit_analyses, wait_for
+from core.jobs.submission import submit_analyses, wait_for
 
 
 def test_a_recent_analysis_is_reused_instead_of_scraping_again(store_env, emulator):

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from core.db import get_database
-from core.jobs import create_analyses, wait_for
-from core.models import Analysis, Reel
-from core.queue import queue_status
+from core.jobs.dispatch import queue_status
+from core.jobs.submission import create_analyses, wait_for
+from core.storage.engine import get_database
+from core.storage.models import Analysis, Reel
 from emulator.server import Fault
 from tests.scaleout.conftest import ROOT
 
@@ -149,8 +149,8 @@ def test_two_workers_drain_ten_jobs(celery_env, workers, emulator):
 def test_a_job_whose_machine_stopped_renewing_its_lease_is_handed_to_another_worker(celery_env, workers, emulator):
     from datetime import timedelta
 
-    from core import jobs, lease
-    from core.store import insert_analyses, mark_started
+    from core.jobs import lease, leasing, owners
+    from core.storage.analyses import insert_analyses, mark_started
 
     db = get_database(celery_env["DATABASE_URL"])
     now = datetime.now(UTC)
@@ -158,7 +158,7 @@ def test_a_job_whose_machine_stopped_renewing_its_lease_is_handed_to_another_wor
     [gone, alive] = insert_analyses(db, ["few_posts", "demo_food"], None, owner)
     assert mark_started(db, gone, owner, now - timedelta(seconds=1))
     assert mark_started(db, alive, owner, now + timedelta(seconds=60))
-    keeper = lease.LeaseKeeper(db, jobs.process_owner(), reclaim=jobs._reclaim_lapsed)
+    keeper = lease.LeaseKeeper(db, owners.process_owner(), reclaim=leasing._reclaim_lapsed)
     assert keeper.tick() == [gone]
     [state] = wait_for([gone], db=db, timeout=0)
     assert state.status == "pending"  # back in the queue, not failed

@@ -12,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from core.db import Database, make_engine
-from core.migrations import SchemaTooNew, current_revision, head_revision
-from core.models import Base
+from core.storage.engine import Database, make_engine
+from core.storage.migrations import SchemaTooNew, current_revision, head_revision
+from core.storage.models import Base
 from tests.scaleout.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -45,14 +45,14 @@ def test_migrations_build_exactly_the_models_and_the_view(any_url):
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
             views = inspect(conn).get_view_names()
-        assert diff == [], f"core/models.py and migrations/ differ; add a migration: {diff}"
+        assert diff == [], f"core/storage/models.py and migrations/ differ; add a migration: {diff}"
         assert "instagram_data" in views
     finally:
         db.dispose()
 
 
 def test_concurrent_start_up_migrates_once_and_safely(any_url):
-    code = "import sys; from core.db import Database; Database(sys.argv[1]); print('ok')"
+    code = "import sys; from core.storage.engine import Database; Database(sys.argv[1]); print('ok')"
     processes = [subprocess.Popen([sys.executable, "-c", code, any_url], cwd=ROOT, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(5)]
     outputs = [p.communicate(timeout=120) for p in processes]
@@ -87,7 +87,7 @@ def test_a_database_newer_than_the_code_is_refused_with_a_clear_message(any_url)
 
 def test_a_database_made_before_migrations_is_adopted(tmp_path):
     url = f"sqlite:///{tmp_path / 'legacy.db'}"
-    from core.db import instagram_data_view_sql
+    from core.storage.views import instagram_data_view_sql
 
     engine = make_engine(url)
     Base.metadata.create_all(engine)  # how the schema was made before Alembic

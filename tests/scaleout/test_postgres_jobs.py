@@ -11,8 +11,9 @@ import os
 import pytest
 from sqlalchemy import text
 
-from core.db import VIEW_COLUMNS, get_database
-from core.jobs import create_analyses, wait_for
+from core.jobs.submission import create_analyses, wait_for
+from core.storage.engine import get_database
+from core.storage.views import VIEW_COLUMNS
 from tests.integration.test_analysis_against_emulator import *  # noqa: F403 - the same tests, on PostgreSQL
 from tests.integration.test_cli import (  # noqa: F401 - the same CLI tests, on PostgreSQL
     test_an_invalid_username_exits_2_and_stores_nothing,

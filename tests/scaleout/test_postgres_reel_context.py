@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import openpyxl
 
-from core import store
-from core.db import get_database
-from core.exports import ExportOptions, export_bytes
-from core.reel_context import CONTEXT_NAMES
-from core.scraper import FetchedProfile, FetchedReel
+from core.exports.documents import ExportOptions, export_bytes
+from core.instagram.reel_context import CONTEXT_NAMES
+from core.instagram.scraper import FetchedProfile, FetchedReel
+from core.storage import analyses as store
+from core.storage.engine import get_database
 
 CONTEXT = {"collaborators": ("ann", "bob"), "sponsors": (), "tagged_users": None, "is_paid_partnership": True,
            "location_name": "Lisbon, Portugal", "location_id": "106339232735538", "audio_type": "licensed",

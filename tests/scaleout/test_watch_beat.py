@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from core import watches
-from core.db import get_database
-from core.models import Analysis, Watch
+from core.storage.engine import get_database
+from core.storage.models import Analysis, Watch
+from core.watchlists import watches
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.db import Database, get_database
+from core.storage.engine import Database, get_database
 from emulator import EmulatorServer
 
 

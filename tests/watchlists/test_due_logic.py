@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from core.jobs import InvalidSubmission
-from core.models import Analysis, Status, Watch
-from core.watches import (
+from core.jobs.submission import InvalidSubmission
+from core.storage.models import Analysis, Status, Watch
+from core.watchlists.watches import (
     InvalidDuration,
     UnknownWatch,
     add_watches,
@@ -155,8 +155,8 @@ def test_claimers_racing_on_many_due_watches_claim_each_exactly_once(watch_env):
 def test_the_dashboards_background_scheduler_runs_due_watches_while_it_runs(watch_env):
     import time
 
-    from core.jobs import wait_for
-    from core.watch_scheduler import WatchScheduler
+    from core.jobs.submission import wait_for
+    from core.watchlists.scheduler import WatchScheduler
 
     add_watches(watch_env, ["few_posts"], DAY)
     scheduler = WatchScheduler(watch_env, poll_seconds=0.1).start()

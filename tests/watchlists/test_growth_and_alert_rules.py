@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from core.alerts import detect, follower_change, viral_reels
-from core.config import load_settings
-from core.growth import latest_gains, new_reels, profile_growth, reel_plays_history
-from core.queries import reels_frame_from_rows
-from core.snapshots import Snapshot
+from core.analytics.growth import latest_gains, new_reels, profile_growth, reel_plays_history
+from core.settings import load_settings
+from core.storage.queries import reels_frame_from_rows
+from core.storage.snapshots import Snapshot
+from core.watchlists.alerts import detect, follower_change, viral_reels
 
 DAY1 = datetime(2026, 11, 1, tzinfo=UTC)
 DAY2 = datetime(2026, 11, 2, tzinfo=UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.models import Analysis, Watch
+from core.storage.models import Analysis, Watch
 from emulator.timeline import tick
 
 ROOT = Path(__file__).resolve().parents[2]

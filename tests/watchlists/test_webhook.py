@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import update
 
-from core import watches
-from core.alerts import list_alerts
-from core.models import Watch
-from core.webhook import post_json, redact_url
+from core.storage.models import Watch
+from core.watchlists import watches
+from core.watchlists.alerts import list_alerts
+from core.watchlists.webhook import post_json, redact_url
 from emulator.timeline import tick
 
 SECRET = "s3cr3t-token"

@@ -1,0 +1,72 @@
+"""Is this installation healthy? Database reachable and writable, jobs, workers, disk space."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from core.settings import PROJECT_ROOT, load_settings
+from core.storage import analyses as store
+from core.storage.engine import Database
+
+MIN_FREE_BYTES = 200 * 1024 * 1024
+
+
+def _database_check(db: Database) -> dict:
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS reelscope_health_probe (x INTEGER)"))
+            conn.execute(text("INSERT INTO reelscope_health_probe (x) VALUES (1)"))
+            conn.execute(text("DROP TABLE reelscope_health_probe"))
+        return {"ok": True, "backend": db.engine.dialect.name}
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return {"ok": False, "backend": db.engine.dialect.name, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def _schema_version(db: Database) -> str | None:
+    try:
+        with db.engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001 - no migrations table: schema created without Alembic
+        return None
+
+
+def _disk_check(db: Database) -> dict:
+    url = make_url(db.url)
+    folder = Path(url.database).parent if url.get_backend_name() == "sqlite" and url.database else PROJECT_ROOT
+    free = shutil.disk_usage(folder if folder.exists() else PROJECT_ROOT).free
+    return {"ok": free >= MIN_FREE_BYTES, "free_bytes": free, "path": str(folder)}
+
+
+def _workers_check() -> dict:
+    settings = load_settings()
+    if settings.queue == "celery":
+        try:
+            from core.jobs.dispatch import queue_status  # type: ignore[attr-defined]
+        except ImportError:
+            return {"ok": False, "mode": "celery", "error": "Celery support is not installed"}
+        status = queue_status()
+        return {"ok": bool(status.get("ok", True)), "mode": "celery", **status}
+    from core.jobs.threads import _runner
+    return {"ok": True, "mode": "thread", "pool_started": _runner is not None,
+            "running": _runner.running() if _runner is not None else 0, "threads": settings.workers}
+
+
+def health_report(db: Database) -> dict:
+    """Every check with its result; ``healthy`` is true when all the essential ones pass."""
+    database = _database_check(db)
+    jobs = store.job_counts(db, datetime.now(UTC) - timedelta(hours=1)) if database["ok"] else {}
+    report = {
+        "database": database,
+        "schema_version": _schema_version(db) if database["ok"] else None,
+        "jobs": jobs,
+        "workers": _workers_check(),
+        "disk": _disk_check(db),
+        "checked_at": datetime.now(UTC).isoformat(),
+    }
+    report["healthy"] = all(report[k]["ok"] for k in ("database", "workers", "disk"))
+    return report

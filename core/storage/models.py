@@ -1,0 +1,226 @@
+"""The store's tables as typed SQLAlchemy 2.0 models: analyses (jobs), profile snapshots, reels."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite drops the zone; this puts it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass a UTC-aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Status:
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    ACTIVE = (PENDING, PROCESSING)
+    ALL = (PENDING, PROCESSING, COMPLETED, FAILED)
+
+
+class Analysis(Base):
+    """One analysis job: a username, its state, its progress and, when it failed, why."""
+
+    __tablename__ = "analyses"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    username: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(16), default=Status.PENDING)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    status_message: Mapped[str | None] = mapped_column(Text)
+    error_kind: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    max_reels: Mapped[int | None] = mapped_column(Integer)
+    reels_expected: Mapped[int | None] = mapped_column(Integer)
+    reels_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    rate_limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner: Mapped[str | None] = mapped_column(String(128))
+    # Until when the owning process promises to run it (core.jobs.lease); NULL while queued for any Celery worker.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)  # kept in step: data_source == "emulator"
+    data_source: Mapped[str] = mapped_column(String(16), default="instagram", server_default="instagram")
+    # "anonymous" or "logged in as @name"; a notice when that is not the access the user set up
+    access: Mapped[str | None] = mapped_column(String(64))
+    access_notice: Mapped[str | None] = mapped_column(Text)
+    # export field names Instagram sent no value for, e.g. ["plays", "views"] to anonymous visitors
+    withheld_fields: Mapped[list[str] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    profile: Mapped[ProfileSnapshot | None] = relationship(back_populates="analysis", cascade="all, delete-orphan",
+                                                           passive_deletes=True, uselist=False)
+    reels: Mapped[list[Reel]] = relationship(back_populates="analysis", cascade="all, delete-orphan",
+                                             passive_deletes=True)
+
+    __table_args__ = (
+        Index("ix_analyses_username_created", "username", "created_at"),
+        Index("ix_analyses_status", "status"),
+        Index("ix_analyses_created_at", "created_at"),
+    )
+
+
+class ProfileSnapshot(Base):
+    """The profile as it was when an analysis fetched it (one per analysis)."""
+
+    __tablename__ = "profile_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"), unique=True)
+    instagram_user_id: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(30))
+    full_name: Mapped[str | None] = mapped_column(Text)
+    biography: Mapped[str | None] = mapped_column(Text)
+    followers: Mapped[int | None] = mapped_column(Integer)
+    following: Mapped[int | None] = mapped_column(Integer)
+    media_count: Mapped[int | None] = mapped_column(Integer)
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_verified: Mapped[bool | None] = mapped_column(Boolean)
+    profile_pic_url: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    analysis: Mapped[Analysis] = relationship(back_populates="profile")
+
+    __table_args__ = (Index("ix_profile_snapshots_user_id", "instagram_user_id"),)
+
+
+class Reel(Base):
+    """One video post (a reel or a feed video) as an analysis saw it."""
+
+    __tablename__ = "reels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    media_id: Mapped[str] = mapped_column(String(32))
+    shortcode: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    thumbnail_url: Mapped[str | None] = mapped_column(Text)
+    caption: Mapped[str | None] = mapped_column(Text)
+    likes: Mapped[int | None] = mapped_column(Integer)
+    comments: Mapped[int | None] = mapped_column(Integer)
+    plays: Mapped[int | None] = mapped_column(Integer)
+    views: Mapped[int | None] = mapped_column(Integer)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration: Mapped[float | None] = mapped_column(Float)
+    product_type: Mapped[str | None] = mapped_column(String(32))
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_video: Mapped[bool] = mapped_column(Boolean, default=True)
+    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    mentions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # per-reel context (core.instagram.reel_context.CONTEXT_FIELDS); NULL when Instagram did not send the field
+    collaborators: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    is_paid_partnership: Mapped[bool | None] = mapped_column(Boolean)
+    sponsors: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    tagged_users: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    location_name: Mapped[str | None] = mapped_column(Text)
+    location_id: Mapped[str | None] = mapped_column(String(32))
+    audio_type: Mapped[str | None] = mapped_column(String(16))
+    audio_title: Mapped[str | None] = mapped_column(Text)
+    audio_artist: Mapped[str | None] = mapped_column(Text)
+    audio_id: Mapped[str | None] = mapped_column(String(32))
+    comments_disabled: Mapped[bool | None] = mapped_column(Boolean)
+
+    analysis: Mapped[Analysis] = relationship(back_populates="reels")
+
+    __table_args__ = (
+        UniqueConstraint("analysis_id", "media_id", name="uq_reels_analysis_media"),
+        Index("ix_reels_analysis_position", "analysis_id", "position"),
+        Index("ix_reels_media_id", "media_id"),
+        Index("ix_reels_posted_at", "posted_at"),
+    )
+
+
+class ExportRecord(Base):
+    """One export as it was generated: enough to regenerate identical bytes from the stored data."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(8))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    filters: Mapped[dict | None] = mapped_column(JSON)
+    plain: Mapped[bool] = mapped_column(Boolean, default=False)
+    gzip: Mapped[bool] = mapped_column(Boolean, default=False)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_exports_analysis_created", "analysis_id", "created_at"),)
+
+
+class Watch(Base):
+    """A profile re-analysed on a schedule: due when it never ran or its last run started ``every_seconds`` ago."""
+
+    __tablename__ = "watches"
+
+    username: Mapped[str] = mapped_column(String(30), primary_key=True)
+    every_seconds: Mapped[int] = mapped_column(Integer)
+    max_reels: Mapped[int | None] = mapped_column(Integer)
+    last_analysis_id: Mapped[str | None] = mapped_column(ForeignKey("analyses.id", ondelete="SET NULL"))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Alert(Base):
+    """Something worth telling the analyst that a completed watch analysis found (a viral new reel, a follower jump)."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    previous_analysis_id: Mapped[str | None] = mapped_column(String(36))
+    username: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))  # the reel's media id, or "followers": one alert per subject
+    shortcode: Mapped[str | None] = mapped_column(String(32))
+    metric: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("analysis_id", "kind", "subject", name="uq_alerts_analysis_kind_subject"),
+        Index("ix_alerts_username_created", "username", "created_at"),
+        Index("ix_alerts_created_at", "created_at"),
+    )
