@@ -35,7 +35,7 @@ def column_config() -> dict:
 
 def filter_widgets(reels: pd.DataFrame, *, key: str) -> dict:
     """Sponsored / organic, collab / solo, audio type and location widgets → ReelFilters keyword arguments."""
-    sponsored_col, collab_col, audio_col, place_col = st.columns(4)
+    sponsored_col, collab_col, audio_col, place_col = st.columns([5, 4, 3, 3])  # room for every choice
     sponsored = sponsored_col.segmented_control("Sponsorship", list(_CHOICES["sponsored"]), default=_ANY,
                                                 key=f"f-sponsored-{key}",
                                                 help="Sponsored: paid-partnership label or sponsor tags. Reels "
@@ -86,11 +86,9 @@ def render_context_tab(reels: pd.DataFrame, *, key: str) -> None:
     st.caption(f"From the data Instagram sent with each reel. Figures need at least {MIN_SAMPLE} reels; reels "
                "whose sponsorship or collaborators Instagram did not send are left out (see Methodology).")
     sponsored, collab, audio, places, people = context_figures(reels)
-    left, right = st.columns(2)
-    with left:
-        _figure(sponsored, lambda t: _comparison(t, f"ctx-sponsored-{key}"))
-    with right:
-        _figure(collab, lambda t: _comparison(t, f"ctx-collab-{key}"))
+    # full width: each comparison table has six columns, which half the page would cut
+    _figure(sponsored, lambda t: _comparison(t, f"ctx-sponsored-{key}"))
+    _figure(collab, lambda t: _comparison(t, f"ctx-collab-{key}"))
     _figure(audio, lambda t: _ranking(t, f"ctx-audio-{key}"))
     left, right = st.columns(2)
     with left:
