@@ -29,16 +29,21 @@ def _snapshot(db: Database, analysis: Analysis) -> Snapshot:
 
 
 def completed_snapshots(db: Database, username: str, limit: int = 100) -> list[Snapshot]:
-    """The profile's latest ``limit`` completed analyses, oldest first."""
+    """The profile's latest ``limit`` completed analyses from the data source of its newest one, oldest first
+    (growth never mixes demo data with Instagram's)."""
     with db.session() as session:
-        analyses = list(session.scalars(select(Analysis).where(Analysis.username == username,
-                                                               Analysis.status == Status.COMPLETED)
+        completed = select(Analysis).where(Analysis.username == username, Analysis.status == Status.COMPLETED)
+        newest = session.scalar(completed.order_by(Analysis.created_at.desc()).limit(1))
+        if newest is None:
+            return []
+        analyses = list(session.scalars(completed.where(Analysis.data_source == newest.data_source)
                                         .order_by(Analysis.created_at.desc()).limit(limit)))
     return [_snapshot(db, a) for a in reversed(analyses)]
 
 
 def snapshot_with_previous(db: Database, analysis_id: str) -> tuple[Snapshot | None, Snapshot | None]:
-    """A completed analysis and the same profile's latest completed analysis created before it (or None)."""
+    """A completed analysis and the same profile's latest completed analysis from the same data source created
+    before it (or None): alerts never compare demo data with Instagram's."""
     with db.session() as session:
         current = session.get(Analysis, analysis_id)
         if current is None or current.status != Status.COMPLETED:
@@ -46,6 +51,7 @@ def snapshot_with_previous(db: Database, analysis_id: str) -> tuple[Snapshot | N
         previous = session.scalar(select(Analysis).where(Analysis.username == current.username,
                                                          Analysis.status == Status.COMPLETED,
                                                          Analysis.id != current.id,
+                                                         Analysis.data_source == current.data_source,
                                                          Analysis.created_at < current.created_at)
                                   .order_by(Analysis.created_at.desc()).limit(1))
     return _snapshot(db, current), (None if previous is None else _snapshot(db, previous))
