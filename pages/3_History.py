@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.domain.errors import is_retryable
+from core.instagram.data_source import label as data_source_label
 from core.jobs.submission import cancel_analysis, create_analyses, retry_analysis
 from core.storage import analyses as store
 from ui import state
@@ -82,12 +83,18 @@ if st.session_state.get(state.CONFIRM_DELETE) == selected.analysis_id:
         st.rerun()
 
 st.subheader("Follower growth between snapshots")
-repeated = [n for n in names if sum(a.username == n and a.status == "completed" for a in analyses) >= 2]
+# one series per creator and data source: demo data is never compared with Instagram's
+series: dict[tuple[str, str], list] = {}
+for analysis in analyses:
+    if analysis.status == "completed":
+        series.setdefault((analysis.username, analysis.data_source), []).append(analysis)
+repeated = [key for key, snapshots in series.items() if len(snapshots) >= 2]
 if not repeated:
     st.info("Analyse the same username again (Re-run above) to see how its followers change between snapshots.")
 else:
-    username = st.selectbox("Creator", repeated, format_func=lambda n: f"@{n}")
-    snapshots = [a for a in analyses if a.username == username and a.status == "completed"]
+    username, source = st.selectbox("Creator", repeated,
+                                    format_func=lambda key: f"@{key[0]} · {data_source_label(key[1])}")
+    snapshots = series[(username, source)]
     follower_growth(db, snapshots)
     reel_growth_table(db, snapshots)
 

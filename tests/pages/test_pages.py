@@ -154,6 +154,21 @@ def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store)
     assert per_reel["plays_growth"].tolist() == [0, 0, 0]  # the emulator serves the same plays twice
 
 
+def test_history_never_compares_snapshots_from_two_data_sources(empty_store):
+    from sqlalchemy import update
+
+    from core.jobs.submission import create_analyses, wait_for
+    from core.storage.models import Analysis
+
+    [first] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
+    with empty_store.transaction() as session:  # as if the first snapshot had come from another origin
+        session.execute(update(Analysis).where(Analysis.id == first.analysis_id).values(data_source="other"))
+    wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)
+    at = open_page("pages/3_History.py")
+    assert not at.exception, at.exception
+    assert at.metric == [] and any("Analyse the same username again" in i.value for i in at.info)
+
+
 def test_scraped_text_is_escaped_never_rendered_as_html_or_markdown(empty_store):
     from core.jobs.submission import create_analyses, wait_for
     from core.storage.queries import load_profile
