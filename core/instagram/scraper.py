@@ -25,9 +25,10 @@ import instaloader
 from instaloader import LoginRequiredException, Post, Profile, RateController
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from core.domain.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError, map_exception
+from core.domain.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError
 from core.domain.fetched import FetchedProfile, FetchedReel
 from core.instagram import queries
+from core.instagram.error_mapping import map_exception
 from core.instagram.reel_context import context_from_media
 from core.instagram.session import session_file_version
 from core.instagram.transport import redirect_instagram_to, take_retry_after
