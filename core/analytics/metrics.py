@@ -343,6 +343,19 @@ def enrich_reels(reels: pd.DataFrame, followers: int | None, now: datetime) -> p
     return out
 
 
+
+
+def metrics_time(finished_at: datetime | None, updated_at: datetime | None) -> datetime | None:
+    """The moment an analysis's ages and per-day rates are measured at: when it finished (else its last update),
+    so the dashboard, the API and the exports give one analysis the same numbers."""
+    return finished_at or updated_at
+
+
+def enrich_analysis(reels: pd.DataFrame, profile: dict | None, finished_at: datetime | None,
+                    updated_at: datetime) -> pd.DataFrame:
+    """``enrich_reels`` of one analysis: its profile's follower count, measured at its ``metrics_time``."""
+    return enrich_reels(reels, (profile or {}).get("followers"), metrics_time(finished_at, updated_at))
+
 # --------------------------------------------------------------------------------------------------------------
 # registry, data dictionary, methodology
 

@@ -277,14 +277,20 @@ def _unique_by_media_id(reels: Sequence[FetchedReel]) -> list[FetchedReel]:
     return unique
 
 
+def failed_values(error: ReelScopeError) -> dict:
+    """What failing an analysis writes: its state, the error's kind, sentence and detail, and the end of its run.
+    The one definition every "mark failed" (here, core.jobs.lease, core.jobs.celery_queue) uses."""
+    now = utcnow()
+    return {"status": Status.FAILED, "error_kind": error.kind, "error": error.message, "error_detail": error.detail,
+            "status_message": error.message, "finished_at": now, "updated_at": now, "rate_limited_until": None,
+            "lease_expires_at": None}
+
+
 @retry_when_locked
 def mark_failed(db: Database, analysis_id: str, error: ReelScopeError) -> None:
     """Fail the analysis with its error kind and sentence; reels of other analyses are untouched."""
     with db.transaction() as session:
-        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
-            status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
-            lease_expires_at=None))
+        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(**failed_values(error)))
 
 
 @retry_when_locked
@@ -387,8 +393,5 @@ def mark_failed_if_active(db: Database, analysis_id: str, error: ReelScopeError,
     if owner is not None:
         active = active.where(Analysis.owner == owner)
     with db.transaction() as session:
-        result = session.execute(active.values(
-            status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
-            lease_expires_at=None))
+        result = session.execute(active.values(**failed_values(error)))
         return result.rowcount == 1
