@@ -33,11 +33,13 @@ class ProfilePrivate(ReelScopeError):
 class RateLimited(ReelScopeError):
     kind = "rate_limited"
     sentence = "Instagram is rate limiting requests right now; retry in a few minutes."
+    please_wait_sentence = "Instagram asks to wait a few minutes before more anonymous requests; retry later."
 
 
 class LoginRequired(ReelScopeError):
     kind = "login_required"
     sentence = "Instagram asks to log in before showing this profile; retry later or supply a session."
+    refused_sentence = "Instagram refused the request and asks to log in or wait; retry later."
 
 
 class NetworkError(ReelScopeError):

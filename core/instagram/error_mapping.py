@@ -64,7 +64,7 @@ def map_exception(exc: BaseException) -> ReelScopeError:
     if any(isinstance(e, ie.QueryReturnedBadRequestException) for e in chain) and _is_graphql(text):
         return InstaloaderOutdated(detail=detail)
     if any(isinstance(e, ie.AbortDownloadException) for e in chain):
-        return LoginRequired("Instagram refused the request and asks to log in or wait; retry later.", detail=detail)
+        return LoginRequired(LoginRequired.refused_sentence, detail=detail)
     if any(isinstance(e, json.JSONDecodeError) for e in chain):  # requests' JSONDecodeError is one too
         return InstagramChanged(detail=detail)
     if any(isinstance(e, (ie.BadResponseException, KeyError, TypeError)) for e in chain) \
@@ -76,8 +76,7 @@ def map_exception(exc: BaseException) -> ReelScopeError:
         if "403 forbidden" in text.lower() and _is_graphql(text):
             return Forbidden(detail=detail)
         if _mentions_please_wait(exc):
-            return RateLimited("Instagram asks to wait a few minutes before more anonymous requests; "
-                               "retry later.", detail=detail)
+            return RateLimited(RateLimited.please_wait_sentence, detail=detail)
         return NetworkError(detail=detail)
     if any(isinstance(e, ie.InstaloaderException) for e in chain):
         return InstagramChanged(detail=detail)
