@@ -15,8 +15,9 @@ from datetime import datetime
 from functools import partial
 
 from core.domain.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError
+from core.domain.fetched import FetchedReel
 from core.instagram.error_mapping import map_exception
-from core.instagram.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader, withheld_fields
+from core.instagram.scraper import InstagramClient, get_client, profile_from_instaloader, withheld_fields
 from core.jobs.leasing import keep_leases, lease_policy
 from core.jobs.owners import process_owner
 from core.logs import analysis_context, configure_logging

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.instagram.scraper import FetchedProfile, FetchedReel
+from core.domain.fetched import FetchedProfile, FetchedReel
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database
 
