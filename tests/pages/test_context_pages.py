@@ -6,7 +6,7 @@ from api.results import load_enriched
 from core.analytics.context import MIN_SAMPLE, context_figures, context_shares, sponsored_flags
 from core.storage import analyses as store
 from core.storage.queries import load_reels_frame
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tab
 
 
 def _completed(db, username):
@@ -19,7 +19,8 @@ def cache_free_enriched(db, analysis):
 
 def test_results_table_has_context_columns_and_the_sponsored_filter_narrows_it(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
-    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
+                  "Reels table")
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert {"collaborators", "is_paid_partnership", "sponsors", "audio_type", "location_name"} <= set(table.columns)
@@ -32,7 +33,7 @@ def test_results_table_has_context_columns_and_the_sponsored_filter_narrows_it(s
 
 def test_the_context_tab_shows_each_figure_with_its_sample_or_why_not(seeded_store):
     analysis = _completed(seeded_store, "demo_creator")
-    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id, "Context")
     headings = [m.value for m in at.markdown if m.value.startswith("**") and "sample:" in m.value]
     assert [h.split("**")[1] for h in headings] == ["Sponsored vs organic", "Collab vs solo", "Top audio",
                                                      "Top locations", "Collaborators"]
@@ -44,6 +45,8 @@ def test_the_context_tab_shows_each_figure_with_its_sample_or_why_not(seeded_sto
         assert expected is not None, title
         assert any(list(f.columns) == list(expected.columns) and f[expected.columns[0]].tolist()
                    == expected[expected.columns[0]].tolist() for f in frames), title
+    at.session_state[f"methodology-{analysis.analysis_id}"] = True  # the expander renders only when open
+    at.run()
     assert any("Per-reel context" in m.value for m in at.markdown)  # methodology
     at.selectbox(key=f"f-audio-{analysis.analysis_id}").select("licensed").run()
     assert not at.exception, at.exception
