@@ -17,7 +17,7 @@ import pandas as pd
 
 from core.analytics.aggregates import hashtag_stats, profile_summary, ranking_metric, top_performers
 from core.analytics.filters import ReelFilters, apply_filters
-from core.analytics.metrics import BENCHMARK_TIERS, ENGAGEMENT_TIERS, PLAYS_TIERS, enrich_reels
+from core.analytics.metrics import BENCHMARK_TIERS, ENGAGEMENT_TIERS, PLAYS_TIERS, enrich_analysis, metrics_time
 from core.exports.fields import all_fields
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database
@@ -61,13 +61,13 @@ class ReelPage:
 
 def reference_time(state: AnalysisState) -> datetime:
     """The moment ages are measured at: when the analysis finished (as the dashboard does), so pages agree."""
-    return state.finished_at or state.updated_at
+    return metrics_time(state.finished_at, state.updated_at)
 
 
 def load_enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:
     reels = load_reels_frame(db, state.analysis_id)
     profile = load_profile(db, state.analysis_id)
-    return enrich_reels(reels, (profile or {}).get("followers"), reference_time(state)), profile
+    return enrich_analysis(reels, profile, state.finished_at, state.updated_at), profile
 
 
 # --- keyset pagination -------------------------------------------------------------------------------------

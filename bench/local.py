@@ -14,7 +14,7 @@ from bench.common import Figure, interleaved, median, timed
 def synthetic_fetched_reels(n: int):
     """``n`` FetchedReel objects shaped like the scraper's output (what ``complete_with_reels`` receives)."""
     from bench.analytics_bench import synthetic_reels
-    from core.instagram.scraper import FetchedReel
+    from core.domain.fetched import FetchedReel
 
     frame = synthetic_reels(n)
     reels = []

@@ -65,15 +65,15 @@ SELECT r.analysis_id, count(*) AS reels, median(coalesce(r.plays, r.views)) AS m
 FROM reels r JOIN profile_snapshots p USING (analysis_id)
 GROUP BY r.analysis_id
 """
-# The same statistics as core.analytics.overview.library_overview (DuckDB's aggregates skip NULLs, as ReelScope skips
+# The same statistics as core.analytics.cross_profile.library_overview (DuckDB's aggregates skip NULLs, as ReelScope skips
 # unknown values; median and quantile_cont interpolate linearly, as numpy's percentile does).
 OVERVIEW_STATS = ("reels", "median_plays", "mean_plays", "p90_plays", "median_er", "hidden_likes_share")
 
 
 def all_profiles_analytics(database: Path) -> pd.DataFrame:
-    """ReelScope's cross-profile analytics: core.analytics.overview.library_overview over the columnar files (each call
+    """ReelScope's cross-profile analytics: core.analytics.cross_profile.library_overview over the columnar files (each call
     checks every file against the store and reads the reels' columns from disk)."""
-    from core.analytics.overview import library_overview
+    from core.analytics.cross_profile import library_overview
     from core.storage.engine import Database
 
     db = Database(f"sqlite:///{database}")
@@ -145,7 +145,7 @@ def analytics_figure(database: Path, total: int, repeat: int) -> Figure:
     result = run_child("bench.stored", ["analytics", str(database), str(repeat)])
     ours, base = median(result["ours"]), median(result["baseline"])
     return Figure(f"analytics over {total:,} stored reels vs DuckDB", ours, base, "s", "≤ 3×", ours / base <= 3,
-                  f"core.analytics.overview.library_overview, {result['analyses']} analyses, {result['rows']:,} rows, from the "
+                  f"core.analytics.cross_profile.library_overview, {result['analyses']} analyses, {result['rows']:,} rows, from the "
                   f"Parquet cache (one-time backfill of a pre-cache store: {result['backfill']:.1f} s); DuckDB: same "
                   f"statistics over an in-memory table; sqlite3 reading every row takes {result['read_floor']:.2f} s",
                   result["ours"])

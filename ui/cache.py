@@ -61,15 +61,14 @@ def previous_completed(db: Database, state: AnalysisState) -> AnalysisState | No
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _enriched(database_url: str, analysis_id: str, updated_at: datetime) -> tuple[pd.DataFrame, dict | None]:
-    from core.analytics.metrics import enrich_reels
+    from core.analytics.metrics import enrich_analysis
 
     db = get_database(database_url)
     state = store.get_state(db, analysis_id)
     reels = _load_reels(db, analysis_id)
     profile_ = queries.load_profile(db, analysis_id)
-    # Ages are measured at the moment the analysis finished, so the numbers match the stored snapshot.
-    now = (state.finished_at or state.updated_at) if state else updated_at
-    return enrich_reels(reels, (profile_ or {}).get("followers"), now), profile_
+    finished_at, last_update = (state.finished_at, state.updated_at) if state else (None, updated_at)
+    return enrich_analysis(reels, profile_, finished_at, last_update), profile_
 
 
 def enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:

@@ -1,4 +1,4 @@
-"""The "All profiles" table: core.analytics.overview.library_overview of every completed analysis, one row each."""
+"""The "All profiles" table: core.analytics.cross_profile.library_overview of every completed analysis, one row each."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from ui.widgets import RESULTS_URL
 @st.cache_data(max_entries=8, show_spinner=False)
 def _overview(database_url: str, versions: tuple[tuple[str, datetime], ...]) -> pd.DataFrame:
     """Keyed by every completed analysis's id and updated_at: a completed, re-run or deleted analysis re-reads."""
-    from core.analytics.overview import library_overview
+    from core.analytics.cross_profile import library_overview
 
     return library_overview(get_database(database_url), [analysis_id for analysis_id, _ in versions])
 

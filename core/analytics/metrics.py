@@ -20,6 +20,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from core.domain.reel_fields import REEL_FIELDS
+
 UNKNOWN = "unknown"
 
 PLAYS_TIERS: tuple[str, ...] = ("viral", "strong", "typical", "weak", UNKNOWN)
@@ -341,6 +343,19 @@ def enrich_reels(reels: pd.DataFrame, followers: int | None, now: datetime) -> p
     return out
 
 
+
+
+def metrics_time(finished_at: datetime | None, updated_at: datetime | None) -> datetime | None:
+    """The moment an analysis's ages and per-day rates are measured at: when it finished (else its last update),
+    so the dashboard, the API and the exports give one analysis the same numbers."""
+    return finished_at or updated_at
+
+
+def enrich_analysis(reels: pd.DataFrame, profile: dict | None, finished_at: datetime | None,
+                    updated_at: datetime) -> pd.DataFrame:
+    """``enrich_reels`` of one analysis: its profile's follower count, measured at its ``metrics_time``."""
+    return enrich_reels(reels, (profile or {}).get("followers"), metrics_time(finished_at, updated_at))
+
 # --------------------------------------------------------------------------------------------------------------
 # registry, data dictionary, methodology
 
@@ -384,30 +399,8 @@ SUMMARY_METRICS: tuple[str, ...] = (
     "likes_per_1k_plays", "comments_per_1k_plays", "plays_per_day",
 )
 
-RAW_FIELDS: dict[str, Metric] = {
-    "shortcode": Metric("Shortcode", "text", "Instagram's short identifier of the reel, as in its URL."),
-    "media_id": Metric("Media id", "text", "Instagram's numeric media id of the reel, as text."),
-    "url": Metric("URL", "URL", "Link to the reel: https://www.instagram.com/reel/<shortcode>/."),
-    "thumbnail_url": Metric("Thumbnail", "URL", "Instagram's preview image of the reel; such links expire."),
-    "caption": Metric("Caption", "text", "The reel's caption as posted; empty when it has none."),
-    "likes": Metric("Likes", "count", "Like count when the analysis ran; empty (unknown) when the creator hides "
-                    "likes. Never 0 for unknown."),
-    "comments": Metric("Comments", "count", "Comment count when the analysis ran; empty (unknown) when Instagram "
-                       "omits it."),
-    "plays": Metric("Plays (raw)", "plays", "The play count Instagram shows on the reel (instaloader "
-                    "video_play_count); empty when Instagram gives none. Instagram withholds it from anonymous "
-                    "visitors: the analysis's withheld_fields then lists it; log in to get it."),
-    "views": Metric("Views (raw)", "views", "Instagram's older video view count (instaloader video_view_count); "
-                    "used for plays when the play count is absent. Withheld from anonymous visitors, like plays."),
-    "duration": Metric("Duration", "seconds", "Length of the video in seconds."),
-    "posted_at": Metric("Posted at", "UTC date-time", "When the reel was posted, in UTC (ISO 8601)."),
-    "product_type": Metric("Type", "label", "clips = a reel; feed = a video posted to the feed; empty when "
-                           "Instagram does not say."),
-    "is_pinned": Metric("Pinned", "yes/no", "True when the creator pinned the reel to the top of the profile; "
-                        "pinned reels are shown first although they may be old."),
-    "hashtags": Metric("Hashtags", "list", "Hashtags in the caption, lower case, without #."),
-    "mentions": Metric("Mentions", "list", "Accounts mentioned in the caption, lower case, without @."),
-}
+# The stored reel fields (core.domain.reel_fields), in the same shape as the metrics, for tables and the dictionary.
+RAW_FIELDS: dict[str, Metric] = {f.name: Metric(f.label, f.unit, f.description) for f in REEL_FIELDS if f.exported}
 
 
 def data_dictionary() -> dict[str, dict]:

@@ -26,6 +26,7 @@ from typing import Any, Iterator, Sequence
 
 from sqlalchemy import select
 
+from core.analytics.metrics import metrics_time
 from core.exports.csv_encoding import CsvEncoder, csv_block, csv_cell
 from core.exports.fields import all_fields, field_infos, unknown_fields
 from core.exports.rows import ReelBatches
@@ -308,7 +309,7 @@ def open_export(db: Database, analysis_id: str, options: ExportOptions | None = 
             "fields": list(fields),
         }
         profile = _profile_info(snapshot, analysis.username)
-        metrics_at = analysis.finished_at or analysis.updated_at or exported_at
+        metrics_at = metrics_time(analysis.finished_at, analysis.updated_at) or exported_at
     context = _Context(analysis_info, profile, fields, options.filters, exported_at, metrics_at)
     filename = export_filename(profile["username"] or analysis_info["username"], exported_at, options)
     return ExportStream(db, analysis_id, options, exported_at, filename, context)

@@ -1,6 +1,7 @@
 """Which fields an export can contain, in what default order, and what each one means.
 
-Raw fields come from the stored reels; computed metric and tier columns come from ``core.analytics.metrics``
+Raw fields are the exported fields of core.domain.reel_fields (name, type, label, unit and description are
+defined there); computed metric and tier columns come from ``core.analytics.metrics``
 (its ``enrich_reels`` and ``data_dictionary``), so a metric is defined in exactly one place.
 """
 
@@ -8,35 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.instagram.reel_context import CONTEXT_FIELDS
+from core.domain.reel_fields import EXPORTED_NAMES, LIST_SEPARATOR, REEL_FIELDS
 
-LIST_SEPARATOR = "|"
+__all__ = ["LIST_SEPARATOR", "RAW_FIELDS", "FieldInfo", "all_fields", "computed_fields", "field_infos",
+           "unknown_fields"]
 
-# name, kind, label, unit, description (raw fields only; core.analytics.metrics' dictionary wins when it has an entry)
-_RAW_FIELDS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("shortcode", "text", "Shortcode", "", "Instagram's short code of the post (the part of its URL)."),
-    ("media_id", "text", "Media id", "", "Instagram's numeric media id, as text."),
-    ("url", "text", "URL", "", "https://www.instagram.com/reel/<shortcode>/"),
-    ("thumbnail_url", "text", "Thumbnail URL", "", "The cover image URL Instagram served (signed, expires)."),
-    ("caption", "text", "Caption", "", "The caption exactly as posted (empty when there is none)."),
-    ("likes", "integer", "Likes", "count", "Like count; empty (CSV) or null (JSON) when hidden or unknown."),
-    ("comments", "integer", "Comments", "count", "Comment count; empty/null when unknown."),
-    ("plays", "integer", "Plays", "count", "Play count Instagram shows on a reel; empty/null when absent."),
-    ("views", "integer", "Views", "count", "Video view count (older metric); empty/null when absent."),
-    ("duration", "number", "Duration", "seconds", "Video length in seconds."),
-    ("posted_at", "datetime", "Posted at", "ISO 8601 UTC", "When the reel was posted, in UTC."),
-    ("product_type", "text", "Product type", "", "'clips' for a reel, 'feed' for a feed video."),
-    ("is_pinned", "boolean", "Pinned", "", "Whether the reel is pinned to the top of the profile."),
-    ("hashtags", "list", "Hashtags", "",
-     f"Hashtags in the caption, lower case, without '#'. CSV: joined with '{LIST_SEPARATOR}'."),
-    ("mentions", "list", "Mentions", "",
-     f"Accounts mentioned in the caption, lower case, without '@'. CSV: joined with '{LIST_SEPARATOR}'."),
-    *CONTEXT_FIELDS,
-    ("position", "integer", "Position", "", "0-based order in which Instagram served the reel (pinned first)."),
-)
-
-RAW_FIELDS: tuple[str, ...] = tuple(name for name, *_ in _RAW_FIELDS)
-_RAW_KINDS = {name: kind for name, kind, *_ in _RAW_FIELDS}
+RAW_FIELDS: tuple[str, ...] = EXPORTED_NAMES  # the stored reel fields an export can contain, in export order
 
 
 @dataclass(frozen=True)
@@ -61,7 +39,7 @@ def _metrics_dictionary() -> dict[str, dict]:
 
 def computed_fields() -> tuple[str, ...]:
     """Every computed metric and tier column ``core.analytics.metrics.enrich_reels`` adds, in its dictionary's order."""
-    return tuple(name for name in _metrics_dictionary() if name not in _RAW_KINDS)
+    return tuple(name for name in _metrics_dictionary() if name not in RAW_FIELDS)
 
 
 def all_fields() -> tuple[str, ...]:
@@ -73,12 +51,13 @@ def field_infos() -> dict[str, FieldInfo]:
     """Field → meaning, unit and type: the data dictionary shipped with every export."""
     metrics = _metrics_dictionary()
     infos: dict[str, FieldInfo] = {}
-    for name, kind, label, unit, description in _RAW_FIELDS:
-        entry = metrics.get(name, {})
-        text = entry.get("description") or description
-        if kind == "list" and LIST_SEPARATOR not in text:
+    for reel_field in REEL_FIELDS:
+        if not reel_field.exported:
+            continue
+        text = reel_field.description
+        if reel_field.kind == "list" and LIST_SEPARATOR not in text:
             text = f"{text} CSV: joined with '{LIST_SEPARATOR}'."
-        infos[name] = FieldInfo(name, kind, entry.get("label") or label, entry.get("unit", unit) or unit, text)
+        infos[reel_field.name] = FieldInfo(reel_field.name, reel_field.kind, reel_field.label, reel_field.unit, text)
     for name, entry in metrics.items():
         if name not in infos:
             infos[name] = FieldInfo(name, entry.get("type") or "computed", entry.get("label", name),

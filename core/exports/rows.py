@@ -22,16 +22,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Text, select, type_coerce
 
+from core.domain.reel_fields import EXPORTED_NAMES, names_where
 from core.exports.fields import LIST_SEPARATOR, RAW_FIELDS, field_infos
-from core.instagram.reel_context import BOOL_CONTEXT, CONTEXT_NAMES, LIST_CONTEXT
 from core.storage.engine import Database
 from core.storage.models import Reel
 
 BATCH_SIZE = 5000
-READ_COLUMNS = ("media_id", "shortcode", "url", "thumbnail_url", "caption", "likes", "comments", "plays", "views",
-                "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position",
-                *CONTEXT_NAMES)
-_UNTYPED = ("posted_at", "hashtags", "mentions", *LIST_CONTEXT)  # converted here, faster than type processors
+READ_COLUMNS = EXPORTED_NAMES
+_TIMES = names_where(kind="datetime")
+_LISTS, _OPTIONAL_LISTS = names_where(kind="list", required=True), names_where(kind="list", required=False)
+_FLAGS, _OPTIONAL_FLAGS = names_where(kind="boolean", required=True), names_where(kind="boolean", required=False)
+_UNTYPED = (*_TIMES, *_LISTS, *_OPTIONAL_LISTS)  # converted here, faster than type processors
 _COUNTS = ("likes", "comments", "plays", "views")
 _LEAN = ("position", *_COUNTS, "posted_at")  # what enrich_reels reads (another column: the KeyError fallback)
 
@@ -273,12 +274,13 @@ class ReelBatches:
     def _batch(self, raw: dict[str, list], needed: tuple[str, ...], computed: _Computed | None) -> dict[str, list]:
         if self.arrays and self.filters is None:  # for csv_block: whole columns converted by Arrow kernels
             return self._array_batch(raw, computed)
-        if "posted_at" in raw:
-            raw["posted_at"] = [iso_utc(v) for v in raw["posted_at"]]
-        for name in ("hashtags", "mentions"):
+        for name in _TIMES:
+            if name in raw:
+                raw[name] = [iso_utc(v) for v in raw[name]]
+        for name in _LISTS:
             if name in raw:
                 raw[name] = _as_lists(raw[name])
-        for name in LIST_CONTEXT:
+        for name in _OPTIONAL_LISTS:
             if name in raw:
                 raw[name] = _as_optional_lists(raw[name])
         self._booleans(raw)
@@ -300,9 +302,10 @@ class ReelBatches:
     def _array_batch(self, raw: dict[str, list], computed: _Computed | None) -> dict[str, Any]:
         """Like ``_batch`` without filters, but ``posted_at`` as an Arrow array of the same ISO strings, the JSON
         arrays as Arrow arrays of their strings already joined with LIST_SEPARATOR, computed columns as Arrow."""
-        if "posted_at" in raw:
-            raw["posted_at"] = _iso_utc_array(raw["posted_at"])
-        for name in ("hashtags", "mentions", *LIST_CONTEXT):
+        for name in _TIMES:
+            if name in raw:
+                raw[name] = _iso_utc_array(raw[name])
+        for name in (*_LISTS, *_OPTIONAL_LISTS):
             if name in raw:
                 raw[name] = _joined_lists(raw[name])
         self._booleans(raw)
@@ -313,9 +316,10 @@ class ReelBatches:
     @staticmethod
     def _booleans(raw: dict[str, list]) -> None:
         """SQLite gives 0/1: booleans as bool, the optional context flags keeping None (unknown)."""
-        if "is_pinned" in raw:
-            raw["is_pinned"] = [bool(v) for v in raw["is_pinned"]]
-        for name in BOOL_CONTEXT:
+        for name in _FLAGS:
+            if name in raw:
+                raw[name] = [bool(v) for v in raw[name]]
+        for name in _OPTIONAL_FLAGS:
             if name in raw:
                 raw[name] = _optional_bools(raw[name])
 

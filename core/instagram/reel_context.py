@@ -1,7 +1,7 @@
 """Per-reel context read from a raw media dict: collaborators, sponsorship, tagged users, place, audio.
 
-One definition of these fields: ``CONTEXT_FIELDS`` describes each one (the export data dictionary, the
-store's columns and the Parquet cache derive from it) and ``context_from_media`` reads them from the media
+The fields themselves are defined in core.domain.reel_fields (``context=True`` entries); this module's
+``context_from_media`` reads them from the media
 dict ReelScope already has (a listing node, merged with the detail payload when the listing lacked a field);
 no request is ever made for them.
 
@@ -17,31 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-# name, kind, label, unit, description
-CONTEXT_FIELDS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("collaborators", "list", "Collaborators", "",
-     "Usernames of the reel's collaborators (Instagram's coauthor_producers) other than the owner; an empty "
-     "list when there are none, null when Instagram did not say."),
-    ("is_paid_partnership", "boolean", "Paid partnership", "",
-     "Whether Instagram labels the reel a paid partnership; null when not sent."),
-    ("sponsors", "list", "Sponsors", "", "Usernames of the brands tagged as sponsors (sponsor_tags); null when not sent."),
-    ("tagged_users", "list", "Tagged users", "",
-     "Usernames tagged in the video (usertags); an empty list when none, null when not sent."),
-    ("location_name", "text", "Location", "", "Name of the place tagged on the reel; null when none."),
-    ("location_id", "text", "Location id", "", "Instagram's id of the tagged place, as text; null when none."),
-    ("audio_type", "text", "Audio type", "",
-     "'original' (the creator's own sound), 'licensed' (a music track) or null when Instagram did not say."),
-    ("audio_title", "text", "Audio title", "", "Title of the track, or of the original sound; null when unknown."),
-    ("audio_artist", "text", "Audio artist", "",
-     "The track's artist, or the username of the original sound's creator; null when unknown."),
-    ("audio_id", "text", "Audio id", "",
-     "Instagram's audio id (audio_cluster_id / audio_asset_id), as text (it can exceed 2^53); null when unknown."),
-    ("comments_disabled", "boolean", "Comments disabled", "",
-     "Whether the owner turned comments off; null when not sent."),
-)
-CONTEXT_NAMES: tuple[str, ...] = tuple(name for name, *_ in CONTEXT_FIELDS)
-LIST_CONTEXT = tuple(name for name, kind, *_ in CONTEXT_FIELDS if kind == "list")
-BOOL_CONTEXT = tuple(name for name, kind, *_ in CONTEXT_FIELDS if kind == "boolean")
+from core.domain.reel_fields import BOOL_CONTEXT, CONTEXT_NAMES, LIST_CONTEXT  # noqa: F401 (re-exported)
+
 AUDIO_TYPES = ("original", "licensed")
 
 

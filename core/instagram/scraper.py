@@ -25,8 +25,10 @@ import instaloader
 from instaloader import LoginRequiredException, Post, Profile, RateController
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from core.domain.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError, map_exception
+from core.domain.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError
+from core.domain.fetched import FetchedProfile, FetchedReel
 from core.instagram import queries
+from core.instagram.error_mapping import map_exception
 from core.instagram.reel_context import context_from_media
 from core.instagram.session import session_file_version
 from core.instagram.transport import redirect_instagram_to, take_retry_after
@@ -51,51 +53,6 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def clean_text(text: str | None) -> str | None:
     """Text as Instagram sent it, except unpaired UTF-16 surrogates, which become U+FFFD (they cannot be stored)."""
     return _LONE_SURROGATE.sub("\ufffd", text) if text else text
-
-
-@dataclass(frozen=True)
-class FetchedProfile:
-    user_id: str
-    username: str
-    full_name: str | None
-    biography: str | None
-    followers: int | None
-    following: int | None
-    media_count: int | None
-    is_private: bool
-    is_verified: bool | None
-    profile_pic_url: str | None
-
-
-@dataclass(frozen=True)
-class FetchedReel:
-    media_id: str
-    shortcode: str
-    url: str
-    thumbnail_url: str | None
-    caption: str | None
-    likes: int | None
-    comments: int | None
-    plays: int | None
-    views: int | None
-    posted_at: datetime
-    duration: float | None
-    product_type: str | None
-    is_pinned: bool
-    hashtags: tuple[str, ...]
-    mentions: tuple[str, ...]
-    # per-reel context (core.instagram.reel_context): None when Instagram did not send the field
-    collaborators: tuple[str, ...] | None = None
-    sponsors: tuple[str, ...] | None = None
-    tagged_users: tuple[str, ...] | None = None
-    is_paid_partnership: bool | None = None
-    location_name: str | None = None
-    location_id: str | None = None
-    audio_type: str | None = None
-    audio_title: str | None = None
-    audio_artist: str | None = None
-    audio_id: str | None = None
-    comments_disabled: bool | None = None
 
 
 def _count(value: object) -> int | None:

@@ -17,6 +17,7 @@ from core.jobs.celery_app import QUEUE_NAME, TASK_NAME, broker_url, get_app
 from core.jobs.lease import is_expired, still_lapsed
 from core.jobs.owners import QUEUED_OWNER, owner_is_alive
 from core.settings import load_settings
+from core.storage.analyses import failed_values
 from core.storage.engine import Database, get_database
 from core.storage.models import Analysis, Status, utcnow
 
@@ -119,10 +120,7 @@ def _back_to_pending(db: Database, analysis_id: str, owner: str | None, same_run
     with db.transaction() as session:
         if reclaims >= max_deliveries():
             error = Interrupted(detail=f"worker {owner} stopped; delivered {reclaims + 1} times, giving up")
-            result = session.execute(update(Analysis).where(*same_run).values(
-                status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-                status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
-                lease_expires_at=None))
+            result = session.execute(update(Analysis).where(*same_run).values(**failed_values(error)))
             if result.rowcount != 1:
                 return None
             log.warning("analysis %s: worker %s stopped mid-job again; failed as interrupted", analysis_id, owner)

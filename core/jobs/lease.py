@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from core.domain.errors import Interrupted
 from core.settings import load_settings
+from core.storage.analyses import failed_values
 from core.storage.engine import Database, retry_when_locked
 from core.storage.models import Analysis, Status, utcnow
 
@@ -89,10 +90,8 @@ def fail_lapsed(db: Database, analysis_id: str, owner: str | None, now: datetime
     """Reclaim by failing it as "interrupted" (Retry runs it again); False when it was renewed or taken meanwhile."""
     error = Interrupted(detail=f"the lease of {owner} lapsed at {now.isoformat()}")
     with db.transaction() as session:
-        result = session.execute(update(Analysis).where(*still_lapsed(analysis_id, owner, now)).values(
-            status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
-            lease_expires_at=None))
+        result = session.execute(update(Analysis).where(*still_lapsed(analysis_id, owner, now))
+                                 .values(**failed_values(error)))
         return result.rowcount == 1
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from core.domain.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError, map_exception
-from core.instagram.scraper import FetchedReel, InstagramClient, get_client, profile_from_instaloader, withheld_fields
+from core.domain.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError
+from core.domain.fetched import FetchedReel
+from core.instagram.error_mapping import map_exception
+from core.instagram.scraper import InstagramClient, get_client, profile_from_instaloader, withheld_fields
 from core.jobs.leasing import keep_leases, lease_policy
 from core.jobs.owners import process_owner
 from core.logs import analysis_context, configure_logging

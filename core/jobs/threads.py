@@ -6,7 +6,6 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 
-from core.jobs.pipeline import run_analysis
 from core.settings import load_settings
 from core.storage.engine import Database
 
@@ -21,6 +20,10 @@ class JobRunner:
         self._lock = threading.Lock()
 
     def submit(self, analysis_id: str, db: Database | None = None) -> Future:
+        # Imported where a job runs, not at module level: the API and pages import this module to submit, and the
+        # pipeline loads instaloader, which a process that never runs a job in-process should not pay for.
+        from core.jobs.pipeline import run_analysis
+
         future = self._executor.submit(run_analysis, analysis_id, db)
         with self._lock:
             self._futures = {k: f for k, f in self._futures.items() if not f.done()}

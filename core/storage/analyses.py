@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import delete, func, insert, select, update
 
 from core.domain.errors import ReelScopeError
-from core.instagram.reel_context import CONTEXT_NAMES, LIST_CONTEXT
-from core.instagram.scraper import FetchedProfile, FetchedReel
+from core.domain.fetched import FetchedProfile, FetchedReel
+from core.domain.reel_fields import BY_NAME, FETCHED_NAMES
 from core.storage.engine import Database, retry_when_locked
 from core.storage.models import Analysis, ProfileSnapshot, Reel, Status, utcnow
 
@@ -171,24 +172,22 @@ def save_access(db: Database, analysis_id: str, access: str, notice: str | None)
             access=access, access_notice=notice, updated_at=utcnow()))
 
 
-def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
-    return [{
-        "analysis_id": analysis_id, "position": position, "media_id": r.media_id, "shortcode": r.shortcode,
-        "url": r.url, "thumbnail_url": r.thumbnail_url, "caption": r.caption, "likes": r.likes,
-        "comments": r.comments, "plays": r.plays, "views": r.views, "posted_at": r.posted_at,
-        "duration": r.duration, "product_type": r.product_type, "is_pinned": r.is_pinned, "is_video": True,
-        "hashtags": list(r.hashtags), "mentions": list(r.mentions),
-        **{name: _context_value(getattr(r, name)) for name in CONTEXT_NAMES},
-    } for position, r in enumerate(reels)]
+# Stored but not fetched: the listing order and the video flag (ReelScope keeps video posts only).
+_SET_WHEN_STORED = ("position", "is_video")
+_REEL_INSERT_COLUMNS = ("analysis_id", *_SET_WHEN_STORED, *FETCHED_NAMES)
+_fetched_values = attrgetter(*FETCHED_NAMES)
+_TIMES_AT = tuple(i for i, name in enumerate(FETCHED_NAMES) if BY_NAME[name].kind == "datetime")
+_LISTS_AT = tuple(i for i, name in enumerate(FETCHED_NAMES) if BY_NAME[name].kind == "list")
 
 
-def _context_value(value: object) -> object:
+def _plain(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-_REEL_INSERT_COLUMNS = ("analysis_id", "position", "media_id", "shortcode", "url", "thumbnail_url", "caption", "likes",
-                        "comments", "plays", "views", "posted_at", "duration", "product_type", "is_pinned", "is_video",
-                        "hashtags", "mentions", *CONTEXT_NAMES)
+def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
+    return [{"analysis_id": analysis_id, "position": position, "is_video": True,
+             **{name: _plain(value) for name, value in zip(FETCHED_NAMES, _fetched_values(r), strict=True)}}
+            for position, r in enumerate(reels)]
 
 
 def _stored_time(value: datetime) -> str:
@@ -200,7 +199,8 @@ def _stored_time(value: datetime) -> str:
 
 def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps: Callable[[object], str]) -> list[tuple]:
     """``reel_rows`` as tuples in ``_REEL_INSERT_COLUMNS`` order, already in the form SQLAlchemy's bind processors
-    give SQLite (times as text, JSON arrays serialised once per distinct tuple), for one DBAPI executemany."""
+    give SQLite (times as text, JSON arrays serialised once per distinct tuple, None as SQL NULL), for one DBAPI
+    executemany."""
     texts: dict[tuple, str] = {}
 
     def json_text(items: Sequence[str]) -> str:
@@ -210,14 +210,17 @@ def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps:
             text = texts[key] = json_dumps(list(key))
         return text
 
-    def context(r: FetchedReel) -> tuple:  # lists as JSON text, None as SQL NULL (JSON(none_as_null=True))
-        return tuple(json_text(value) if name in LIST_CONTEXT and value is not None else value
-                     for name, value in ((name, getattr(r, name)) for name in CONTEXT_NAMES))
-
-    return [(analysis_id, position, r.media_id, r.shortcode, r.url, r.thumbnail_url, r.caption, r.likes, r.comments,
-             r.plays, r.views, None if r.posted_at is None else _stored_time(r.posted_at), r.duration, r.product_type,
-             r.is_pinned, True, json_text(r.hashtags), json_text(r.mentions), *context(r))
-            for position, r in enumerate(reels)]
+    rows = []
+    for position, r in enumerate(reels):
+        values = list(_fetched_values(r))
+        for i in _TIMES_AT:
+            if values[i] is not None:
+                values[i] = _stored_time(values[i])
+        for i in _LISTS_AT:
+            if values[i] is not None:
+                values[i] = json_text(values[i])
+        rows.append((analysis_id, position, True, *values))
+    return rows
 
 
 def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> None:
@@ -229,7 +232,7 @@ def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> No
     # SQLite: one executemany of pre-converted tuples; the Core insert of dicts spent most of its time running
     # the type processors (UTCDateTime, JSON) and building parameters row by row.
     quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(Reel.__tablename__)} ({', '.join(quote(c) for c in _REEL_INSERT_COLUMNS)}) "
+    sql = (f"INSERT INTO {quote(Reel.__table__.name)} ({', '.join(quote(c) for c in _REEL_INSERT_COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in _REEL_INSERT_COLUMNS)})")
     json_dumps = getattr(dialect, "_json_serializer", None) or json.dumps
     connection.exec_driver_sql(sql, sqlite_reel_rows(analysis_id, reels, json_dumps))
@@ -274,14 +277,20 @@ def _unique_by_media_id(reels: Sequence[FetchedReel]) -> list[FetchedReel]:
     return unique
 
 
+def failed_values(error: ReelScopeError) -> dict:
+    """What failing an analysis writes: its state, the error's kind, sentence and detail, and the end of its run.
+    The one definition every "mark failed" (here, core.jobs.lease, core.jobs.celery_queue) uses."""
+    now = utcnow()
+    return {"status": Status.FAILED, "error_kind": error.kind, "error": error.message, "error_detail": error.detail,
+            "status_message": error.message, "finished_at": now, "updated_at": now, "rate_limited_until": None,
+            "lease_expires_at": None}
+
+
 @retry_when_locked
 def mark_failed(db: Database, analysis_id: str, error: ReelScopeError) -> None:
     """Fail the analysis with its error kind and sentence; reels of other analyses are untouched."""
     with db.transaction() as session:
-        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(
-            status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
-            lease_expires_at=None))
+        session.execute(update(Analysis).where(Analysis.id == analysis_id).values(**failed_values(error)))
 
 
 @retry_when_locked
@@ -384,8 +393,5 @@ def mark_failed_if_active(db: Database, analysis_id: str, error: ReelScopeError,
     if owner is not None:
         active = active.where(Analysis.owner == owner)
     with db.transaction() as session:
-        result = session.execute(active.values(
-            status=Status.FAILED, error_kind=error.kind, error=error.message, error_detail=error.detail,
-            status_message=error.message, finished_at=utcnow(), updated_at=utcnow(), rate_limited_until=None,
-            lease_expires_at=None))
+        result = session.execute(active.values(**failed_values(error)))
         return result.rowcount == 1

@@ -27,29 +27,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from core.domain.reel_fields import REEL_FIELDS, names_where
 from core.settings import load_settings
 from core.storage.engine import Database
 from core.storage.models import Analysis, ProfileSnapshot, Reel, Status
 
 log = logging.getLogger("reelscope.columnar")
 
-FORMAT_VERSION = "2"  # 2: per-reel context columns
+FORMAT_VERSION = "3"  # 2: per-reel context columns; 3: columns in core.domain.reel_fields order
 _META_ID, _META_UPDATED, _META_REELS, _META_FORMAT = (b"reelscope.analysis_id", b"reelscope.updated_at",
                                                        b"reelscope.reels", b"reelscope.format")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _writing = threading.Lock()
 
-SCHEMA = pa.schema([
-    ("position", pa.int64()), ("media_id", pa.string()), ("shortcode", pa.string()), ("url", pa.string()),
-    ("thumbnail_url", pa.string()), ("caption", pa.string()), ("likes", pa.int64()), ("comments", pa.int64()),
-    ("plays", pa.int64()), ("views", pa.int64()), ("posted_at", pa.timestamp("us", tz="UTC")),
-    ("duration", pa.float64()), ("product_type", pa.string()), ("is_pinned", pa.bool_()),
-    ("hashtags", pa.list_(pa.string())), ("mentions", pa.list_(pa.string())),
-    ("collaborators", pa.list_(pa.string())), ("is_paid_partnership", pa.bool_()),
-    ("sponsors", pa.list_(pa.string())), ("tagged_users", pa.list_(pa.string())), ("location_name", pa.string()),
-    ("location_id", pa.string()), ("audio_type", pa.string()), ("audio_title", pa.string()),
-    ("audio_artist", pa.string()), ("audio_id", pa.string()), ("comments_disabled", pa.bool_()),
-])
+_ARROW_TYPES = {"text": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+                "datetime": pa.timestamp("us", tz="UTC"), "list": pa.list_(pa.string())}
+SCHEMA = pa.schema([(f.name, _ARROW_TYPES[f.kind]) for f in REEL_FIELDS if f.exported])
 COLUMNS: tuple[str, ...] = tuple(SCHEMA.names)
 
 
@@ -218,16 +211,18 @@ def reels_frame(db: Database, analysis_id: str):
     if not found:
         return None
     table = read(db, found[0])
+    integers, numbers, times = names_where(kind="integer"), names_where(kind="number"), names_where(kind="datetime")
+    flags = names_where(kind="boolean", required=True)
     data = {}
     for name in REEL_COLUMNS:
         column = table.column(name)
-        if name in ("likes", "comments", "plays", "views", "position"):
+        if name in integers:
             data[name] = column.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-        elif name == "duration":
+        elif name in numbers:
             data[name] = column.to_pandas(types_mapper={pa.float64(): pd.Float64Dtype()}.get)
-        elif name == "posted_at":  # as queries does it: pandas infers the resolution from the values
+        elif name in times:  # as queries does it: pandas infers the resolution from the values
             data[name] = pd.to_datetime(pd.Series(column.to_pylist(), dtype="object"), utc=True)
-        elif name == "is_pinned":
+        elif name in flags:
             data[name] = column.fill_null(False).to_pandas()
         else:  # text, lists, optional booleans: plain Python objects (None for unknown)
             data[name] = pd.Series(column.to_pylist(), dtype="object")

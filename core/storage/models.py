@@ -5,9 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from core.domain.reel_fields import REEL_FIELDS, ReelField
 
 
 def utcnow() -> datetime:
@@ -116,51 +131,42 @@ class ProfileSnapshot(Base):
     __table_args__ = (Index("ix_profile_snapshots_user_id", "instagram_user_id"),)
 
 
+def _column_type(reel_field: ReelField):
+    if reel_field.kind == "text":
+        return String(reel_field.max_length) if reel_field.max_length else Text()
+    if reel_field.kind == "list":  # an unknown context list is SQL NULL, not JSON null
+        return JSON() if reel_field.required else JSON(none_as_null=True)
+    return {"integer": Integer, "number": Float, "boolean": Boolean, "datetime": UTCDateTime}[reel_field.kind]()
+
+
+_DEFAULTS = {"list": list, "boolean": False}
+
+
+def _reel_column(reel_field: ReelField) -> Column:
+    """A ``reels`` column for one registry field: NOT NULL when always known; a default only for always-known
+    lists (empty) and flags (``is_video`` true, others false)."""
+    default = None
+    if reel_field.required:
+        default = True if reel_field.name == "is_video" else _DEFAULTS.get(reel_field.kind)
+    return Column(reel_field.name, _column_type(reel_field), nullable=not reel_field.required, default=default)
+
+
 class Reel(Base):
-    """One video post (a reel or a feed video) as an analysis saw it."""
+    """One video post (a reel or a feed video) as an analysis saw it: one column per core.domain.reel_fields
+    field, plus the row id and the analysis it belongs to."""
 
-    __tablename__ = "reels"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
-    media_id: Mapped[str] = mapped_column(String(32))
-    shortcode: Mapped[str] = mapped_column(String(32))
-    url: Mapped[str] = mapped_column(Text)
-    thumbnail_url: Mapped[str | None] = mapped_column(Text)
-    caption: Mapped[str | None] = mapped_column(Text)
-    likes: Mapped[int | None] = mapped_column(Integer)
-    comments: Mapped[int | None] = mapped_column(Integer)
-    plays: Mapped[int | None] = mapped_column(Integer)
-    views: Mapped[int | None] = mapped_column(Integer)
-    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    duration: Mapped[float | None] = mapped_column(Float)
-    product_type: Mapped[str | None] = mapped_column(String(32))
-    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
-    is_video: Mapped[bool] = mapped_column(Boolean, default=True)
-    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
-    mentions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # per-reel context (core.instagram.reel_context.CONTEXT_FIELDS); NULL when Instagram did not send the field
-    collaborators: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
-    is_paid_partnership: Mapped[bool | None] = mapped_column(Boolean)
-    sponsors: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
-    tagged_users: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
-    location_name: Mapped[str | None] = mapped_column(Text)
-    location_id: Mapped[str | None] = mapped_column(String(32))
-    audio_type: Mapped[str | None] = mapped_column(String(16))
-    audio_title: Mapped[str | None] = mapped_column(Text)
-    audio_artist: Mapped[str | None] = mapped_column(Text)
-    audio_id: Mapped[str | None] = mapped_column(String(32))
-    comments_disabled: Mapped[bool | None] = mapped_column(Boolean)
-
-    analysis: Mapped[Analysis] = relationship(back_populates="reels")
-
-    __table_args__ = (
+    __table__ = Table(
+        "reels", Base.metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("analysis_id", String(36), ForeignKey("analyses.id", ondelete="CASCADE"), nullable=False),
+        *(_reel_column(f) for f in REEL_FIELDS),
         UniqueConstraint("analysis_id", "media_id", name="uq_reels_analysis_media"),
         Index("ix_reels_analysis_position", "analysis_id", "position"),
         Index("ix_reels_media_id", "media_id"),
         Index("ix_reels_posted_at", "posted_at"),
     )
+
+    analysis: Mapped[Analysis] = relationship(back_populates="reels")
 
 
 class ExportRecord(Base):

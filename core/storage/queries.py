@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
-from core.instagram.reel_context import CONTEXT_NAMES
+from core.domain.reel_fields import EXPORTED_NAMES, names_where
 from core.storage.engine import Database
 from core.storage.models import ProfileSnapshot, Reel
 
-REEL_COLUMNS = ["media_id", "shortcode", "url", "thumbnail_url", "caption", "likes", "comments", "plays", "views",
-                "posted_at", "duration", "product_type", "is_pinned", "hashtags", "mentions", "position",
-                *CONTEXT_NAMES]
-_COUNT_COLUMNS = ["likes", "comments", "plays", "views"]
+REEL_COLUMNS = list(EXPORTED_NAMES)
+_INTEGERS, _NUMBERS, _TIMES = names_where(kind="integer"), names_where(kind="number"), names_where(kind="datetime")
+_FLAGS, _LISTS = names_where(kind="boolean", required=True), names_where(kind="list", required=True)
+_NUMERIC = {*_INTEGERS, *_NUMBERS, *_TIMES, *_FLAGS, *_LISTS}
 
 
 def _plain(value: object) -> object:
@@ -22,14 +22,17 @@ def _plain(value: object) -> object:
 def reels_frame_from_rows(rows: list[dict]) -> pd.DataFrame:
     """A reels DataFrame with the documented dtypes: nullable Int64 counts (NA = unknown), UTC datetimes."""
     frame = pd.DataFrame(rows, columns=REEL_COLUMNS)
-    for column in _COUNT_COLUMNS + ["position"]:
+    for column in _INTEGERS:
         frame[column] = pd.array(frame[column], dtype="Int64")
-    frame["duration"] = pd.array(frame["duration"], dtype="Float64")
-    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True)
-    frame["is_pinned"] = frame["is_pinned"].fillna(False).astype(bool)
-    for column in ("hashtags", "mentions"):
+    for column in _NUMBERS:
+        frame[column] = pd.array(frame[column], dtype="Float64")
+    for column in _TIMES:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    for column in _FLAGS:
+        frame[column] = frame[column].fillna(False).astype(bool)
+    for column in _LISTS:
         frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
-    for column in ("media_id", "shortcode", "url", "thumbnail_url", "caption", "product_type", *CONTEXT_NAMES):
+    for column in (c for c in REEL_COLUMNS if c not in _NUMERIC):  # text, optional lists and flags
         # Plain Python objects with None for unknown (pandas would otherwise infer str with NaN); lists as lists.
         frame[column] = pd.Series([_plain(row.get(column)) for row in rows], dtype="object", index=frame.index)
     return frame

@@ -1,4 +1,4 @@
-"""Per-reel context on the reels table (core.instagram.reel_context.CONTEXT_FIELDS): collaborators, sponsorship,
+"""Per-reel context on the reels table (the context fields of core.domain.reel_fields): collaborators, sponsorship,
 tagged users, place, audio and whether comments are off. Every column is nullable: NULL means Instagram did
 not send the field. The ``instagram_data`` view is unchanged.
 

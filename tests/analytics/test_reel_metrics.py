@@ -170,3 +170,16 @@ def test_benchmark_docstring_states_the_bands_the_code_uses():
     description = metrics.METRICS["benchmark_tier"].description
     for low, high in metrics.BENCHMARK_BANDS.values():
         assert f"{low:g}-{high:g} %" in description
+
+
+def test_metrics_time_is_when_the_analysis_finished_else_its_last_update():
+    finished, updated = datetime(2026, 3, 31, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+    assert metrics.metrics_time(finished, updated) == finished
+    assert metrics.metrics_time(None, updated) == updated
+
+
+def test_enrich_analysis_measures_ages_at_the_finish_with_the_profiles_followers():
+    reels = reels_frame_from_rows([reel("a", posted_at="2026-03-30T12:00:00Z")])
+    frame = metrics.enrich_analysis(reels, {"followers": 10}, datetime(2026, 3, 31, 12, tzinfo=UTC),
+                                    datetime(2026, 4, 30, tzinfo=UTC))
+    assert frame["age_days"].iloc[0] == pytest.approx(1.0)

@@ -4,7 +4,7 @@ import instaloader.exceptions as ie
 import pytest
 import requests
 
-from core.domain.errors import map_exception
+from core.instagram.error_mapping import map_exception
 
 
 def _caused(outer: Exception, cause: Exception) -> Exception:

@@ -125,8 +125,8 @@ def test_filtered_export_of_times_with_and_without_a_fraction(tmp_path) -> None:
     from datetime import UTC, date, datetime
 
     from core.analytics.filters import ReelFilters
+    from core.domain.fetched import FetchedReel
     from core.exports.documents import ExportOptions, export_bytes
-    from core.instagram.scraper import FetchedReel
     from core.storage import analyses as store
     from core.storage.engine import Database
 

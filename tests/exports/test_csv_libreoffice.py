@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from core.domain.fetched import FetchedProfile, FetchedReel
 from core.exports.csv_encoding import is_formula
 from core.exports.documents import ExportOptions, open_export
-from core.instagram.scraper import FetchedProfile, FetchedReel
 from core.storage import analyses as store
 from core.storage.engine import Database
 

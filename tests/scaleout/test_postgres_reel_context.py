@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import openpyxl
 
+from core.domain.fetched import FetchedProfile, FetchedReel
 from core.exports.documents import ExportOptions, export_bytes
 from core.instagram.reel_context import CONTEXT_NAMES
-from core.instagram.scraper import FetchedProfile, FetchedReel
 from core.storage import analyses as store
 from core.storage.engine import get_database
 

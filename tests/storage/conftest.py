@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.instagram.scraper import FetchedProfile, FetchedReel
+from core.domain.fetched import FetchedProfile, FetchedReel
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database
 
@@ -35,7 +35,7 @@ def completed(db: Database, username: str, followers: int | None, reels: list[Fe
     return analysis_id
 
 
-# Hand-checked numbers (see test_overview): effective plays 100, 50 (views), 300, unknown;
+# Hand-checked numbers (see test_cross_profile): effective plays 100, 50 (views), 300, unknown;
 # engagement rates (likes + comments) / 1,000 followers: 1.0 %, hidden, 3.2 %, 0.8 %.
 ALPHA_REELS = [
     reel(0, likes=10, comments=0, plays=100),

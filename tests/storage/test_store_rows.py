@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import insert
 
-from core.instagram.scraper import FetchedReel
+from core.domain.fetched import FetchedReel
 from core.storage import analyses as store
 from core.storage.engine import Database
 from core.storage.models import Reel

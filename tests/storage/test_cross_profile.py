@@ -1,4 +1,4 @@
-"""core.analytics.overview.library_overview on a tiny store, against numbers computed by hand; and its page."""
+"""core.analytics.cross_profile.library_overview on a tiny store, against numbers computed by hand; and its page."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from core.analytics.overview import OVERVIEW_COLUMNS, library_overview
+from core.analytics.cross_profile import OVERVIEW_COLUMNS, library_overview
 from core.domain.errors import ProfileNotFound
 from core.storage import analyses as store
 from tests.storage.conftest import ALPHA_REELS, completed, reel
