@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from core.domain.reel_fields import REEL_FIELDS
 from core.domain.usernames import MAX_USERNAME_LENGTH
 from core.jobs.submission import MAX_REELS_LIMIT
 
@@ -90,44 +91,25 @@ class AnalysisList(BaseModel):
     analyses: list[AnalysisOut]
 
 
-class ReelOut(BaseModel):
-    """One reel: the export's raw fields plus every computed metric and tier (extra keys as core.analytics.metrics adds)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    shortcode: str | None = None
-    media_id: str | None = None
-    url: str | None = None
-    thumbnail_url: str | None = None
-    caption: str | None = None
-    likes: int | None = None
-    comments: int | None = None
-    plays: int | None = None
-    views: int | None = None
-    duration: float | None = None
-    posted_at: datetime | None = None
-    product_type: str | None = None
-    is_pinned: bool | None = None
-    hashtags: list[str] = []
-    mentions: list[str] = []
-    collaborators: list[str] | None = None
-    is_paid_partnership: bool | None = None
-    sponsors: list[str] | None = None
-    tagged_users: list[str] | None = None
-    location_name: str | None = None
-    location_id: str | None = None
-    audio_type: str | None = None
-    audio_title: str | None = None
-    audio_artist: str | None = None
-    audio_id: str | None = None
-    comments_disabled: bool | None = None
-    position: int | None = None
-    effective_plays: int | float | None = None
-    interactions: int | float | None = None
-    engagement_rate: float | None = None
-    plays_tier: str | None = None
-    engagement_tier: str | None = None
-    benchmark_tier: str | None = None
+# The export's raw reel fields come from the one reel-field registry (core.domain.reel_fields); the computed
+# metrics and tiers follow them, and any further key core.analytics.metrics adds passes through (extra="allow").
+_FIELD_TYPES = {"text": str, "integer": int, "number": float, "boolean": bool, "datetime": datetime,
+                "list": list[str]}
+_METRIC_FIELDS = {
+    "effective_plays": (int | float | None, None),
+    "interactions": (int | float | None, None),
+    "engagement_rate": (float | None, None),
+    "plays_tier": (str | None, None),
+    "engagement_tier": (str | None, None),
+    "benchmark_tier": (str | None, None),
+}
+ReelOut = create_model(
+    "ReelOut", __config__=ConfigDict(extra="allow"),
+    __doc__="One reel: the export's raw fields plus every computed metric and tier.",
+    **{field.name: (_FIELD_TYPES[field.kind] | None, Field(default=None, description=field.description))
+       for field in REEL_FIELDS if field.exported},
+    **_METRIC_FIELDS,
+)
 
 
 class ReelPageOut(BaseModel):
