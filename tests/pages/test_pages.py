@@ -8,7 +8,7 @@ import pytest
 
 from core.storage import analyses as store
 from tests.conftest import demo_session
-from tests.pages.conftest import PAGES, open_page, open_tab
+from tests.pages.conftest import PAGES, open_filters, open_page, open_tab
 
 DETAIL_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
 
@@ -88,6 +88,8 @@ def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
     at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
                   "Reels table")
     before = len(at.dataframe[0].value)
+    assert not at.multiselect  # the filters load when their expander opens
+    open_filters(at, analysis.analysis_id)
     at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
     assert not at.exception, at.exception
     after = at.dataframe[0].value
@@ -96,6 +98,13 @@ def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
     assert any("Showing" in c.value and "tier viral" in c.value for c in at.caption)
     at.text_input(key=f"f-search-{analysis.analysis_id}").input("zzz-no-such-caption").run()
     assert "No reels match" in at.info[0].value
+    at.session_state[f"filters-{analysis.analysis_id}"] = False  # closed, the filters set stay applied
+    at.run()
+    assert not at.text_input and "No reels match" in at.info[0].value
+    assert any("Showing 0 of" in c.value and "zzz-no-such-caption" in c.value for c in at.caption)
+    open_filters(at, analysis.analysis_id)  # and reopened, the widgets show them
+    assert at.text_input(key=f"f-search-{analysis.analysis_id}").value == "zzz-no-such-caption"
+    assert at.multiselect(key=f"f-tiers-{analysis.analysis_id}").value == ["viral"]
 
 
 def test_the_time_zone_selector_changes_the_heatmap(seeded_store):
