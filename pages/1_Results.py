@@ -56,7 +56,9 @@ if reels.empty:
 shown, chosen_filters = sections.filters(reels, key=chosen)
 narrowed = not chosen_filters.is_empty
 log_plays = sections.log_plays_toggle(key=chosen)
-sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays)
+# The reels shown are named by the analysis, its last update and the filters set: the Overview figures are cached.
+version = f"{chosen}|{analysis.updated_at.isoformat()}|{chosen_filters!r}"
+sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays, version=version)
 
 # Expanders load on demand (opening one reruns the page): closed, they cost the first chart nothing.
 download = st.expander("Download: CSV, JSON or Excel of these reels, with a data dictionary", icon=":material/download:",

@@ -95,30 +95,45 @@ def log_plays_toggle(*, key: str) -> bool:
                      help="A log scale spreads out the many reels with modest plays; switch off for a linear axis.")
 
 
-def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
+@st.cache_data(max_entries=64, show_spinner=False)
+def _overview_figure(name: str, version: str, _reels: pd.DataFrame, **options):
+    """charts.<name>(reels, **options), cached: ``version`` names the reels (analysis, its updated_at and the filters
+    set), so a new tab or a rerun with the same filters gets the figure without rebuilding it."""
+    return getattr(charts, name)(_reels, **options)
+
+
+def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True,
+                    version: str | None = None) -> None:
+    """Plays over time and the tier distribution; with ``version`` (see _overview_figure) the figures are cached."""
+    def figure(name: str, **options):
+        if version is None:
+            return getattr(charts, name)(reels, **options)
+        return _overview_figure(name, version, reels, **options)
+
     left, right = st.columns([3, 2])
     with left:
-        chart(charts.plays_over_time(reels, filtered=filtered, log_plays=log_plays), key=f"plays-{key}")
+        chart(figure("plays_over_time", filtered=filtered, log_plays=log_plays), key=f"plays-{key}")
     with right:
         kinds = {"plays": "Plays", "engagement": "Engagement",
                  "benchmark": "Benchmark"}
         kind = st.segmented_control("Tiers", list(kinds), format_func=kinds.get, default="plays",
                                     key=f"tierkind-{key}") or "plays"
-        chart(charts.tier_distribution(reels, kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
+        chart(figure("tier_distribution", kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
 
 
 RESULT_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration",
                "Posting times", "Context")
 
 
-def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
+def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True,
+                version: str | None = None) -> None:
     """The Results page's tabs; only the open one is computed and sent to the browser (switching tabs reruns the
-    page), so the first chart is not held up by the rest."""
+    page), so the first chart is not held up by the rest. ``version``: see overview_charts."""
     overview, table, tags, top, trends, timing, context = st.tabs(list(RESULT_TABS), key=f"detail-tabs-{key}",
                                                          on_change="rerun")
     if overview.open:
         with overview:
-            overview_charts(reels, filtered, key=key, log_plays=log_plays)
+            overview_charts(reels, filtered, key=key, log_plays=log_plays, version=version)
     if table.open:
         with table:
             reels_table(reels, key=f"reels-{key}")
