@@ -217,3 +217,19 @@ def test_demo_mode_sidebar_offers_the_demo_session_and_anonymous_access(empty_st
         assert not demo_logged_in()
     finally:
         stop_demo()
+
+
+def test_the_cached_overview_charts_follow_the_filters(seeded_store):
+    analysis = _completed(seeded_store, "demo_creator")
+    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+
+    def tier_bars(at) -> int:
+        spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+        return sum(spec["data"][0]["y"])
+
+    everything = tier_bars(at)
+    open_filters(at, analysis.analysis_id)
+    at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
+    viral = tier_bars(at)
+    assert 0 < viral < everything
+    assert tier_bars(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})) == everything  # new tab
