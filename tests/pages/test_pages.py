@@ -233,3 +233,16 @@ def test_the_cached_overview_charts_follow_the_filters(seeded_store):
     viral = tier_bars(at)
     assert 0 < viral < everything
     assert tier_bars(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})) == everything  # new tab
+
+
+def test_results_draws_the_sidebar_after_its_first_chart(seeded_store):
+    analysis = _completed(seeded_store, "demo_creator")
+    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    assert at.get("plotly_chart")
+    assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["New analysis", "Results"]
+
+
+def test_results_draws_the_sidebar_when_it_has_nothing_to_show(empty_store):
+    at = open_page("pages/1_Results.py")
+    assert any("No completed analyses yet" in i.value for i in at.info)
+    assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["New analysis", "Results"]
