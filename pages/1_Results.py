@@ -11,11 +11,12 @@ from ui import cache, sections
 from ui.access_notice import show_access_notice
 from ui.export_panel import render_export_history, render_export_panel
 from ui.kpis import kpi_cards
-from ui.layout import setup_page
+from ui.layout import draw_sidebar, setup_page
 from ui.progress import show_progress
 from ui.widgets import analysis_label, profile_header
 
-db = setup_page("Results", icon=":material/analytics:")
+# The sidebar is drawn after the first chart (or before stopping): the browser then loads Plotly first.
+db = setup_page("Results", icon=":material/analytics:", sidebar=False)
 
 completed = cache.completed_states(db)
 requested = st.query_params.get("analysis")
@@ -26,12 +27,14 @@ elif requested_state is not None and requested_state.status != "completed":
     st.title(f"@{requested_state.username}")
     st.info("This analysis has not completed yet; results appear here when it does.", icon=":material/hourglass_top:")
     show_progress(db, [requested_state.analysis_id])
+    draw_sidebar()
     st.stop()
 if not completed:
     st.title("Results")
     st.info("No completed analyses yet: submit a username on the **New analysis** page and come back when it has "
             "finished.", icon=":material/waving_hand:")
     st.page_link("streamlit_app.py", label="New analysis", icon=":material/add_circle:")
+    draw_sidebar()
     st.stop()
 
 by_id = {s.analysis_id: s for s in completed}
@@ -51,12 +54,16 @@ kpi_cards(cache.summary(db, analysis), cache.summary(db, previous) if previous e
 if reels.empty:
     st.info("No reels yet: this profile has no videos (or none were stored). Try another profile, or re-run it "
             "later from History.", icon=":material/movie:")
+    draw_sidebar()
     st.stop()
 
 shown, chosen_filters = sections.filters(reels, key=chosen)
 narrowed = not chosen_filters.is_empty
 log_plays = sections.log_plays_toggle(key=chosen)
-sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays)
+# The reels shown are named by the analysis, its last update and the filters set: the Overview figures are cached.
+version = f"{chosen}|{analysis.updated_at.isoformat()}|{chosen_filters!r}"
+sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays, version=version)
+draw_sidebar()
 
 # Expanders load on demand (opening one reruns the page): closed, they cost the first chart nothing.
 download = st.expander("Download: CSV, JSON or Excel of these reels, with a data dictionary", icon=":material/download:",

@@ -52,7 +52,7 @@ CAPTION_PREVIEW_CHARS = 80
 TOP_LABEL_CHARS = 28
 # Beyond this many reels a scatter plots a sample (the highest plays always kept) and its title says so: the
 # browser draws thousands of points slowly and the eye cannot tell them apart anyway.
-MAX_SCATTER_POINTS = 2_000
+MAX_SCATTER_POINTS = 1_000
 KEEP_TOP_POINTS = 200
 # A posting slot (weekday × hour) is coloured, and so ranked, only with at least this many reels.
 MIN_SLOT_REELS = 3

@@ -33,22 +33,34 @@ def column_config() -> dict:
     return config
 
 
-def filter_widgets(reels: pd.DataFrame, *, key: str) -> dict:
-    """Sponsored / organic, collab / solo, audio type and location widgets → ReelFilters keyword arguments."""
+def filter_widgets(reels: pd.DataFrame, *, key: str, kept: dict) -> None:
+    """Sponsored / organic, collab / solo, audio type and location widgets, initialised from ``kept`` (the values
+    chosen before, which outlive the widgets while the filters are hidden) and writing their values back to it."""
     sponsored_col, collab_col, audio_col, place_col = st.columns([5, 4, 3, 3])  # room for every choice
-    sponsored = sponsored_col.segmented_control("Sponsorship", list(_CHOICES["sponsored"]), default=_ANY,
-                                                key=f"f-sponsored-{key}",
-                                                help="Sponsored: paid-partnership label or sponsor tags. Reels "
-                                                     "Instagram said nothing about match neither.")
-    collab = collab_col.segmented_control("Collaboration", list(_CHOICES["collab"]), default=_ANY,
-                                          key=f"f-collab-{key}", help="Collab: the reel has co-authors.")
-    audio = audio_col.selectbox("Audio", AUDIO_TYPES, index=None, placeholder="Any audio", key=f"f-audio-{key}",
-                                format_func=lambda a: {"original": "Original sound", "licensed": "Licensed music"}[a])
+    kept["sponsored"] = sponsored_col.segmented_control(
+        "Sponsorship", list(_CHOICES["sponsored"]), default=kept.get("sponsored", _ANY), key=f"f-sponsored-{key}",
+        help="Sponsored: paid-partnership label or sponsor tags. Reels Instagram said nothing about match neither.")
+    kept["collab"] = collab_col.segmented_control("Collaboration", list(_CHOICES["collab"]),
+                                                  default=kept.get("collab", _ANY), key=f"f-collab-{key}",
+                                                  help="Collab: the reel has co-authors.")
+    kept["audio"] = audio_col.selectbox("Audio", AUDIO_TYPES, index=_index(AUDIO_TYPES, kept.get("audio")),
+                                        placeholder="Any audio", key=f"f-audio-{key}",
+                                        format_func=lambda a: {"original": "Original sound",
+                                                               "licensed": "Licensed music"}[a])
     places = sorted({p for p in reels["location_name"].dropna()}) if "location_name" in reels else []
-    location = place_col.selectbox("Location", places, index=None, placeholder="Any location",
-                                   key=f"f-location-{key}")
-    return {"sponsored": _CHOICES["sponsored"].get(sponsored or _ANY), "collab": _CHOICES["collab"].get(collab or _ANY),
-            "audio_type": audio, "location": location}
+    kept["location"] = place_col.selectbox("Location", places, index=_index(places, kept.get("location")),
+                                           placeholder="Any location", key=f"f-location-{key}")
+
+
+def _index(options, value) -> int | None:
+    return list(options).index(value) if value in options else None
+
+
+def filter_arguments(kept: dict) -> dict:
+    """ReelFilters keyword arguments from the context widgets' values (filter_widgets); nothing chosen = no filter."""
+    return {"sponsored": _CHOICES["sponsored"].get(kept.get("sponsored") or _ANY),
+            "collab": _CHOICES["collab"].get(kept.get("collab") or _ANY),
+            "audio_type": kept.get("audio"), "location": kept.get("location")}
 
 
 def _figure(figure: ContextFigure, render) -> None:

@@ -47,15 +47,18 @@ def _watch_scheduler(database_url: str) -> WatchScheduler | None:
     return start_scheduler(get_database(database_url))
 
 
-def setup_page(title: str, icon: str = ":material/movie:") -> Database:
-    """Configure the page, run start-up once, draw the sidebar; return the database to read."""
+def setup_page(title: str, icon: str = ":material/movie:", *, sidebar: bool = True) -> Database:
+    """Configure the page, run start-up once, draw the sidebar; return the database to read. With
+    ``sidebar=False`` the page calls draw_sidebar itself, later (Results: after its first chart, which the
+    browser then draws without first loading the sidebar's widgets)."""
     st.set_page_config(page_title=f"{title} · ReelScope", page_icon=icon, layout="wide")
     if demo_enabled():
         start_demo()  # idempotent: starts the emulator once per process
     db = get_database()
     _recover_orphans_once(db.url)
     _watch_scheduler(db.url)
-    _sidebar()
+    if sidebar:
+        draw_sidebar()
     if demo_enabled():
         st.info(DEMO_LABEL, icon=":material/science:")
     return db
@@ -68,7 +71,8 @@ def _on_demo_toggle() -> None:
         stop_demo()
 
 
-def _sidebar() -> None:
+def draw_sidebar() -> None:
+    """ReelScope's page list and the demo switch, in the sidebar."""
     with st.sidebar:
         st.markdown("### :material/movie: ReelScope")
         st.caption("Instagram reels analytics")

@@ -34,35 +34,59 @@ def chart(figure, *, key: str, clickable: bool = True) -> None:
         st.link_button("Open the selected reel on Instagram ↗", urls[0])
 
 
+FILTERS_LABEL = "Filters: apply to every chart and the table"
+
+
+def filters_key(key: str) -> str:
+    """The session_state key of the Filters expander (True = open)."""
+    return f"filters-{key}"
+
+
 def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters]:
-    """Filter widgets → core.analytics.filters; returns the matching reels and the filters set (possibly empty)."""
+    """Filter widgets → core.analytics.filters; returns the matching reels and the filters set (possibly empty).
+
+    The widgets live in an expander that loads on demand (ten widgets would hold up the first chart). Their values
+    are kept in session_state (``kept``), so the filters set stay applied, and are shown again, while it is closed."""
     posted = reels["posted_at"].dropna()
     first = posted.min().date() if len(posted) else date.today()
     last = posted.max().date() if len(posted) else date.today()
-    with st.expander("Filters: apply to every chart and the table", expanded=True, icon=":material/filter_alt:"):
-        dates_col, tier_col, plays_col = st.columns([2, 2, 1])
-        dates = dates_col.date_input("Posted between (UTC)", value=(first, last), min_value=first, max_value=last,
-                                     key=f"f-dates-{key}")
-        tiers = tier_col.multiselect("Plays tier", [t for t in PLAYS_TIERS], key=f"f-tiers-{key}",
-                                     placeholder="All tiers", help="; ".join(f"{t}: {TIER_RULES[t]}"
-                                                                            for t in PLAYS_TIERS))
-        min_plays = plays_col.number_input("Minimum plays", min_value=0, value=0, step=1000, key=f"f-plays-{key}")
-        tag_col, search_col = st.columns(2)
-        tags = hashtag_stats(reels, min_support=1)["tag"].tolist()
-        hashtag = tag_col.selectbox("Hashtag", tags, index=None, placeholder="Any hashtag", key=f"f-tag-{key}",
-                                    format_func=lambda t: f"#{t}")
-        search = search_col.text_input("Caption contains", key=f"f-search-{key}", placeholder="e.g. giveaway")
-        context = context_tab.filter_widgets(reels, key=key)
+    kept = st.session_state.setdefault(f"filters-kept-{key}", {})
+    panel = st.expander(FILTERS_LABEL, icon=":material/filter_alt:", key=filters_key(key), on_change="rerun")
+    if panel.open:
+        with panel:
+            _filter_widgets(reels, kept, first, last, key=key)
+    dates = kept.get("dates", (first, last))
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
+    search = kept.get("search", "")
     chosen = ReelFilters(date_from=start if start and start > first else None,
-                         date_to=end if end and end < last else None, tiers=tuple(tiers),
-                         min_plays=int(min_plays) or None, hashtag=hashtag, caption_search=search.strip() or None,
-                         **context)
+                         date_to=end if end and end < last else None, tiers=tuple(kept.get("tiers", ())),
+                         min_plays=int(kept.get("min_plays", 0)) or None, hashtag=kept.get("hashtag"),
+                         caption_search=search.strip() or None, **context_tab.filter_arguments(kept))
     if chosen.is_empty:
         return reels, chosen
     filtered = apply_filters(reels, chosen)
     st.caption(f"Showing {len(filtered)} of {len(reels)} reels · {describe(chosen)}")
     return filtered, chosen
+
+
+def _filter_widgets(reels: pd.DataFrame, kept: dict, first: date, last: date, *, key: str) -> None:
+    """The filter widgets, initialised from ``kept`` and writing their values back to it."""
+    dates_col, tier_col, plays_col = st.columns([2, 2, 1])
+    kept["dates"] = dates_col.date_input("Posted between (UTC)", value=kept.get("dates", (first, last)),
+                                         min_value=first, max_value=last, key=f"f-dates-{key}")
+    kept["tiers"] = tier_col.multiselect("Plays tier", list(PLAYS_TIERS), default=kept.get("tiers", []),
+                                         key=f"f-tiers-{key}", placeholder="All tiers",
+                                         help="; ".join(f"{t}: {TIER_RULES[t]}" for t in PLAYS_TIERS))
+    kept["min_plays"] = plays_col.number_input("Minimum plays", min_value=0, value=kept.get("min_plays", 0),
+                                               step=1000, key=f"f-plays-{key}")
+    tag_col, search_col = st.columns(2)
+    tags = hashtag_stats(reels, min_support=1)["tag"].tolist()
+    hashtag = kept.get("hashtag")
+    kept["hashtag"] = tag_col.selectbox("Hashtag", tags, index=tags.index(hashtag) if hashtag in tags else None,
+                                        placeholder="Any hashtag", key=f"f-tag-{key}", format_func=lambda t: f"#{t}")
+    kept["search"] = search_col.text_input("Caption contains", value=kept.get("search", ""), key=f"f-search-{key}",
+                                           placeholder="e.g. giveaway")
+    context_tab.filter_widgets(reels, key=key, kept=kept)
 
 
 def log_plays_toggle(*, key: str) -> bool:
@@ -71,30 +95,45 @@ def log_plays_toggle(*, key: str) -> bool:
                      help="A log scale spreads out the many reels with modest plays; switch off for a linear axis.")
 
 
-def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
+@st.cache_data(max_entries=64, show_spinner=False)
+def _overview_figure(name: str, version: str, _reels: pd.DataFrame, **options):
+    """charts.<name>(reels, **options), cached: ``version`` names the reels (analysis, its updated_at and the filters
+    set), so a new tab or a rerun with the same filters gets the figure without rebuilding it."""
+    return getattr(charts, name)(_reels, **options)
+
+
+def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True,
+                    version: str | None = None) -> None:
+    """Plays over time and the tier distribution; with ``version`` (see _overview_figure) the figures are cached."""
+    def figure(name: str, **options):
+        if version is None:
+            return getattr(charts, name)(reels, **options)
+        return _overview_figure(name, version, reels, **options)
+
     left, right = st.columns([3, 2])
     with left:
-        chart(charts.plays_over_time(reels, filtered=filtered, log_plays=log_plays), key=f"plays-{key}")
+        chart(figure("plays_over_time", filtered=filtered, log_plays=log_plays), key=f"plays-{key}")
     with right:
         kinds = {"plays": "Plays", "engagement": "Engagement",
                  "benchmark": "Benchmark"}
         kind = st.segmented_control("Tiers", list(kinds), format_func=kinds.get, default="plays",
                                     key=f"tierkind-{key}") or "plays"
-        chart(charts.tier_distribution(reels, kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
+        chart(figure("tier_distribution", kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
 
 
 RESULT_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration",
                "Posting times", "Context")
 
 
-def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True) -> None:
+def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True,
+                version: str | None = None) -> None:
     """The Results page's tabs; only the open one is computed and sent to the browser (switching tabs reruns the
-    page), so the first chart is not held up by the rest."""
+    page), so the first chart is not held up by the rest. ``version``: see overview_charts."""
     overview, table, tags, top, trends, timing, context = st.tabs(list(RESULT_TABS), key=f"detail-tabs-{key}",
                                                          on_change="rerun")
     if overview.open:
         with overview:
-            overview_charts(reels, filtered, key=key, log_plays=log_plays)
+            overview_charts(reels, filtered, key=key, log_plays=log_plays, version=version)
     if table.open:
         with table:
             reels_table(reels, key=f"reels-{key}")

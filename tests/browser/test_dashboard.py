@@ -49,6 +49,8 @@ def test_a_tier_filter_narrows_the_results_table(page, app_url):
     total.wait_for()
     reels = int(re.search(r"of (\d+)", total.inner_text()).group(1))
     wait_idle(page)
+    page.get_by_text("Filters: apply to every chart and the table").click()  # the filters load when opened
+    wait_idle(page)
     tier_select = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Plays tier")
     for _ in range(3):  # a click landing during a rerun can be lost; the chip shows it took effect
         tier_select.locator("input").click()

@@ -108,6 +108,8 @@ def test_results_tabs_charts_and_badge(wide, app_url):
 def test_empty_states_are_not_clipped(wide, app_url):
     _analyse_and_wait(wide, app_url, "demo_creator", finished=1)
     _open_results(wide, app_url)
+    wide.get_by_text("Filters: apply to every chart and the table").click()  # the filters load when opened
+    wait_idle(wide)
     search = wide.get_by_role("textbox", name="Caption contains")
     search.fill("zzz-no-such-caption")
     search.press("Enter")

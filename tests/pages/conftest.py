@@ -69,6 +69,12 @@ def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
+def open_filters(at, analysis_id: str):
+    """Open the Results page's Filters expander (it loads on demand: closed, its widgets are not drawn)."""
+    at.session_state[f"filters-{analysis_id}"] = True
+    return at.run()
+
+
 def open_tab(at, analysis_id: str, tab: str):
     """Switch the Results page's tabs (they load on demand: only the open one is rendered)."""
     at.session_state[f"detail-tabs-{analysis_id}"] = tab

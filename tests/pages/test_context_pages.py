@@ -6,7 +6,7 @@ from api.results import load_enriched
 from core.analytics.context import MIN_SAMPLE, context_figures, context_shares, sponsored_flags
 from core.storage import analyses as store
 from core.storage.queries import load_reels_frame
-from tests.pages.conftest import open_page, open_tab
+from tests.pages.conftest import open_filters, open_page, open_tab
 
 
 def _completed(db, username):
@@ -25,6 +25,7 @@ def test_results_table_has_context_columns_and_the_sponsored_filter_narrows_it(s
     table = at.dataframe[0].value
     assert {"collaborators", "is_paid_partnership", "sponsors", "audio_type", "location_name"} <= set(table.columns)
     expected = int(sponsored_flags(load_reels_frame(seeded_store, analysis.analysis_id)).fillna(False).sum())
+    open_filters(at, analysis.analysis_id)
     at.button_group(key=f"f-sponsored-{analysis.analysis_id}").set_value("Sponsored").run()
     assert not at.exception, at.exception
     assert len(at.dataframe[0].value) == expected > 0
@@ -48,6 +49,7 @@ def test_the_context_tab_shows_each_figure_with_its_sample_or_why_not(seeded_sto
         assert any(list(f.columns) == list(expected.columns) and f[expected.columns[0]].tolist()
                    == expected[expected.columns[0]].tolist() for f in frames), title
     assert any("Per-reel context" in m.value for m in at.markdown)  # methodology
+    open_filters(at, analysis.analysis_id)
     at.selectbox(key=f"f-audio-{analysis.analysis_id}").select("licensed").run()
     assert not at.exception, at.exception
     if not any(f"needs at least {MIN_SAMPLE}" in i.value for i in at.info):

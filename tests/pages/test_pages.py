@@ -8,7 +8,7 @@ import pytest
 
 from core.storage import analyses as store
 from tests.conftest import demo_session
-from tests.pages.conftest import PAGES, open_page, open_tab
+from tests.pages.conftest import PAGES, open_filters, open_page, open_tab
 
 DETAIL_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
 
@@ -88,6 +88,8 @@ def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
     at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
                   "Reels table")
     before = len(at.dataframe[0].value)
+    assert not at.multiselect  # the filters load when their expander opens
+    open_filters(at, analysis.analysis_id)
     at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
     assert not at.exception, at.exception
     after = at.dataframe[0].value
@@ -96,6 +98,13 @@ def test_a_filter_narrows_the_table_and_the_charts(seeded_store):
     assert any("Showing" in c.value and "tier viral" in c.value for c in at.caption)
     at.text_input(key=f"f-search-{analysis.analysis_id}").input("zzz-no-such-caption").run()
     assert "No reels match" in at.info[0].value
+    at.session_state[f"filters-{analysis.analysis_id}"] = False  # closed, the filters set stay applied
+    at.run()
+    assert not at.text_input and "No reels match" in at.info[0].value
+    assert any("Showing 0 of" in c.value and "zzz-no-such-caption" in c.value for c in at.caption)
+    open_filters(at, analysis.analysis_id)  # and reopened, the widgets show them
+    assert at.text_input(key=f"f-search-{analysis.analysis_id}").value == "zzz-no-such-caption"
+    assert at.multiselect(key=f"f-tiers-{analysis.analysis_id}").value == ["viral"]
 
 
 def test_the_time_zone_selector_changes_the_heatmap(seeded_store):
@@ -223,3 +232,32 @@ def test_demo_mode_sidebar_offers_the_demo_session_and_anonymous_access(empty_st
         assert not demo_logged_in()
     finally:
         stop_demo()
+
+
+def test_the_cached_overview_charts_follow_the_filters(seeded_store):
+    analysis = _completed(seeded_store, "demo_creator")
+    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+
+    def tier_bars(at) -> int:
+        spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+        return sum(spec["data"][0]["y"])
+
+    everything = tier_bars(at)
+    open_filters(at, analysis.analysis_id)
+    at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
+    viral = tier_bars(at)
+    assert 0 < viral < everything
+    assert tier_bars(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})) == everything  # new tab
+
+
+def test_results_draws_the_sidebar_after_its_first_chart(seeded_store):
+    analysis = _completed(seeded_store, "demo_creator")
+    at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    assert at.get("plotly_chart")
+    assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["New analysis", "Results"]
+
+
+def test_results_draws_the_sidebar_when_it_has_nothing_to_show(empty_store):
+    at = open_page("pages/1_Results.py")
+    assert any("No completed analyses yet" in i.value for i in at.info)
+    assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["New analysis", "Results"]
