@@ -193,7 +193,8 @@ def plays_over_time(enriched: pd.DataFrame, window: int = 5, filtered: bool = Fa
     trend = analytics.trend_frame(enriched, window)
     known = trend[trend["effective_plays"].notna()]
     if known.empty:
-        return empty_figure("No play counts: Instagram hid the plays of every reel shown")
+        return empty_figure("No play counts: Instagram withheld the plays of every reel shown "
+                            "(log in to get them; the Engagement tiers need no plays)")
     shown = plotted_sample(known)
     figure = _plays_scatter_by_tier(shown, x=lambda reels: reels["posted_at"], hovertemplate=REEL_HOVER)
     line = plotted_sample(trend.rename(columns={"effective_plays": "_plays"})

@@ -116,8 +116,11 @@ def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays:
     with right:
         kinds = {"plays": "Plays", "engagement": "Engagement",
                  "benchmark": "Benchmark"}
-        kind = st.segmented_control("Tiers", list(kinds), format_func=kinds.get, default="plays",
-                                    key=f"tierkind-{key}") or "plays"
+        # without any play count (e.g. anonymous), the engagement tiers are the ones that say something
+        plays = reels.get("effective_plays")
+        default = "plays" if plays is not None and plays.notna().any() else "engagement"
+        kind = st.segmented_control("Tiers", list(kinds), format_func=kinds.get, default=default,
+                                    key=f"tierkind-{key}") or default
         chart(figure("tier_distribution", kind=kind, filtered=filtered), key=f"tiers-{key}", clickable=False)
 
 

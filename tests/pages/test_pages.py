@@ -163,6 +163,17 @@ def test_history_shows_follower_growth_for_a_creator_analysed_twice(empty_store)
     assert per_reel["plays_growth"].tolist() == [0, 0, 0]  # the emulator serves the same plays twice
 
 
+def test_an_anonymous_analysis_opens_on_engagement_tiers_and_says_how_to_get_plays(empty_store):
+    from core.jobs.submission import create_analyses, wait_for
+
+    [state] = wait_for(create_analyses(["few_posts"], db=empty_store), db=empty_store, timeout=60)  # anonymous
+    at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+    assert not at.exception, at.exception
+    assert at.button_group(key=f"tierkind-{state.analysis_id}").value == "engagement"
+    plays_chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "log in to get them" in json.dumps(plays_chart["layout"])
+
+
 def test_history_never_compares_snapshots_from_two_data_sources(empty_store):
     from sqlalchemy import update
 
