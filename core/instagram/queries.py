@@ -64,10 +64,10 @@ def profile_page(context: InstaloaderContext, username: str) -> ProfilePage:
         page = context.get_page_data(f"{username.lower()}/")
     except QueryReturnedNotFoundException:
         raise ProfileNotExistsException(f"Profile {username} does not exist.") from None
-    if not any("xig_user_by_username" in data for data in page):
-        # A page that embeds no profile query at all is not Instagram saying "no such user" (that is a 404,
-        # or an embedded null user): it is an unexpected answer, retried and then reported as bad_response.
-        raise InstagramChanged(detail=f"the profile page of {username!r} embeds no profile data")
+    if not page:
+        # A page that embeds no query data at all is not Instagram saying "no such user" (that is a 404, or a
+        # page whose embedded data holds no such user): it is an unexpected answer, retried, then bad_response.
+        raise InstagramChanged(detail=f"the profile page of {username!r} embeds no data")
     user: dict[str, Any] = {}
     for data in page:
         user.update(data.get("xig_user_by_username") or {})
