@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
@@ -28,11 +29,12 @@ def page_label(filename: str) -> str:
     return re.sub(r"^\d+_", "", filename.removesuffix(".py")).replace("_", " ")
 
 
-def navigation() -> list[tuple[str, str, str]]:
+@cache  # pages/ is fixed while the server runs: list it once, not on every rerun of every page
+def navigation() -> tuple[tuple[str, str, str], ...]:
     """(path, label, icon) of every page in sidebar order: New analysis first, then pages/ by file name."""
     pages = sorted((p.name for p in PAGES_DIR.glob("*.py")), key=lambda n: (int(re.match(r"\d*", n)[0] or 1e9), n))
-    return [MAIN_PAGE] + [(f"pages/{name}", page_label(name), PAGE_ICONS.get(page_label(name), ":material/article:"))
-                          for name in pages]
+    return (MAIN_PAGE, *((f"pages/{name}", page_label(name), PAGE_ICONS.get(page_label(name), ":material/article:"))
+                         for name in pages))
 
 
 @st.cache_resource(show_spinner=False)
