@@ -7,8 +7,10 @@ Nothing else in the code reads ``os.environ``. Demo mode is an override (``overr
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -133,12 +135,26 @@ _overrides_lock = threading.Lock()
 
 
 def load_settings() -> Settings:
-    """The settings now: the environment, then any override (tests change the environment between runs,
-    so nothing is cached here)."""
+    """The settings now: the environment, then any override. The environment can change between calls (tests
+    change it between runs), so settings are cached per environment and overrides, never across a change."""
     with _overrides_lock:
-        overrides = dict(_overrides)
+        overrides = tuple(sorted(_overrides.items()))
+    try:
+        return _settings_for(frozenset(os.environ.items()), overrides)
+    except TypeError:  # an unhashable override value: build these settings afresh
+        return _build_settings(overrides)
+
+
+def _build_settings(overrides: tuple[tuple[str, object], ...]) -> Settings:
     settings = Settings()
-    return settings.model_copy(update=overrides) if overrides else settings
+    return settings.model_copy(update=dict(overrides)) if overrides else settings
+
+
+@lru_cache(maxsize=16)
+def _settings_for(environment: frozenset[tuple[str, str]], overrides: tuple[tuple[str, object], ...]) -> Settings:
+    """Settings are frozen, so one instance serves every caller with the same environment (building them reads
+    and validates every variable: a few milliseconds, many times per page)."""
+    return _build_settings(overrides)
 
 
 def set_overrides(**values: object) -> None:

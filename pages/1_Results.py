@@ -7,7 +7,7 @@ import streamlit as st
 from core.analytics.context import METHODOLOGY as CONTEXT_METHODOLOGY
 from core.analytics.metrics import methodology_markdown
 from core.storage import analyses as store
-from ui import cache, sections
+from ui import cache, sections, state
 from ui.access_notice import show_access_notice
 from ui.export_panel import render_export_history, render_export_panel
 from ui.kpis import kpi_cards
@@ -38,20 +38,33 @@ if not completed:
     st.stop()
 
 by_id = {s.analysis_id: s for s in completed}
-options = list(by_id)
-chosen = st.selectbox("Analysis", options, index=options.index(requested) if requested in by_id else 0,
-                      format_func=lambda i: analysis_label(by_id[i]))
+chosen = requested if requested in by_id else next(iter(by_id))
 st.query_params["analysis"] = chosen
 analysis = by_id[chosen]
-
 reels, profile = cache.enriched(db, analysis)
-profile_header(profile, analysis)
-show_access_notice(analysis)
-previous = cache.previous_completed(db, analysis)
-kpi_cards(cache.summary(db, analysis), cache.summary(db, previous) if previous else None,
-          previous.created_at if previous else None)
+
+# The page is laid out in reading order but filled chart first: the picker, profile header and KPI cards go in this
+# container after the first chart has been sent, so the browser starts drawing it before loading their widgets.
+above_the_charts = st.container()
+
+
+def draw_above_the_charts() -> None:
+    with above_the_charts:
+        st.session_state[state.RESULTS_PICKER] = chosen
+        # A popover: its picker's code loads when it opens, not before the first chart.
+        with st.popover(analysis_label(analysis), icon=":material/swap_horiz:", help="Switch to another analysis"):
+            st.selectbox("Analysis", list(by_id), key=state.RESULTS_PICKER, width=560,
+                         format_func=lambda i: analysis_label(by_id[i]),
+                         on_change=lambda: st.query_params.update(analysis=st.session_state[state.RESULTS_PICKER]))
+        profile_header(profile, analysis)
+        show_access_notice(analysis)
+        previous = cache.previous_completed(db, analysis)
+        kpi_cards(cache.summary(db, analysis), cache.summary(db, previous) if previous else None,
+                  previous.created_at if previous else None)
+
 
 if reels.empty:
+    draw_above_the_charts()
     st.info("No reels yet: this profile has no videos (or none were stored). Try another profile, or re-run it "
             "later from History.", icon=":material/movie:")
     draw_sidebar()
@@ -63,6 +76,7 @@ log_plays = sections.log_plays_toggle(key=chosen)
 # The reels shown are named by the analysis, its last update and the filters set: the Overview figures are cached.
 version = f"{chosen}|{analysis.updated_at.isoformat()}|{chosen_filters!r}"
 sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays, version=version)
+draw_above_the_charts()
 draw_sidebar()
 
 # Expanders load on demand (opening one reruns the page): closed, they cost the first chart nothing.

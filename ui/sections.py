@@ -95,10 +95,12 @@ def log_plays_toggle(*, key: str) -> bool:
                      help="A log scale spreads out the many reels with modest plays; switch off for a linear axis.")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _overview_figure(name: str, version: str, _reels: pd.DataFrame, **options):
     """charts.<name>(reels, **options), cached: ``version`` names the reels (analysis, its updated_at and the filters
-    set), so a new tab or a rerun with the same filters gets the figure without rebuilding it."""
+    set), so a new tab or a rerun with the same filters gets the figure without rebuilding it. A resource cache:
+    st.cache_data would unpickle, and so re-validate, the whole figure on every page open; the figure is shared,
+    so it is only ever handed to st.plotly_chart (which copies it), never changed."""
     return getattr(charts, name)(_reels, **options)
 
 

@@ -10,6 +10,7 @@ DEMO_TOGGLE = "demo_toggle"  # widget key of the sidebar demo switch
 DEMO_ACCESS = "demo_access"  # widget key of the sidebar demo access choice (True: built-in demo session)
 SUBMISSION_TIMES = "submission_times"  # monotonic times of this session's submissions (rate limit)
 REUSED = "reused"  # analysis id → when the reused (cached) analysis finished, for "cached from" notes
+RESULTS_PICKER = "results_picker"  # widget key of the Results page's analysis picker (follows ?analysis=)
 LOGIN_NOTICE = "login_notice"  # one-time message shown on the login page after a login or logout
 
 

@@ -16,7 +16,7 @@ RESULTS_URL = "./Results?analysis={}"
 
 def analysis_label(analysis: AnalysisState) -> str:
     source = "" if analysis.data_source == INSTAGRAM else f" · {data_source_label(analysis.data_source)}"
-    return f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored} reels{source}"
+    return f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored:,} reels{source}"
 
 
 def analyses_table(states: list[AnalysisState], *, key: str) -> None:

@@ -13,7 +13,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-from core.instagram.scraper import reset_client
 from core.instagram.session import delete_session, load_session, save_session
 from core.settings import clear_overrides, load_settings, set_overrides
 
@@ -23,6 +22,14 @@ _lock = threading.Lock()
 _server = None
 _DEMO_OVERRIDES = ("instagram_base_url", "demo_flag", "session_file_setting")
 _demo_session_file = Path(tempfile.gettempdir()) / f"reelscope-demo-{os.getpid()}" / "instagram-session.json"
+
+
+def _reset_client() -> None:
+    """Drop the scraper's client so the next analysis sees the new access (imported here: instaloader is loaded
+    only by processes that scrape, not by every page that asks whether demo mode is on)."""
+    from core.instagram.scraper import reset_client
+
+    reset_client()
 
 
 def demo_enabled() -> bool:
@@ -61,7 +68,7 @@ def set_demo_logged_in(logged_in: bool) -> None:
         save_session({"sessionid": DEMO_SESSION_ID, "ds_user_id": DEMO_VIEWER_ID})
     else:
         delete_session()
-    reset_client()
+    _reset_client()
 
 
 def stop_demo() -> None:
@@ -72,4 +79,4 @@ def stop_demo() -> None:
             _server = None
         _demo_session_file.unlink(missing_ok=True)
         clear_overrides(*_DEMO_OVERRIDES)  # what the user configured (a base URL, a session file) applies again
-    reset_client()
+    _reset_client()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.jobs import celery_queue, threads
+from core.jobs import threads
 from core.jobs.leasing import queue_mode
 from core.jobs.owners import process_owner
 from core.settings import load_settings
@@ -16,6 +16,8 @@ from core.storage.models import Analysis, Status
 def dispatch_many(analysis_ids: list[str], db: Database | None = None) -> None:
     """Start stored pending analyses: in this process's thread pool, or enqueued for Celery workers."""
     if queue_mode() == "celery":
+        from core.jobs import celery_queue  # Celery is imported only by processes that use it
+
         celery_queue.enqueue(list(analysis_ids), db)  # failures to enqueue are recorded on the analyses
         return
     runner = threads.get_runner()
@@ -48,4 +50,6 @@ def queue_status(db: Database | None = None, timeout: float = 1.0) -> dict:
         status.update(workers_seen=1, workers=[process_owner()], threads=settings.workers,
                       pool_started=runner is not None, active_in_pool=runner.running() if runner else 0)
         return status
+    from core.jobs import celery_queue
+
     return celery_queue.add_worker_status(status, timeout)

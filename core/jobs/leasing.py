@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.jobs import celery_queue, lease
+from core.jobs import lease
 from core.jobs.owners import QUEUED_OWNER, process_owner
 from core.settings import load_settings
 from core.storage.engine import Database
@@ -38,6 +38,8 @@ def _reclaim_lapsed(db: Database, analysis_id: str, owner: str | None, now: date
     """A lapsed lease: fail the analysis as interrupted (Retry runs it again), or with Celery hand it to
     another worker (``core.jobs.celery_queue.requeue_lapsed``, which gives up after ``REELSCOPE_MAX_DELIVERIES``)."""
     if queue_mode() == "celery":
+        from core.jobs import celery_queue  # Celery is imported only by processes that use it
+
         return celery_queue.requeue_lapsed(db, analysis_id, owner, now)
     return lease.fail_lapsed(db, analysis_id, owner, now)
 

@@ -9,6 +9,7 @@ import pytest
 from core.storage import analyses as store
 from tests.conftest import demo_session
 from tests.pages.conftest import PAGES, open_filters, open_page, open_tab
+from ui import state
 
 DETAIL_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration", "Posting times")
 
@@ -272,3 +273,17 @@ def test_results_draws_the_sidebar_when_it_has_nothing_to_show(empty_store):
     at = open_page("pages/1_Results.py")
     assert any("No completed analyses yet" in i.value for i in at.info)
     assert [link.proto.label for link in at.sidebar.get("page_link")][:2] == ["New analysis", "Results"]
+
+
+def test_the_analysis_picker_switches_results_and_follows_the_address(seeded_store):
+    creator, travel = _completed(seeded_store, "demo_creator"), _completed(seeded_store, "demo_travel")
+    at = open_page("pages/1_Results.py", {"analysis": creator.analysis_id})
+    picker = at.selectbox(key=state.RESULTS_PICKER)
+    assert picker.value == creator.analysis_id
+    picker.set_value(travel.analysis_id).run()
+    assert at.query_params["analysis"] == travel.analysis_id
+    assert at.markdown[0].value.startswith("## @demo\\_travel")
+    at.query_params["analysis"] = creator.analysis_id  # a link to another analysis, in the same session
+    at.run()
+    assert at.selectbox(key=state.RESULTS_PICKER).value == creator.analysis_id
+    assert at.markdown[0].value.startswith("## @demo\\_creator")
