@@ -187,6 +187,19 @@ def _login_redirect(path: str = "/") -> _Response:
     return _Response.redirect(f"{LOGIN_URL}?next={path}")
 
 
+def _page_window(variables: dict, p: Any, page_size: Any = None) -> tuple[int, int] | _Response:
+    """(offset, size) of a connection page: the offset from the ``after`` cursor (a 400 when the cursor is not
+    this profile's), the size from ``first`` (else ``page_size``, else 12), kept to 1-50 as Instagram does."""
+    offset = 0
+    if after := variables.get("after"):
+        cursor = ig.decode_cursor(str(after))
+        if cursor is None or cursor.get("u") != p.user_id:
+            return _fail(400, "Invalid cursor")
+        offset = int(cursor.get("o", 0))
+    size = int(variables.get("first") or page_size or 12)
+    return offset, max(1, min(size, 50))
+
+
 def _fail(status: int, message: str, **extra: Any) -> _Response:
     return _Response.json({"message": message, **extra, "status": "fail"}, status)
 
@@ -533,16 +546,10 @@ class EmulatorServer:
                     return wrap({"xdt_api__v1__clips__user__connection_v2": None})
                 if p.is_private:
                     return _login_redirect(f"/{p.username}/reels/")
-                offset = 0
-                after = variables_d.get("after")
-                if after:
-                    cursor = ig.decode_cursor(str(after))
-                    if cursor is None or cursor.get("u") != p.user_id:
-                        return _fail(400, "Invalid cursor")
-                    offset = int(cursor.get("o", 0))
-                size = int(variables_d.get("first") or data.get("page_size") or 12)
-                conn = ig.clips_connection(p, offset, max(1, min(size, 50)),
-                                           bool(data.get("include_feed_video", False)), access)
+                window = _page_window(variables_d, p, data.get("page_size"))
+                if isinstance(window, _Response):
+                    return window
+                conn = ig.clips_connection(p, *window, bool(data.get("include_feed_video", False)), access)
                 return wrap({"xdt_api__v1__clips__user__connection_v2": conn})
             return _Route("reels", p.username if p else None, guarded(reels), doc_id)
         if doc_id == DOC_POST:
@@ -602,15 +609,10 @@ class EmulatorServer:
                 if p.is_private:
                     return wrap({"xdt_api__v1__feed__user_timeline_graphql_connection": {
                         "edges": [], "page_info": {"end_cursor": None, "has_next_page": False}}})
-                offset = 0
-                after = variables_d.get("after")
-                if after:
-                    cursor = ig.decode_cursor(str(after))
-                    if cursor is None or cursor.get("u") != p.user_id:
-                        return _fail(400, "Invalid cursor")
-                    offset = int(cursor.get("o", 0))
-                size = int(variables_d.get("first") or 12)
-                conn = ig.user_timeline_connection(p, offset, max(1, min(size, 50)), access)
+                window = _page_window(variables_d, p)
+                if isinstance(window, _Response):
+                    return window
+                conn = ig.user_timeline_connection(p, *window, access)
                 return wrap({"xdt_api__v1__feed__user_timeline_graphql_connection": conn})
             return _Route("feed", p.username if p else None, guarded(feed), doc_id)
         return _Route("other", None, guarded(lambda: _fail(400, f"Unknown doc_id {doc_id!r}")), doc_id or None)

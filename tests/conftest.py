@@ -60,6 +60,15 @@ def store_env(tmp_path, monkeypatch, emulator) -> Database:
     return get_database(url)
 
 
+@pytest.fixture
+def retrying_env(store_env, monkeypatch) -> Database:
+    """store_env with instaloader's own retries on (4 attempts) and backoff waits of hundredths of a second."""
+    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "4")
+    monkeypatch.setenv("REELSCOPE_RETRY_BASE_SECONDS", "0.01")
+    monkeypatch.setenv("REELSCOPE_RETRY_MAX_SECONDS", "0.05")
+    return store_env
+
+
 DEMO_SESSION_COOKIES = {"sessionid": "reelscope-demo-session", "ds_user_id": "7000000001"}
 
 

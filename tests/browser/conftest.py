@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,32 +42,39 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
+@contextmanager
+def serve_dashboard(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free loopback port with ``env``, its output in ``log_path``; yields the
+    URL once healthy, and stops the server after (printing the log's end if it crashed)."""
+    port = _free_port()
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    if process.returncode not in (0, -15, None):
+        print(log_path.read_text()[-4000:])
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """The dashboard served by `streamlit run` with REELSCOPE_DEMO=1 and a throwaway SQLite store."""
-    port = _free_port()
     data = tmp_path_factory.mktemp("browser-store")
     env = {**os.environ, "REELSCOPE_DEMO": "1", "DATABASE_URL": f"sqlite:///{data / 'reelscope.db'}",
            "REELSCOPE_RATE_LIMIT_SCALE": "0", "PYTHONPATH": str(ROOT), "REELSCOPE_WATCH_POLL_SECONDS": "1"}
     env.pop("INSTAGRAM_BASE_URL", None)
-    log = open(data / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with serve_dashboard(env, data / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        if process.returncode not in (0, -15, None):
-            print((data / "streamlit.log").read_text()[-4000:])
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser.conftest import ROOT, _free_port, _wait_healthy, screenshot, wait_idle
+from tests.browser.conftest import ROOT, screenshot, serve_dashboard, wait_idle
 from tests.instagram.login.firefox_profile import write_default_firefox_profile
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -22,26 +20,12 @@ def login_app(tmp_path_factory, emulator_server):
     write_default_firefox_profile(data / "home", [(".instagram.com", "sessionid", "reelscope-demo-session"),
                                                   (".example.com", "sessionid", "unrelated")])
     session = data / "config" / "instagram-session.json"
-    port = _free_port()
     env = {**os.environ, "HOME": str(data / "home"), "REELSCOPE_SESSION_FILE": str(session),
            "INSTAGRAM_BASE_URL": emulator_server.url, "DATABASE_URL": f"sqlite:///{data / 'reelscope.db'}",
            "REELSCOPE_RATE_LIMIT_SCALE": "0", "PYTHONPATH": str(ROOT)}
     env.pop("REELSCOPE_DEMO", None)
-    with open(data / "streamlit.log", "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, process)
-            yield url, session
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with serve_dashboard(env, data / "streamlit.log") as url:
+        yield url, session
 
 
 def test_importing_from_the_browser_logs_in_and_removing_logs_out(page, login_app):

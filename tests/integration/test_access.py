@@ -121,14 +121,6 @@ def test_a_session_that_expires_between_analyses_is_noticed_at_the_null_reels_ta
     assert state.reels_stored == len(emulator.catalogue["few_posts"].videos)
 
 
-@pytest.fixture
-def retrying_env(store_env, monkeypatch):
-    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "4")
-    monkeypatch.setenv("REELSCOPE_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.setenv("REELSCOPE_RETRY_MAX_SECONDS", "0.05")
-    return store_env
-
-
 @pytest.mark.parametrize("fault, endpoint, error_kind, attempts, words", [
     ("401_wait", "post", "rate_limited", 4, "wait a few minutes"),
     ("403", "post", "forbidden", 1, "403"),

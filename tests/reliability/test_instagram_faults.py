@@ -8,14 +8,6 @@ from core.jobs.submission import create_analyses, wait_for
 from emulator import Fault
 
 
-@pytest.fixture
-def retrying_env(store_env, monkeypatch):
-    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "4")
-    monkeypatch.setenv("REELSCOPE_RETRY_BASE_SECONDS", "0.01")
-    monkeypatch.setenv("REELSCOPE_RETRY_MAX_SECONDS", "0.05")
-    return store_env
-
-
 def analyse(name, **kwargs):
     [state] = wait_for(create_analyses([name], **kwargs), timeout=120)
     return state
