@@ -48,16 +48,21 @@ def emulator(emulator_server):
     emulator_server.clear_faults()
 
 
-@pytest.fixture
-def store_env(tmp_path, monkeypatch, emulator) -> Database:
-    """A fresh SQLite store, the scraper pointed at the emulator, rate-limit waits scaled to zero."""
-    url = f"sqlite:///{tmp_path / 'reelscope.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("INSTAGRAM_BASE_URL", emulator.url)
+def point_at(monkeypatch, database_url: str, emulator_url: str) -> Database:
+    """Use the store at ``database_url`` and send the scraper to the emulator at ``emulator_url``: one attempt per
+    request, rate-limit waits scaled to zero, demo mode off."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("INSTAGRAM_BASE_URL", emulator_url)
     monkeypatch.setenv("REELSCOPE_RATE_LIMIT_SCALE", "0")
     monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "1")
     monkeypatch.delenv("REELSCOPE_DEMO", raising=False)
-    return get_database(url)
+    return get_database(database_url)
+
+
+@pytest.fixture
+def store_env(tmp_path, monkeypatch, emulator) -> Database:
+    """A fresh SQLite store, the scraper pointed at the emulator, rate-limit waits scaled to zero."""
+    return point_at(monkeypatch, f"sqlite:///{tmp_path / 'reelscope.db'}", emulator.url)
 
 
 @pytest.fixture

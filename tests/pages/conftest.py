@@ -8,8 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.jobs.submission import create_analyses, wait_for
-from core.storage.engine import get_database
-from tests.conftest import demo_session
+from tests.conftest import demo_session, point_at
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "streamlit_app.py"
@@ -23,28 +22,18 @@ def pages_emulator(emulator_server):
     return emulator_server
 
 
-def _point_at(monkeypatch, url: str, database_url: str) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("INSTAGRAM_BASE_URL", url)
-    monkeypatch.setenv("REELSCOPE_RATE_LIMIT_SCALE", "0")
-    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "1")
-    monkeypatch.delenv("REELSCOPE_DEMO", raising=False)
-
-
 @pytest.fixture
 def empty_store(tmp_path, monkeypatch, pages_emulator):
     """A fresh, empty SQLite store; the scraper points at the emulator."""
     url = f"sqlite:///{tmp_path / 'empty.db'}"
-    _point_at(monkeypatch, pages_emulator.url, url)
-    return get_database(url)
+    return point_at(monkeypatch, url, pages_emulator.url)
 
 
 @pytest.fixture(scope="session")
 def _seeded_database_url(tmp_path_factory, pages_emulator) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seeded.db'}"
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _point_at(monkeypatch, pages_emulator.url, url)
-        db = get_database(url)
+        db = point_at(monkeypatch, url, pages_emulator.url)
         with demo_session():  # logged in, so the charts have plays (test_access_notice covers anonymous)
             ids = create_analyses(list(SEEDED_PROFILES), db=db)
             states = wait_for(ids, db=db, timeout=120)
@@ -55,8 +44,7 @@ def _seeded_database_url(tmp_path_factory, pages_emulator) -> str:
 @pytest.fixture
 def seeded_store(monkeypatch, pages_emulator, _seeded_database_url):
     """A store holding completed analyses of demo_creator and demo_travel, scraped from the emulator."""
-    _point_at(monkeypatch, pages_emulator.url, _seeded_database_url)
-    return get_database(_seeded_database_url)
+    return point_at(monkeypatch, _seeded_database_url, pages_emulator.url)
 
 
 def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.storage.engine import Database, get_database
+from core.storage.engine import Database
 from emulator import EmulatorServer
+from tests.conftest import point_at
 
 
 @pytest.fixture
@@ -18,12 +19,6 @@ def own_emulator():
 
 @pytest.fixture
 def watch_env(tmp_path, monkeypatch, own_emulator) -> Database:
-    url = f"sqlite:///{tmp_path / 'reelscope.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("INSTAGRAM_BASE_URL", own_emulator.url)
-    monkeypatch.setenv("REELSCOPE_RATE_LIMIT_SCALE", "0")
-    monkeypatch.setenv("REELSCOPE_MAX_ATTEMPTS", "1")
     monkeypatch.setenv("REELSCOPE_WATCH_POLL_SECONDS", "0")
-    monkeypatch.delenv("REELSCOPE_DEMO", raising=False)
     monkeypatch.delenv("REELSCOPE_ALERT_WEBHOOK_URL", raising=False)
-    return get_database(url)
+    return point_at(monkeypatch, f"sqlite:///{tmp_path / 'reelscope.db'}", own_emulator.url)
