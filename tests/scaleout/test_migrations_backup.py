@@ -103,6 +103,29 @@ def test_a_database_made_before_migrations_is_adopted(tmp_path):
         assert conn.execute(text("SELECT profile_username FROM instagram_data")).scalar() == "old"
 
 
+def test_a_store_of_the_previous_release_is_upgraded_and_keeps_its_analyses(any_url):
+    from alembic import command
+
+    from core.storage.migrations import alembic_config
+
+    engine = make_engine(any_url)
+    with engine.begin() as conn:  # the schema as the release before issues 12-17 left it (revision 0002)
+        command.upgrade(alembic_config(conn, any_url), "0002")
+        conn.execute(text("INSERT INTO analyses (id, username, status, progress, reels_fetched, cancel_requested, "
+                          "is_demo, created_at, updated_at) VALUES ('a1', 'old', 'completed', 100, 0, false, false, "
+                          "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+    engine.dispose()
+    db = Database(any_url)
+    try:
+        assert current_revision(db.engine) == head_revision()
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT username, data_source, lease_expires_at FROM analyses")).one()
+            assert conn.execute(text("SELECT profile_username FROM instagram_data")).scalar() == "old"
+        assert (row.username, row.data_source, row.lease_expires_at) == ("old", "instagram", None)
+    finally:
+        db.dispose()
+
+
 def test_db_commands(any_url):
     result = run_core(["db", "current"], any_url)
     assert result.returncode == 0 and "none" in result.stdout and "behind" in result.stdout
