@@ -1,4 +1,4 @@
-# ReelScope: `make run` (dashboard), `make test` (whole suite), `make demo`, `make bench`.
+# ReelScope: `make run` (dashboard), `make test` (whole suite), `make demo`, `make bench`, `make docs`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +6,7 @@ PORT ?= 8501
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run demo test lint bench bench-quick system-deps clean
+.PHONY: run demo test lint docs docs-reference docs-screenshots bench bench-quick system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,21 @@ system-deps:
 ## Set up everything and run the whole test suite (lint, unit, integration, pages, browser).
 test: $(DEV_STAMP) system-deps
 	$(PY) -m ruff check .
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet
 	$(PY) -m pytest
+
+## The documentation site, offline, into site/ (strict: broken links and stale pages fail).
+docs: $(DEV_STAMP)
+	$(PY) scripts/reference_docs.py --check
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+
+## Regenerate docs/reference/*.md from the code (CLI, settings, export fields, REST API, methodology).
+docs-reference: $(DEV_STAMP)
+	$(PY) scripts/reference_docs.py
+
+## Retake the screenshots of the README and the docs (demo dashboard, headless chromium).
+docs-screenshots: $(DEV_STAMP) system-deps
+	$(PY) scripts/docs_screenshots.py
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
@@ -48,4 +62,4 @@ bench-quick: $(DEV_STAMP)
 	$(PY) -m bench --quick
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts site
