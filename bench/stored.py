@@ -338,7 +338,7 @@ def cold_start_figures(database: Path, analysis_id: str, repeat: int) -> list[Fi
     target = f"≤ {FIRST_CHART_TARGET}× floor"
     # Reported, not judged: issue 13's target is opening Results on a running dashboard. A cold start adds, once
     # per server, the first import of pandas, SQLAlchemy and pydantic and the analysis's first metrics, which the
-    # floor app never needs (README, "First chart on Results").
+    # floor app never needs (docs/performance.md, "First chart on Results").
     cold = Figure(f"cold start → Results first chart ({PER_PROFILE:,} reels)", median(times), median(floor), "s",
                   "info", None,
                   "streamlit spawn → .main-svg on Results in headless chromium 1400×1000 (browser already up); "

@@ -1,7 +1,7 @@
 """Every setting ReelScope reads from the environment, in one ``Settings`` class (pydantic-settings).
 
-Add a setting here (a field with its variable name as ``alias`` and a one-line ``description``) and a row
-in the README's Configuration table; ``tests/test_settings_docs.py`` fails until both agree.
+Add a setting here: a field with its variable name as ``alias`` and a one-line ``description``, which is its
+documentation (``make docs-reference`` writes docs/reference/settings.md from it; ``tests/docs`` fails until then).
 Nothing else in the code reads ``os.environ``. Demo mode is an override (``override``), not an environment edit.
 """
 
@@ -126,7 +126,7 @@ class Settings(BaseSettings):
 
     @classmethod
     def variable_names(cls) -> set[str]:
-        """Every environment variable a setting is read from (the README's tables list exactly these)."""
+        """Every environment variable a setting is read from (docs/reference/settings.md lists exactly these)."""
         return {name for field in cls.model_fields.values() for name in field.validation_alias.choices}
 
 

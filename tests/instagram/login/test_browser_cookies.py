@@ -1,4 +1,4 @@
-"""Browser names, profile folders and hosts for the browser import; the README documents every option and browser."""
+"""Browser names, profile folders and hosts for the browser import; the docs document every option and browser."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def test_only_instagram_com_and_its_subdomains_count(host, instagram):
     assert is_instagram_host(host) is instagram
 
 
-def test_the_readme_documents_every_login_option_and_browser():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_docs_document_every_login_option_and_browser():
+    readme = "".join((ROOT / "docs" / page).read_text(encoding="utf-8") for page in ("instagram.md", "cli.md"))
     for option in ("login --from-browser", "--browser-profile", "--cookie-file", "login --cookies-file",
                    "login --status", "--json", "logout", "Import from my browser", "REELSCOPE_SESSION_FILE"):
         assert option in readme, option
