@@ -6,7 +6,7 @@ PORT ?= 8501
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run demo test lint docs docs-reference docs-screenshots bench bench-quick system-deps clean
+.PHONY: run demo test lint docs docs-serve docs-reference docs-screenshots bench bench-quick system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: $(DEV_STAMP) system-deps
 docs: $(DEV_STAMP)
 	$(PY) scripts/reference_docs.py --check
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+
+## The built site at http://127.0.0.1:8001 (search needs a server, not file://).
+docs-serve: docs
+	$(PY) -m http.server 8001 --bind 127.0.0.1 --directory site
 
 ## Regenerate docs/reference/*.md from the code (CLI, settings, export fields, REST API, methodology).
 docs-reference: $(DEV_STAMP)

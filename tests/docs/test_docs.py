@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,3 +120,14 @@ def test_every_image_the_readme_and_docs_show_exists():
     for page in _handwritten_pages():
         for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text(encoding="utf-8")):
             assert (page.parent / target).is_file(), f"{page.name}: {target}"
+
+
+def test_the_site_builds_strictly_and_loads_nothing_from_the_network(tmp_path):
+    site = tmp_path / "site"
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, build.stderr[-2000:]
+    remote = [f"{page.name}: {match}" for page in site.rglob("*.html")
+              for match in re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=\"(https?://[^\"]+)", page.read_text())]
+    assert remote == []
+    assert (site / "reference" / "settings.html").is_file()
