@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     retry_base_seconds: float = _env("REELSCOPE_RETRY_BASE_SECONDS", "backoff base", 2.0)
     retry_max_seconds: float = _env("REELSCOPE_RETRY_MAX_SECONDS", "backoff cap", 900.0)
     request_timeout: float = _env("REELSCOPE_REQUEST_TIMEOUT", "seconds per Instagram request", 30.0)
+    route_skip_hours: float = _env("REELSCOPE_ROUTE_SKIP_HOURS", "hours an Instagram route refused as retired is "
+                                   "skipped by every process before it is tried again", 24.0)
     # --- database, files and logs ---------------------------------------------------------------------
     sqlite_busy_ms: int = _env("REELSCOPE_SQLITE_BUSY_MS", "SQLite busy timeout", 30000)
     db_pool_size: int = _env("REELSCOPE_DB_POOL_SIZE", "PostgreSQL pool per process", 5)
