@@ -489,7 +489,7 @@ class InstagramClient:
     def note_refusal(self, route: Route, refusal: Refusal) -> None:
         """Remember a refused route in the store, or, for a feedback_required before the session ever answered
         (which may be a soft block rather than a retired route), once another route answers."""
-        if refusal.feedback_required and self.access.logged_in and not self.session_answered:
+        if refusal.feedback_required and not self.session_answered:
             self._pending_refusals.append((route, refusal))
         else:
             self.memory.remember(route, refusal)
@@ -523,8 +523,7 @@ class InstagramClient:
         """The error for a capability none of whose routes answered: soft-blocked when every route said
         feedback_required to a session that never answered, else a capability ReelScope must be updated for."""
         summary = "; ".join(refusal.summary for refusal in refusals) or "every route was refused recently"
-        if (refusals and self.access.logged_in and not self.session_answered
-                and all(refusal.feedback_required for refusal in refusals)):
+        if refusals and not self.session_answered and all(refusal.feedback_required for refusal in refusals):
             return SoftBlocked(detail=f"{CAPABILITY_NAMES[capability]}: {summary}")
         self._pending_refusals.clear()
         return CapabilityRefused(f"Instagram refused the {CAPABILITY_NAMES[capability]} on every route ReelScope "
