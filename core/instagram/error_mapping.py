@@ -105,5 +105,5 @@ def refusal_of(exc: BaseException, api_endpoint: bool = True) -> Refusal | None:
         if isinstance(error, ie.QueryReturnedBadRequestException) and _RETIRED_400.search(text):
             return Refusal(400, message)
         if api_endpoint and isinstance(error, ie.QueryReturnedNotFoundException):
-            return Refusal(404, message if found else "Not Found")
+            return Refusal(404, (message if found else "") or "Not Found")
     return None
