@@ -12,8 +12,6 @@ import sys
 
 from core.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
-DEFAULT_PROFILE = "instagram"
-
 
 def register(sub) -> None:
     doctor = sub.add_parser(
@@ -29,23 +27,9 @@ def register(sub) -> None:
     doctor.set_defaults(run=run)
 
 
-def _probe_profile(requested: str | None) -> str:
-    from sqlalchemy import select
-
-    from core.storage.engine import get_database
-    from core.storage.models import Analysis
-
-    if requested:
-        return requested
-    with get_database().session() as session:
-        last = session.scalars(select(Analysis.username).where(Analysis.status == "completed")
-                               .order_by(Analysis.created_at.desc()).limit(1)).first()
-    return last or DEFAULT_PROFILE
-
-
 def run(args: argparse.Namespace) -> int:
     from core.domain.usernames import validate_username
-    from core.instagram.doctor import run_doctor
+    from core.instagram.doctor import probe_profile, run_doctor
     from core.storage.route_refusals import shared_route_memory
 
     if args.username is not None:
@@ -54,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"python -m core doctor: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    report = run_doctor(shared_route_memory(), _probe_profile(args.username))
+    report = run_doctor(shared_route_memory(), probe_profile(args.username))
     print(json.dumps(report.to_json()) if args.json else report.table())
     return EXIT_OK if report.healthy else EXIT_FAILED

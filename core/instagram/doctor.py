@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import instaloader
+from sqlalchemy import select
 
 from core.instagram import queries
 from core.instagram.error_mapping import refusal_of
@@ -35,8 +36,11 @@ from core.instagram.session import load_session, session_file
 from core.instagram.session_check import LoggedOut, test_login_username, web_app_username
 from core.instagram.transport import redirect_instagram_to, requests_sent
 from core.settings import load_settings
+from core.storage.engine import get_database
+from core.storage.models import Analysis
 
 MAX_REQUESTS = 10
+DEFAULT_PROFILE = "instagram"  # probed when no profile was named and none was analysed yet
 
 
 @dataclass(frozen=True)
@@ -249,3 +253,13 @@ def _probe_data(prober: _Prober, context, report: DoctorReport) -> None:
             prober.probe(POST_DETAIL, name, lambda web_api=web_api: queries.media_detail(context, code, web_api),
                          works_message=lambda media: "" if media else "names no such post")
 
+
+
+def probe_profile(requested: str | None = None) -> str:
+    """The public profile the doctor probes with: the one named, else the last one analysed, else DEFAULT_PROFILE."""
+    if requested:
+        return requested
+    with get_database().session() as session:
+        last = session.scalars(select(Analysis.username).where(Analysis.status == "completed")
+                               .order_by(Analysis.created_at.desc()).limit(1)).first()
+    return last or DEFAULT_PROFILE
