@@ -54,8 +54,8 @@ from core.instagram.routes import (
     RouteRefused,
     refused_capability_notice,
 )
-from core.instagram.session import SessionStatus, session_file_version
-from core.instagram.session_check import check_viewer
+from core.instagram.session import session_file_version
+from core.instagram.session_check import SessionCheck, check_viewer
 from core.instagram.transport import redirect_instagram_to, take_retry_after
 from core.settings import Settings, load_settings
 from core.storage.route_refusals import shared_route_memory
@@ -249,7 +249,7 @@ class Access:
         return self.anonymous_because
 
 
-def session_not_used_notice(status: SessionStatus) -> str:
+def session_not_used_notice(status: SessionCheck) -> str:
     """The sentence an anonymous analysis carries when the stored session was not used, by the check's state."""
     if status.state == "refused":
         return refused_capability_notice(SESSION_CHECK)
@@ -442,13 +442,12 @@ class InstagramClient:
             return None
         with self.lock:
             self.context.update_cookies(cookies)
-            check = check_viewer(self.context, self.memory)
-            status = check.status
+            status = check_viewer(self.context, self.memory)
             if status.works:
                 self.context.username = status.username
                 self.access = Access(username=status.username)
                 self.session_answered = True
-                log.info("scraping logged in as a stored session (checked over %s)", check.answered_by.name)
+                log.info("scraping logged in as a stored session (checked over %s)", status.answered_by.name)
                 return status.username
             log.warning("stored Instagram session not used: %s (%s)", status.state, status.reason)
             self.loader.close()
@@ -462,8 +461,7 @@ class InstagramClient:
     def _session_still_valid(self) -> bool:
         """Ask Instagram again whether the session is logged in (a null signed-in listing can mean it expired);
         log out if Instagram says it is not."""
-        check = check_viewer(self.context, self.memory)
-        if check.status.state != "expired":
+        if check_viewer(self.context, self.memory).state != "expired":
             return True
         log.warning("the stored Instagram session expired; continuing anonymously")
         self.loader.close()

@@ -188,7 +188,8 @@ def session_status(cookies: dict[str, str]) -> SessionStatus:
                                      sleep=False)
     loader.context.update_cookies(cookies)
     try:
-        return check_viewer(loader.context, shared_route_memory()).status
+        check = check_viewer(loader.context, shared_route_memory())
+        return SessionStatus(check.state, username=check.username, reason=check.reason)
     finally:
         loader.close()
 

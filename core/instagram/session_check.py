@@ -23,7 +23,6 @@ from instaloader.exceptions import AbortDownloadException, LoginRequiredExceptio
 from core.instagram import queries
 from core.instagram.error_mapping import refusal_of
 from core.instagram.routes import GRAPHQL_QUERY, ROUTES, SESSION_CHECK, WEB_APP, Refusal, Route, RouteMemory
-from core.instagram.session import SessionStatus
 
 TEST_LOGIN_QUERY_HASH = "d6f4427fbe92d846298cf93df0b937d3"  # instaloader 4.16 InstaloaderContext.test_login
 _VIEWER_ID = re.compile(r'"CurrentUserInitialData",\[\],\{[^{}]*"USER_ID":"?(\d+)')
@@ -73,12 +72,19 @@ CHECKS = {WEB_APP: web_app_username, GRAPHQL_QUERY: test_login_username}
 
 @dataclass
 class SessionCheck:
-    """What a session check found: the status, the routes refused on the way, and those skipped."""
+    """What a session check found: ``state`` (logged_in, expired, refused or unchecked, as
+    ``core.instagram.session.SessionStatus`` names them), the viewer, the routes refused on the way and skipped."""
 
-    status: SessionStatus
+    state: str = "refused"
+    username: str | None = None
+    reason: str = ""
     refused: list[tuple[Route, Refusal]] = field(default_factory=list)
     skipped: list[Route] = field(default_factory=list)
     answered_by: Route | None = None
+
+    @property
+    def works(self) -> bool:
+        return self.state == "logged_in"
 
 
 def check_viewer(context: InstaloaderContext, memory: RouteMemory) -> SessionCheck:
@@ -87,7 +93,7 @@ def check_viewer(context: InstaloaderContext, memory: RouteMemory) -> SessionChe
     A route refused now is remembered in ``memory`` once another route answered the session; routes refused
     within the skip period are not asked.
     """
-    check = SessionCheck(SessionStatus("refused"))
+    check = SessionCheck()
     for route in ROUTES[SESSION_CHECK]:
         if memory.refused_since(route) is not None:
             check.skipped.append(route)
@@ -95,26 +101,26 @@ def check_viewer(context: InstaloaderContext, memory: RouteMemory) -> SessionChe
         try:
             username = CHECKS[route.name](context)
         except (LoggedOut, LoginRequiredException):
-            check.status, check.answered_by = SessionStatus("expired"), route
+            check.state, check.answered_by = "expired", route
             break
         except AbortDownloadException as exc:
             if "logged out" in str(exc).lower() or "login page" in str(exc).lower():
-                check.status, check.answered_by = SessionStatus("expired"), route
+                check.state, check.answered_by = "expired", route
                 break
             refusal = refusal_of(exc)
             if refusal is None:
-                check.status = SessionStatus("unchecked", reason=f"the check failed with {type(exc).__name__}")
+                check.state, check.reason = "unchecked", f"the check failed with {type(exc).__name__}"
                 return check
             check.refused.append((route, refusal))
             continue
         except Exception as exc:  # noqa: BLE001 - anything else: Instagram could not be asked
             refusal = refusal_of(exc)
             if refusal is None:
-                check.status = SessionStatus("unchecked", reason=f"the check failed with {type(exc).__name__}")
+                check.state, check.reason = "unchecked", f"the check failed with {type(exc).__name__}"
                 return check
             check.refused.append((route, refusal))
             continue
-        check.status, check.answered_by = SessionStatus("logged_in", username=username), route
+        check.state, check.username, check.answered_by = "logged_in", username, route
         break
     if check.answered_by is not None:
         for route, refusal in check.refused:
@@ -123,5 +129,5 @@ def check_viewer(context: InstaloaderContext, memory: RouteMemory) -> SessionChe
         refused = "; ".join(f"{route.name}: {refusal.summary}" for route, refusal in check.refused)
         skipped = ", ".join(route.name for route in check.skipped)
         reason = refused + (f"; skipped as refused earlier: {skipped}" if skipped else "")
-        check.status = SessionStatus("refused", reason=reason)
+        check.state, check.reason = "refused", reason
     return check
