@@ -21,6 +21,7 @@ from core.domain.errors import (
     ReelScopeError,
     SoftBlocked,
 )
+from core.instagram.queries import GraphQLErrors
 from core.instagram.routes import Refusal
 
 
@@ -104,6 +105,8 @@ def refusal_of(exc: BaseException, api_endpoint: bool = True) -> Refusal | None:
             return Refusal(400, "feedback_required")
         if isinstance(error, ie.QueryReturnedBadRequestException) and _RETIRED_400.search(text):
             return Refusal(400, message)
+        if isinstance(error, GraphQLErrors) and _RETIRED_400.search(text):
+            return Refusal(200, message)
         if api_endpoint and isinstance(error, ie.QueryReturnedNotFoundException):
             return Refusal(404, (message if found else "") or "Not Found")
     return None

@@ -35,9 +35,21 @@ class ListingUnavailable(Exception):
     """Instagram answered a listing with ``null`` (the reels tab, for anonymous visitors)."""
 
 
+class GraphQLErrors(Exception):
+    """Instagram answered a query with ``errors`` and no data (e.g. "execution error" for a retired query)."""
+
+
+def _raise_for_errors(response: dict[str, Any]) -> dict[str, Any]:
+    errors = response.get("errors")
+    if errors and not response.get("data"):
+        messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
+        raise GraphQLErrors(f'GraphQL errors: message "{messages}"')
+    return response
+
+
 def _connection(name: str):
     def extract(response: dict[str, Any]) -> dict[str, Any]:
-        connection = (response.get("data") or {}).get(name)
+        connection = (_raise_for_errors(response).get("data") or {}).get(name)
         if connection is None:
             raise ListingUnavailable(f"{name} is null")
         return connection
@@ -136,7 +148,7 @@ def media_detail(context: InstaloaderContext, shortcode: str, web_api: bool = Tr
         {"shortcode": shortcode, "__relay_internal__pv__PolarisAIGMMediaWebLabelEnabledrelayprovider": False},
         web_api=web_api,
     )
-    items = ((response.get("data") or {}).get(MEDIA_DETAIL_FIELD) or {}).get("items")
+    items = ((_raise_for_errors(response).get("data") or {}).get(MEDIA_DETAIL_FIELD) or {}).get("items")
     return items[0] if items else None
 
 
@@ -153,7 +165,7 @@ def profile_by_id(context: InstaloaderContext, user_id: str, web_api: bool = Tru
          "enable_integrity_filters": True},
         web_api=web_api,
     )
-    return (response.get("data") or {}).get("user")
+    return (_raise_for_errors(response).get("data") or {}).get("user")
 
 
 def web_profile_info(context: InstaloaderContext, username: str) -> dict[str, Any] | None:
