@@ -6,6 +6,7 @@ everywhere until ``REELSCOPE_ROUTE_SKIP_HOURS`` have passed; then the route is t
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -17,12 +18,20 @@ from core.storage.models import RouteRefusal
 
 
 class StoredRouteMemory:
-    def __init__(self, db: Database, skip: timedelta) -> None:
+    """``refused_since`` reads the table at most every ``fresh_seconds`` (an anonymous analysis asks before every
+    post-detail request); ``all_refusals`` always reads it."""
+
+    def __init__(self, db: Database, skip: timedelta, fresh_seconds: float = 5.0) -> None:
         self.db = db
         self.skip = skip
+        self.fresh_seconds = fresh_seconds
+        self._cached: tuple[float, dict[str, tuple[datetime, Refusal]]] | None = None
 
     def refused_since(self, route: Route) -> tuple[datetime, Refusal] | None:
-        return self.all_refusals().get(route.key)
+        if self._cached is None or time.monotonic() - self._cached[0] > self.fresh_seconds:
+            self._cached = (time.monotonic(), self.all_refusals())
+        found = self._cached[1].get(route.key)
+        return found if found is not None and found[0] > datetime.now(UTC) - self.skip else None
 
     @retry_when_locked
     def remember(self, route: Route, refusal: Refusal) -> None:
@@ -33,6 +42,7 @@ class StoredRouteMemory:
                                          message=refusal.message[:2000], refused_at=datetime.now(UTC)))
             else:
                 row.status, row.message, row.refused_at = refusal.status, refusal.message[:2000], datetime.now(UTC)
+        self._cached = None
 
     def all_refusals(self) -> dict[str, tuple[datetime, Refusal]]:
         cutoff = datetime.now(UTC) - self.skip
