@@ -146,3 +146,13 @@ def test_doctor_anonymous_exits_0_and_1_when_a_capability_has_no_working_route(e
     code, report = run_doctor_cli(capsys)
     assert code == 1
     assert {row["outcome"] for row in report["capabilities"] if row["capability"] == "post_detail"} == {"refused"}
+
+
+def test_login_status_says_the_session_works_and_a_refused_check_is_not_called_expired(signed_in, capsys):
+    assert cli_main(["login", "--status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["state"] == "logged_in"
+    signed_in.add_fault(Fault("feedback_required", endpoint="profile_by_id"))
+    signed_in.add_fault(Fault("feedback_required", endpoint="test_login"))
+    assert cli_main(["login", "--status", "--json"]) == 1
+    status = json.loads(capsys.readouterr().out)
+    assert status["state"] == "refused" and "expired" not in status["message"]
