@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     retry_base_seconds: float = _env("REELSCOPE_RETRY_BASE_SECONDS", "seconds: base of the exponential backoff (with jitter) between retries of a transient Instagram fault", 2.0)
     retry_max_seconds: float = _env("REELSCOPE_RETRY_MAX_SECONDS", "seconds: cap of that backoff; Instagram's Retry-After is honoured when longer", 900.0)
     request_timeout: float = _env("REELSCOPE_REQUEST_TIMEOUT", "seconds before an Instagram request times out", 30.0)
+    route_skip_hours: float = _env("REELSCOPE_ROUTE_SKIP_HOURS", "hours an Instagram route refused as retired is "
+                                   "skipped by every process before it is tried again", 24.0)
     # --- database, files and logs ---------------------------------------------------------------------
     sqlite_busy_ms: int = _env("REELSCOPE_SQLITE_BUSY_MS", "milliseconds SQLite waits for another writer before ReelScope retries", 30000)
     db_pool_size: int = _env("REELSCOPE_DB_POOL_SIZE", "PostgreSQL connections pooled per process", 5)

@@ -2,6 +2,6 @@
 anonymous or logged in, with deterministic synthetic profiles and injectable faults (see server.py)."""
 
 from .catalogue import SyntheticMedia, SyntheticProfile, default_catalogue
-from .server import EmulatorServer, Fault, RequestRecord
+from .server import ERAS, NEWEST_ERA, EmulatorServer, Fault, RequestRecord
 
-__all__ = ["EmulatorServer", "Fault", "RequestRecord", "SyntheticMedia", "SyntheticProfile", "default_catalogue"]
+__all__ = ["ERAS", "NEWEST_ERA", "EmulatorServer", "Fault", "RequestRecord", "SyntheticMedia", "SyntheticProfile", "default_catalogue"]

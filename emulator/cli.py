@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 
-from .server import FAULT_KINDS, LISTING_FIELDS, EmulatorServer, Fault
+from .server import ERAS, FAULT_KINDS, LISTING_FIELDS, NEWEST_ERA, EmulatorServer, Fault
 
 
 def parse_fault(spec: str) -> Fault:
@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--everything-anonymous", action="store_true",
                         help="older mode: anonymous visitors get play counts, the reels tab and web_profile_info "
                              "for business accounts (default: as live Instagram answers)")
+    parser.add_argument("--era", default=NEWEST_ERA, choices=ERAS,
+                        help=f"how Instagram answers: {ERAS[-1]} as since late October 2026 (default), "
+                             f"{ERAS[0]} as before")
     parser.add_argument("--listing-omit", action="append", default=[], choices=LISTING_FIELDS, metavar="FIELD",
                         help="leave this media field out of listing nodes (repeatable; "
                              f"one of {', '.join(LISTING_FIELDS)})")
@@ -54,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     server = EmulatorServer(host=args.host, port=args.port, latency_ms=args.latency_ms, sessions=dict(args.session),
-                            everything_anonymous=args.everything_anonymous, listing_omit=tuple(args.listing_omit))
+                            everything_anonymous=args.everything_anonymous, listing_omit=tuple(args.listing_omit),
+                            era=args.era)
     for fault in args.fault:
         server.add_fault(fault)
     try:

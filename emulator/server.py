@@ -33,6 +33,24 @@ the ``fb_dtsg`` token of the posts query (doc_id 29104886249145907 on api/graphq
 graphql/query (doc_id 27128499623469141), and ``test_login`` (GET graphql/query, query_hash
 d6f4427fbe92d846298cf93df0b937d3): all are answered.
 
+Eras (``EmulatorServer(era=...)``, CLI ``--era``): ``2026-11`` (the newest, the default, and what demo mode
+uses) answers as Instagram does since late October 2026; ``2026-09`` as it answered before. What ``2026-11``
+changes, each with its public source:
+
+6. Every signed-in request to ``graphql/query`` (any doc_id or query_hash, ``test_login``'s included) answers
+   400 ``feedback_required``: instagram_monitor v4.2 release notes (2026-11-18), "Since the end of October 2026
+   every signed-in check ... failed at the first request with 400 feedback_required on graphql/query".
+   Profiles, post details, reels and the session check are served on ``api/graphql`` (same notes).
+7. The anonymous profile lookup ``web_profile_info`` is gone (404): same notes, "Instagram removed the anonymous
+   profile lookup".
+8. Signed-in search answers 404: instagram_monitor v4.1 release notes (October 2026).
+
+In every era ``api/graphql`` wants the web app's tokens: the start page's ``lsd`` (``x-fb-lsd`` header and form
+field), ``fb_dtsg`` when signed in, and an ``X-CSRFToken`` header matching the cookie (a cookie alone gets 403):
+instaloader PR #2706; instaloader 4.16 sends them from ``doc_id_graphql_query(..., web_api=True)``. The profile
+query (doc_id 27937681195819736) of the viewer's own id names the viewer, which is how the web app checks a
+session (start page, then that query: two requests).
+
 ``everything_anonymous=True`` (CLI ``--everything-anonymous``) is the older mode: anonymous visitors get
 the counts and the reels tab, and web_profile_info answers for business accounts too.
 """
@@ -63,7 +81,10 @@ from . import timeline
 from .catalogue import SyntheticMedia, SyntheticProfile, cdn_video_url, default_catalogue, shortcode_to_mediaid
 from .images import colour_for, solid_jpeg, tiny_mp4
 
-__all__ = ["EmulatorServer", "Fault", "RequestRecord", "FAULT_KINDS", "ENDPOINTS"]
+__all__ = ["EmulatorServer", "Fault", "RequestRecord", "FAULT_KINDS", "ENDPOINTS", "ERAS", "NEWEST_ERA"]
+
+ERAS = ("2026-09", "2026-11")  # before late October 2026, and since
+NEWEST_ERA = ERAS[-1]
 
 FAULT_KINDS = ("429", "401_wait", "500", "503", "reset", "slow", "malformed", "truncated", "login", "403",
                "feedback_required", "retired_doc_id")
@@ -99,6 +120,7 @@ class Fault:
     ``after``: let that many matching requests through first. ``times``: fail that many matching
     requests, then stop (None: forever). ``endpoint``: only that endpoint (see ENDPOINTS).
     ``delay_ms`` is the extra delay of 'slow'; ``retry_after`` the Retry-After seconds of '429'.
+    ``path``: only requests to that path (e.g. ``/api/graphql`` or ``/graphql/query``; None: any).
     '403', 'feedback_required' and 'retired_doc_id' answer as live Instagram does (see the module's notes).
     """
 
@@ -109,6 +131,7 @@ class Fault:
     endpoint: str | None = None
     delay_ms: int = 1500
     retry_after: int = 60
+    path: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -221,8 +244,10 @@ class EmulatorServer:
 
     def __init__(self, catalogue: dict[str, SyntheticProfile] | None = None, host: str = "127.0.0.1",
                  port: int = 0, latency_ms: int = 0, *, sessions: Mapping[str, str] | None = None,
-                 everything_anonymous: bool = False, listing_omit: tuple[str, ...] | frozenset[str] = ()) -> None:
+                 everything_anonymous: bool = False, listing_omit: tuple[str, ...] | frozenset[str] = (),
+                 era: str = NEWEST_ERA) -> None:
         """``sessions``: extra {sessionid: username} that log in (the demo session is built in).
+        ``era``: one of ERAS, how Instagram answered then (see the module's notes).
         ``everything_anonymous``: the older mode, counts and reels tab for anonymous visitors too.
         ``listing_omit``: media fields (of LISTING_FIELDS) left out of every listing node."""
         self.catalogue: dict[str, SyntheticProfile] = {
@@ -236,6 +261,9 @@ class EmulatorServer:
         if unknown:
             raise ValueError(f"unknown listing fields {sorted(unknown)}; expected some of {', '.join(LISTING_FIELDS)}")
         self.listing_omit = frozenset(listing_omit)
+        if era not in ERAS:
+            raise ValueError(f"unknown era {era!r}; expected one of {', '.join(ERAS)}")
+        self.era = era
         self._lock = threading.Lock()
         self._faults: list[_FaultState] = []
         self._requests: list[RequestRecord] = []
@@ -313,11 +341,13 @@ class EmulatorServer:
         with self._lock:
             self._requests.append(record)
 
-    def _pick_fault(self, endpoint: str, username: str | None) -> Fault | None:
+    def _pick_fault(self, endpoint: str, username: str | None, path: str = "") -> Fault | None:
         with self._lock:
             for state in self._faults:
                 f = state.fault
                 if f.endpoint is not None and f.endpoint != endpoint:
+                    continue
+                if f.path is not None and f.path.rstrip("/") != path.rstrip("/"):
                     continue
                 if f.username is not None and f.username != (username or "").lower():
                     continue
@@ -395,6 +425,25 @@ class EmulatorServer:
     # --- routing -----------------------------------------------------------------------------
 
     def route(self, method: str, host: str, path: str, query: str, headers: Any, body: bytes) -> _Route:
+        route = self._route(method, host, path, query, headers, body)
+        refusal = self._era_refusal(host.lower(), path.rstrip("/"), headers)
+        if refusal is not None:
+            return _Route(route.endpoint, route.username, refusal, route.doc_id)
+        return route
+
+    def _era_refusal(self, host: str, path: str, headers: Any) -> Callable[[], _Response] | None:
+        """How this era refuses a request whatever it asks (None: it is answered as usual); see notes 6-8."""
+        if self.era < "2026-11" or not host.endswith("instagram.com"):
+            return None
+        if path == "/graphql/query" and self.viewer(headers) is not None:  # note 6
+            return lambda: _fault_response(Fault("feedback_required"), _Route("other", None, _Response.json))
+        if path == "/api/v1/users/web_profile_info":  # note 7
+            return lambda: _Response.json({"message": "", "status": "fail"}, 404)
+        if path == "/web/search/topsearch" and self.viewer(headers) is not None:  # note 8
+            return lambda: _Response.html(ig.not_found_page(self.new_lsd()), 404)
+        return None
+
+    def _route(self, method: str, host: str, path: str, query: str, headers: Any, body: bytes) -> _Route:
         host = host.lower()
         if host.endswith("cdninstagram.com") or host.endswith("fbcdn.net") or (
                 not host.endswith("instagram.com") and path.startswith(("/v/", "/o1/"))):
@@ -409,7 +458,7 @@ class EmulatorServer:
                                                        logout_reason=2))
         # www.instagram.com, instagram.com, and anything else (lenient)
         if path == "/" and method in ("GET", "HEAD"):
-            return _Route("start", None, lambda: self._start_page(self.viewer(headers)))
+            return _Route("start", None, lambda: self._start_page(self.viewer(headers), headers))
         if path.rstrip("/") == "/accounts/login":
             return _Route("login_page", None, lambda: _Response.html(ig.login_page(self.new_lsd())))
         if path.rstrip("/") == "/api/v1/users/web_profile_info":
@@ -470,7 +519,9 @@ class EmulatorServer:
                                    "num_results": 1, "more_available": False, "status": "ok"})
         return _Route("iphone", owner.username if owner else None, respond)
 
-    def _start_page(self, viewer: ig.Viewer | None = None) -> _Response:
+    def _start_page(self, viewer: ig.Viewer | None = None, headers: Any = None) -> _Response:
+        """The start page; it sets csrftoken, mid and ig_did only for a visitor who has none yet, as a browser sees."""
+        sent = (headers.get("Cookie", "") if headers is not None else "")
         cookies = [
             ("Set-Cookie", f"csrftoken={secrets.token_urlsafe(24)[:32]}; Domain=.instagram.com; "
                            "Max-Age=31449600; Path=/; Secure"),
@@ -479,6 +530,7 @@ class EmulatorServer:
             ("Set-Cookie", f"ig_did={secrets.token_hex(16).upper()}; Domain=.instagram.com; "
                            "Max-Age=31536000; Path=/; Secure; HttpOnly"),
         ]
+        cookies = [c for c in cookies if not _cookie_values(sent, c[1].split("=", 1)[0])]
         return _Response.html(ig.start_page(self.new_lsd(), viewer), headers=cookies)
 
     def _profile_page(self, username: str, path: str) -> _Response:
@@ -527,6 +579,8 @@ class EmulatorServer:
                 lsd = form.get("lsd", "")
                 if not lsd or headers.get("x-fb-lsd") != lsd or not self.lsd_valid(lsd):
                     return _fail(400, "Invalid lsd token")
+                if viewer is not None and form.get("fb_dtsg") != viewer.fb_dtsg:
+                    return _fail(400, "Invalid fb_dtsg token")
             if not isinstance(variables, dict):
                 return _fail(400, "Invalid variables")
             return None
@@ -585,6 +639,11 @@ class EmulatorServer:
             p = self._by_user_id.get(str(variables_d.get("id", "")))
 
             def by_id() -> _Response:
+                if p is None and viewer is not None and str(variables_d.get("id", "")) == viewer.user_id:
+                    return wrap({"user": {"id": viewer.user_id, "pk": viewer.user_id, "username": viewer.username,
+                                          "full_name": viewer.username.replace("_", " ").title(),
+                                          "is_private": False, "friendship_status": None,
+                                          "profile_pic_url": ig.cdn_image_url("profile", viewer.user_id)}})
                 if p is None:
                     return wrap({"user": None})
                 user = ig.xig_user(p)
@@ -742,7 +801,7 @@ class _Handler(BaseHTTPRequestHandler):
         route = emu.route(method, host, path, query, self.headers, body)
         if emu.latency_ms:
             time.sleep(emu.latency_ms / 1000)
-        fault = emu._pick_fault(route.endpoint, route.username)
+        fault = emu._pick_fault(route.endpoint, route.username, path)
         record = dict(method=method, host=host, path=path, query=query, username=route.username,
                       endpoint=route.endpoint, fault=fault.kind if fault else None, doc_id=route.doc_id)
         if fault is not None and fault.kind == "reset":

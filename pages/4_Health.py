@@ -1,10 +1,11 @@
-"""Health: is the database reachable and writable, are jobs running, is there disk space."""
+"""Health: is the database reachable and writable, are jobs running, is there disk space, which Instagram routes work."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from core.jobs.health import health_report
+from ui.instagram_routes import show_instagram_routes
 from ui.layout import setup_page
 
 db = setup_page("Health", icon=":material/monitor_heart:")
@@ -31,4 +32,5 @@ for name in ("database", "workers", "disk"):
     with st.expander(f"{name.capitalize()}: {'ok' if check.get('ok') else 'problem'}", icon=icon,
                      expanded=not check.get("ok")):
         st.json({k: v for k, v in check.items() if k != "ok"})
+show_instagram_routes()
 st.caption(f"Schema version: {report.get('schema_version') or 'unversioned'} · checked at {report['checked_at']}")

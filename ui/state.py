@@ -12,6 +12,7 @@ SUBMISSION_TIMES = "submission_times"  # monotonic times of this session's submi
 REUSED = "reused"  # analysis id → when the reused (cached) analysis finished, for "cached from" notes
 RESULTS_PICKER = "results_picker"  # widget key of the Results page's analysis picker (follows ?analysis=)
 LOGIN_NOTICE = "login_notice"  # one-time message shown on the login page after a login or logout
+DOCTOR_REPORT = "doctor_report"  # the Health page's last doctor run (core.instagram.doctor.DoctorReport)
 
 
 def submitted_ids() -> list[str]:

@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "core.cli.migrate",
     "core.cli.backup",
     "core.cli.login",
+    "core.cli.doctor",
     "core.cli.watch",
     "core.cli.alerts",
     "core.cli.beat",

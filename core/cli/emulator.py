@@ -20,6 +20,9 @@ def register(sub) -> None:
                                "reelscope-demo-session logs in as demo_viewer)")
     emulator.add_argument("--everything-anonymous", action="store_true",
                           help="older mode: anonymous visitors get play counts and the reels tab")
+    emulator.add_argument("--era", default="2026-11", choices=("2026-09", "2026-11"),
+                          help="how Instagram answers: 2026-11 as since late October 2026 (default), 2026-09 as "
+                               "before (README: Limits of scraping Instagram)")
     emulator.add_argument("--listing-omit", action="append", default=[], metavar="FIELD",
                           help="leave this media field out of listing nodes (repeatable)")
     emulator.set_defaults(run=run)
@@ -28,7 +31,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from emulator.cli import main as emulator_main
 
-    argv = ["--port", str(args.port), "--host", args.host, "--latency-ms", str(args.latency_ms)]
+    argv = ["--port", str(args.port), "--host", args.host, "--latency-ms", str(args.latency_ms), "--era", args.era]
     for fault in args.fault:
         argv += ["--fault", fault]
     for session in args.session:

@@ -70,6 +70,12 @@ class InstaloaderOutdated(ReelScopeError):
                 "instaloader needs an update.")
 
 
+class CapabilityRefused(ReelScopeError):
+    kind = "route_refused"
+    sentence = ("Instagram refused this request on every route ReelScope knows: ReelScope needs an update "
+                "(`python -m core doctor` shows which route was refused).")
+
+
 class Cancelled(ReelScopeError):
     kind = "cancelled"
     sentence = "Cancelled by user."
@@ -87,7 +93,8 @@ class InternalError(ReelScopeError):
 ERROR_KINDS: dict[str, type[ReelScopeError]] = {
     cls.kind: cls
     for cls in (InvalidUsername, ProfileNotFound, ProfilePrivate, RateLimited, LoginRequired, NetworkError,
-                InstagramChanged, Forbidden, SoftBlocked, InstaloaderOutdated, Cancelled, Interrupted, InternalError)
+                InstagramChanged, Forbidden, SoftBlocked, InstaloaderOutdated, CapabilityRefused, Cancelled,
+                Interrupted, InternalError)
 }
 
 # Failures a later attempt can fix; retrying a missing, private or invalid profile gives the same answer.

@@ -42,9 +42,9 @@ def start_demo() -> str:
     global _server
     with _lock:
         if _server is None:
-            from emulator import EmulatorServer  # demo-only dependency
+            from emulator import NEWEST_ERA, EmulatorServer  # demo-only dependency
 
-            _server = EmulatorServer(port=0)
+            _server = EmulatorServer(port=0, era=NEWEST_ERA)  # demo mode answers as Instagram does now
             _server.start()
             first_start = True
         else:

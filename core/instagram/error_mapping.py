@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import instaloader.exceptions as ie
 import requests
@@ -20,6 +21,8 @@ from core.domain.errors import (
     ReelScopeError,
     SoftBlocked,
 )
+from core.instagram.queries import GraphQLErrors
+from core.instagram.routes import Refusal
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -81,3 +84,29 @@ def map_exception(exc: BaseException) -> ReelScopeError:
     if any(isinstance(e, ie.InstaloaderException) for e in chain):
         return InstagramChanged(detail=detail)
     return InternalError(detail=detail)
+
+
+_RETIRED_400 = re.compile(r"feedback_required|execution error|unknown doc_?id|doc_id .*(retired|no longer)", re.I)
+_MESSAGE = re.compile(r'message "([^"]*)"')
+
+
+def refusal_of(exc: BaseException, api_endpoint: bool = True) -> Refusal | None:
+    """The refusal an instaloader exception reports, or None when it is anything else (network, rate limit, …).
+
+    instaloader raises AbortDownloadException for a 400 ``feedback_required``, QueryReturnedBadRequestException for
+    any other 400 and QueryReturnedNotFoundException for a 404 (instaloadercontext ``_raise_for_status``). A 404
+    is a refusal only on an API endpoint (``api_endpoint``): on a profile page it means "no such profile".
+    """
+    for error in _chain(exc):
+        text = str(error)
+        found = _MESSAGE.search(text)
+        message = found.group(1) if found else text[:200]
+        if isinstance(error, ie.AbortDownloadException) and "feedback_required" in text:
+            return Refusal(400, "feedback_required")
+        if isinstance(error, ie.QueryReturnedBadRequestException) and _RETIRED_400.search(text):
+            return Refusal(400, message)
+        if isinstance(error, GraphQLErrors) and _RETIRED_400.search(text):
+            return Refusal(200, message)
+        if api_endpoint and isinstance(error, ie.QueryReturnedNotFoundException):
+            return Refusal(404, (message if found else "") or "Not Found")
+    return None

@@ -24,6 +24,7 @@ REELS_TAB_DOC_ID = "7845543455542541"  # PolarisProfileReelsTabContentQuery_conn
 LOGGED_OUT_TIMELINE_DOC_ID = "28904005159232689"  # logged-out posts tab (api/graphql)
 LOGGED_IN_TIMELINE_DOC_ID = "29104886249145907"  # PolarisProfilePostsTabContentQuery_connection (api/graphql)
 MEDIA_DETAIL_DOC_ID = "27128499623469141"  # xdt_api__v1__media__shortcode__web_info
+PROFILE_DOC_ID = "27937681195819736"  # the profile query by user id (instaloader 4.16 Profile.from_id)
 
 REELS_TAB_CONNECTION = "xdt_api__v1__clips__user__connection_v2"
 LOGGED_IN_TIMELINE_CONNECTION = "xdt_api__v1__feed__user_timeline_graphql_connection"
@@ -34,9 +35,21 @@ class ListingUnavailable(Exception):
     """Instagram answered a listing with ``null`` (the reels tab, for anonymous visitors)."""
 
 
+class GraphQLErrors(Exception):
+    """Instagram answered a query with ``errors`` and no data (e.g. "execution error" for a retired query)."""
+
+
+def _raise_for_errors(response: dict[str, Any]) -> dict[str, Any]:
+    errors = response.get("errors")
+    if errors and not response.get("data"):
+        messages = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
+        raise GraphQLErrors(f'GraphQL errors: message "{messages}"')
+    return response
+
+
 def _connection(name: str):
     def extract(response: dict[str, Any]) -> dict[str, Any]:
-        connection = (response.get("data") or {}).get(name)
+        connection = (_raise_for_errors(response).get("data") or {}).get(name)
         if connection is None:
             raise ListingUnavailable(f"{name} is null")
         return connection
@@ -77,19 +90,20 @@ def profile_page(context: InstaloaderContext, username: str) -> ProfilePage:
     return ProfilePage(Profile(context, dict(user, id=user["pk"])), timeline, user.get("id"))
 
 
-def reels_tab(context: InstaloaderContext, user_id: str, username: str) -> NodeIterator[dict]:
+def reels_tab(context: InstaloaderContext, user_id: str, username: str, web_api: bool = True) -> NodeIterator[dict]:
     """The reels tab (reels and feed videos) as raw media dicts; ListingUnavailable when it is null.
 
-    The first page is requested here, as instaloader's ``Profile.get_reels()`` does.
+    The first page is requested here, as instaloader's ``Profile.get_reels()`` does. ``web_api``: over the web
+    app's ``api/graphql`` (as a browser sends it), else over ``graphql/query`` (as instaloader 4.16 sends it).
     """
     return NodeIterator(
         context, None, _connection(REELS_TAB_CONNECTION), lambda node: node["media"],
         query_variables={"data": {"page_size": 12, "include_feed_video": True, "target_user_id": str(user_id)}},
-        query_referer=_referer(username), doc_id=REELS_TAB_DOC_ID,
+        query_referer=_referer(username), doc_id=REELS_TAB_DOC_ID, web_api=web_api,
     )
 
 
-def logged_in_timeline(context: InstaloaderContext, username: str) -> NodeIterator[dict]:
+def logged_in_timeline(context: InstaloaderContext, username: str, web_api: bool = True) -> NodeIterator[dict]:
     """The logged-in posts timeline as raw media dicts (variables as in instaloader 4.16's ``get_posts()``)."""
     return NodeIterator(
         context, None, _connection(LOGGED_IN_TIMELINE_CONNECTION), lambda node: node,
@@ -103,7 +117,7 @@ def logged_in_timeline(context: InstaloaderContext, username: str) -> NodeIterat
             "__relay_internal__pv__PolarisThreadsStyleCommentsEnabledrelayprovider": False,
             "__relay_internal__pv__PolarisReelsRecoDebugOverlayEnabledrelayprovider": False,
         },
-        query_referer=_referer(username), doc_id=LOGGED_IN_TIMELINE_DOC_ID, web_api=True,
+        query_referer=_referer(username), doc_id=LOGGED_IN_TIMELINE_DOC_ID, web_api=web_api,
     )
 
 
@@ -124,12 +138,40 @@ def logged_out_timeline(context: InstaloaderContext, username: str, page: Profil
     )
 
 
-def media_detail(context: InstaloaderContext, shortcode: str) -> dict[str, Any] | None:
-    """One post's full media dict (the detail request of instaloader 4.16's ``Post``), or None if absent."""
+def media_detail(context: InstaloaderContext, shortcode: str, web_api: bool = True) -> dict[str, Any] | None:
+    """One post's full media dict (the detail request of instaloader 4.16's ``Post``), or None if absent.
+
+    ``web_api``: over ``api/graphql`` (instaloader 4.16 sends it there anonymously), else ``graphql/query``
+    (where instaloader 4.16 sends it when logged in)."""
     response = context.doc_id_graphql_query(
         MEDIA_DETAIL_DOC_ID,
         {"shortcode": shortcode, "__relay_internal__pv__PolarisAIGMMediaWebLabelEnabledrelayprovider": False},
-        web_api=not context.is_logged_in,
+        web_api=web_api,
     )
-    items = ((response.get("data") or {}).get(MEDIA_DETAIL_FIELD) or {}).get("items")
+    items = ((_raise_for_errors(response).get("data") or {}).get(MEDIA_DETAIL_FIELD) or {}).get("items")
     return items[0] if items else None
+
+
+def profile_by_id(context: InstaloaderContext, user_id: str, web_api: bool = True) -> dict[str, Any] | None:
+    """The profile query by user id (variables as in instaloader 4.16's ``Profile.from_id``): the user dict,
+    or None when Instagram names no such user."""
+    response = context.doc_id_graphql_query(
+        PROFILE_DOC_ID,
+        {"id": str(user_id), "render_surface": "PROFILE",
+         "__relay_internal__pv__PolarisCannesGuardianExperienceEnabledrelayprovider": True,
+         "__relay_internal__pv__PolarisCASB976ProfileEnabledrelayprovider": False,
+         "__relay_internal__pv__PolarisRepostsConsumptionEnabledrelayprovider": False,
+         "__relay_internal__pv__PolarisWebSchoolsEnabledrelayprovider": False,
+         "enable_integrity_filters": True},
+        web_api=web_api,
+    )
+    return (_raise_for_errors(response).get("data") or {}).get("user")
+
+
+def web_profile_info(context: InstaloaderContext, username: str) -> dict[str, Any] | None:
+    """The older anonymous profile lookup (``api/v1/users/web_profile_info/``, instaloader 4.16's anonymous
+    ``Profile._obtain_metadata``), sent anonymously: the legacy user dict, or None."""
+    with context.get_anonymous_session() as session:
+        response = context.get_json("api/v1/users/web_profile_info/", params={"username": username.lower()},
+                                    session=session)
+    return (response.get("data") or {}).get("user")

@@ -19,20 +19,46 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 import instaloader
-from instaloader import LoginRequiredException, Post, Profile, RateController
+from instaloader import Post, Profile, RateController
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from core.domain.errors import InstagramChanged, NetworkError, RateLimited, ReelScopeError
+from core.domain.errors import (
+    CapabilityRefused,
+    InstagramChanged,
+    LoginRequired,
+    NetworkError,
+    RateLimited,
+    ReelScopeError,
+    SoftBlocked,
+)
 from core.domain.fetched import FetchedProfile, FetchedReel
 from core.instagram import queries
-from core.instagram.error_mapping import map_exception
+from core.instagram.error_mapping import map_exception, refusal_of
 from core.instagram.reel_context import context_from_media
+from core.instagram.routes import (
+    CAPABILITY_NAMES,
+    GRAPHQL_QUERY,
+    POST_DETAIL,
+    POSTS_LISTING,
+    REELS_LISTING,
+    ROUTES,
+    SESSION_CHECK,
+    WEB_APP,
+    InMemoryRouteMemory,
+    Refusal,
+    Route,
+    RouteMemory,
+    RouteRefused,
+    refused_capability_notice,
+)
 from core.instagram.session import session_file_version
+from core.instagram.session_check import SessionCheck, check_viewer
 from core.instagram.transport import redirect_instagram_to, take_retry_after
 from core.settings import Settings, load_settings
+from core.storage.route_refusals import shared_route_memory
 
 TRANSIENT_ERRORS = (RateLimited, NetworkError, InstagramChanged)
 MAX_RETRY_AFTER_SECONDS = 3600.0
@@ -194,12 +220,14 @@ def missing_fields(media: dict, withheld: tuple[str, ...]) -> list[str]:
 class Access:
     """How an analysis reached Instagram: anonymously, or logged in as ``username``.
 
-    ``session_expired``: a stored session existed, but Instagram no longer accepted it, so the analysis
-    ran anonymously.
+    ``session_expired``: a stored session existed, but Instagram said it is not logged in, so the analysis ran
+    anonymously. ``anonymous_because``: any other reason a stored session was not used (Instagram refused every
+    route of a signed-in capability, or the session could not be checked), as one sentence.
     """
 
     username: str | None = None
     session_expired: bool = False
+    anonymous_because: str | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -218,18 +246,122 @@ class Access:
     def notice(self) -> str | None:
         if self.session_expired:
             return SESSION_EXPIRED_NOTICE
-        return None
+        return self.anonymous_because
+
+
+def session_not_used_notice(status: SessionCheck) -> str:
+    """The sentence an anonymous analysis carries when the stored session was not used, by the check's state."""
+    if status.state == "refused":
+        return refused_capability_notice(SESSION_CHECK)
+    return ("Instagram could not be asked whether the stored session works "
+            f"({status.reason}), so this analysis ran anonymously and plays are missing.")
 
 
 @dataclass
 class ReelListing:
-    """The listing an analysis pages through: raw media dicts from the reels tab or the posts timeline."""
+    """The listing an analysis pages through: raw media dicts from the reels tab or the posts timeline.
+
+    ``context``: the instaloader context the listing (and its detail requests) uses.
+    """
 
     nodes: Iterator[dict]
     source: str  # "reels_tab" | "timeline"
     access: Access
+    context: object = None
     detail_requests: int = 0
     detail_requests_by_field: Counter = field(default_factory=Counter)
+
+    @property
+    def current_source(self) -> str:
+        return getattr(self.nodes, "source", None) or self.source
+
+
+Opener = Callable[[], Iterator[dict]]
+
+
+@dataclass
+class ListingStage:
+    """One capability of a listing (reels listing, posts listing) with a step per route name."""
+
+    capability: str
+    source: str
+    openers: dict[str, Opener]
+
+
+class RoutedNodes:
+    """Media dicts from the first route that answers, stage by stage; when Instagram refuses the route in use
+    (at the first page or mid-run), the next route continues at once, skipping the entries already given.
+
+    Raises ListingUnavailable when a listing answers null, SoftBlocked when every route of a stage was refused
+    with feedback_required before the session ever answered, and CapabilityRefused when every stage was refused.
+    """
+
+    def __init__(self, client: InstagramClient, stages: list[ListingStage],
+                 on_wait: WaitListener | None = None) -> None:
+        self._client = client
+        self._stages = list(stages)
+        self._on_wait = on_wait
+        self._routes: list[Route] = []
+        self._refused: list[Refusal] = []
+        self._stage: ListingStage | None = None
+        self._current: Iterator[dict] | None = None
+        self._seen: set[str] = set()
+        self.refused_capabilities: list[str] = []
+        self.route: Route | None = None
+        self.source: str | None = None
+        self._open_next()
+
+    def _next_stage(self) -> None:
+        if self._stage is not None:
+            self.refused_capabilities.append(self._stage.capability)
+            error = self._client.refused_on_every_route(self._stage.capability, self._refused)
+            if isinstance(error, SoftBlocked) or not self._stages:
+                raise error
+        self._stage = self._stages.pop(0)
+        self.source = self._stage.source
+        self._routes = self._client.usable_routes(self._stage.capability, self._stage.openers)
+        self._refused = []
+
+    def _open_next(self) -> None:
+        while True:
+            if not self._routes:
+                self._next_stage()
+                continue
+            route = self._routes.pop(0)
+            try:
+                self._current = self._client.on_route(route, self._stage.openers[route.name], self._on_wait)
+            except RouteRefused as refused:
+                self._refused.append(refused.refusal)
+                continue
+            self.route = route
+            return
+
+    def __iter__(self) -> RoutedNodes:
+        return self
+
+    def __next__(self) -> dict:
+        while True:
+            try:
+                node = next(self._current)
+            except StopIteration:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a refusal mid-run moves on; anything else propagates
+                refusal = refusal_of(exc)
+                if refusal is None or self.route is None:
+                    raise
+                log.warning("Instagram refused %s mid-run (%s); continuing on the next route",
+                            self.route.key, refusal.summary)
+                self._client.note_refusal(self.route, refusal)
+                self._refused.append(refusal)
+                self.route = None
+                self._open_next()
+                continue
+            code = node.get("code") if isinstance(node, dict) else None
+            if code is not None:
+                if code in self._seen:
+                    continue
+                self._seen.add(code)
+            return node
 
 
 class WaitReportingRateController(RateController):
@@ -265,12 +397,17 @@ WaitListener = Callable[[datetime, str], None]
 class InstagramClient:
     """One instaloader instance per process, used under a lock; all jobs share its rate budget."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, memory: RouteMemory | None = None) -> None:
+        """``memory``: where refused routes are remembered (the store's, shared by every process, in production)."""
         self.settings = settings or load_settings()
         redirect_instagram_to(self.settings.instagram_base_url)
         self.lock = threading.RLock()
         self._wait_listener: WaitListener | None = None
         self.access = Access()
+        self.memory: RouteMemory = memory or InMemoryRouteMemory(timedelta(hours=self.settings.route_skip_hours))
+        self.session_answered = False  # a signed-in request succeeded: a feedback_required then means a retired route
+        self._pending_refusals: list[tuple[Route, Refusal]] = []
+        self._anonymous_loader: instaloader.Instaloader | None = None
         self.loader = self._new_loader()
 
     def _new_loader(self) -> instaloader.Instaloader:
@@ -293,37 +430,114 @@ class InstagramClient:
     def use_stored_session(self) -> str | None:
         """Log in with the stored session cookies, if any; return the username or None (anonymous).
 
-        A stored session Instagram no longer accepts is remembered (``access.session_expired``), so every
-        analysis says it ran anonymously because of it, rather than sliding silently into anonymous mode.
+        The session is checked as the web app checks it (``core.instagram.session_check``). A session Instagram
+        says is not logged in is remembered (``access.session_expired``); one whose check was refused on every
+        route, or could not be made, says so in its own sentence. Either way the analysis runs anonymously.
         """
-        from core.instagram.session import InvalidSession, check_session, load_session
+        from core.instagram.session import load_session
 
         cookies = load_session()
         if not cookies:
             self.access = Access()
             return None
-        try:
-            username = check_session(cookies)
-        except InvalidSession as exc:
-            log.warning("stored Instagram session not used: %s", exc)
-            self.access = Access(session_expired=True)
-            return None
         with self.lock:
             self.context.update_cookies(cookies)
-            self.context.username = username
-            self.access = Access(username=username)
-        log.info("scraping logged in as a stored session")
-        return username
+            status = check_viewer(self.context, self.memory)
+            if status.works:
+                self.context.username = status.username
+                self.access = Access(username=status.username)
+                self.session_answered = True
+                log.info("scraping logged in as a stored session (checked over %s)", status.answered_by.name)
+                return status.username
+            log.warning("stored Instagram session not used: %s (%s)", status.state, status.reason)
+            self.loader.close()
+            self.loader = self._new_loader()
+            if status.state == "expired":
+                self.access = Access(session_expired=True)
+            else:
+                self.access = Access(anonymous_because=session_not_used_notice(status))
+            return None
 
     def _session_still_valid(self) -> bool:
-        """Ask Instagram whether the session still logs in (instaloader's ``test_login``); log out if not."""
-        if self.loader.test_login():
+        """Ask Instagram again whether the session is logged in (a null signed-in listing can mean it expired);
+        log out if Instagram says it is not."""
+        if check_viewer(self.context, self.memory).state != "expired":
             return True
         log.warning("the stored Instagram session expired; continuing anonymously")
         self.loader.close()
         self.loader = self._new_loader()
         self.access = Access(session_expired=True)
         return False
+
+    # --- routes -----------------------------------------------------------------------------------
+
+    def usable_routes(self, capability: str, steps: Mapping[str, object]) -> list[Route]:
+        """The capability's routes that have a step here, in order, leaving out those refused recently."""
+        usable = []
+        for route in ROUTES[capability]:
+            if route.name not in steps:
+                continue
+            refused = self.memory.refused_since(route)
+            if refused is not None:
+                log.info("skipping %s: refused since %s (%s)", route.key, refused[0].isoformat(), refused[1].summary)
+                continue
+            usable.append(route)
+        return usable
+
+    def note_refusal(self, route: Route, refusal: Refusal) -> None:
+        """Remember a refused route in the store, or, for a feedback_required before the session ever answered
+        (which may be a soft block rather than a retired route), once another route answers."""
+        if refusal.feedback_required and not self.session_answered:
+            self._pending_refusals.append((route, refusal))
+        else:
+            self.memory.remember(route, refusal)
+
+    def note_answered(self) -> None:
+        self.session_answered = True
+        for route, refusal in self._pending_refusals:
+            self.memory.remember(route, refusal)
+        self._pending_refusals.clear()
+
+    def on_route(self, route: Route, step: Callable[[], object], on_wait: WaitListener | None = None):
+        """Run ``step`` over ``route`` (retrying transient faults); RouteRefused when Instagram refuses the route."""
+        def attempt():
+            try:
+                return step()
+            except Exception as exc:
+                refusal = refusal_of(exc)
+                if refusal is None:
+                    raise
+                raise RouteRefused(route, refusal) from exc
+        try:
+            result = self.call(attempt, on_wait)
+        except RouteRefused as refused:
+            log.warning("Instagram refused %s (%s); trying the next route", route.key, refused.refusal.summary)
+            self.note_refusal(route, refused.refusal)
+            raise
+        self.note_answered()
+        return result
+
+    def refused_on_every_route(self, capability: str, refusals: list[Refusal]) -> ReelScopeError:
+        """The error for a capability none of whose routes answered: soft-blocked when every route said
+        feedback_required to a session that never answered, else a capability ReelScope must be updated for."""
+        summary = "; ".join(refusal.summary for refusal in refusals) or "every route was refused recently"
+        if refusals and not self.session_answered and all(refusal.feedback_required for refusal in refusals):
+            return SoftBlocked(detail=f"{CAPABILITY_NAMES[capability]}: {summary}")
+        self._pending_refusals.clear()
+        return CapabilityRefused(f"Instagram refused the {CAPABILITY_NAMES[capability]} on every route ReelScope "
+                                 "knows; ReelScope needs an update (`python -m core doctor` shows which route).",
+                                 detail=summary)
+
+    def through_routes(self, capability: str, steps: Mapping[str, Callable[[], object]],
+                       on_wait: WaitListener | None = None):
+        """The first answer among the capability's routes (see ``routes``); raises refused_on_every_route."""
+        refusals = []
+        for route in self.usable_routes(capability, steps):
+            try:
+                return self.on_route(route, steps[route.name], on_wait)
+            except RouteRefused as refused:
+                refusals.append(refused.refusal)
+        raise self.refused_on_every_route(capability, refusals)
 
     def _report_wait(self, seconds: float, reason: BaseException | None = None) -> None:
         if self._wait_listener is not None:
@@ -334,6 +548,8 @@ class InstagramClient:
         take_retry_after()
         try:
             return step()
+        except (RouteRefused, queries.ListingUnavailable):
+            raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes a typed ReelScope error
             error = map_exception(exc)
             error.retry_after = take_retry_after()  # type: ignore[attr-defined]
@@ -380,32 +596,72 @@ class InstagramClient:
         """Resolve a username to its profile page (one request): the Profile and its first timeline page."""
         return self.call(lambda: queries.profile_page(self.context, username), on_wait)
 
+    def _anonymous_context(self):
+        """An anonymous context beside the signed-in one, for an analysis that continues anonymously."""
+        if self._anonymous_loader is None:
+            self._anonymous_loader = self._new_loader()
+        return self._anonymous_loader.context
+
+    def _listing_stages(self, context, username: str, user_id: str, reels_tab: bool = True) -> list[ListingStage]:
+        reels = ListingStage(REELS_LISTING, "reels_tab", {
+            WEB_APP: lambda: queries.reels_tab(context, user_id, username, web_api=True),
+            GRAPHQL_QUERY: lambda: queries.reels_tab(context, user_id, username, web_api=False)})
+        posts = ListingStage(POSTS_LISTING, "timeline", {
+            WEB_APP: lambda: queries.logged_in_timeline(context, username, web_api=True)})
+        return [reels, posts] if reels_tab else [posts]
+
     def open_reels(self, page: queries.ProfilePage,
                    on_wait: WaitListener | None = None) -> tuple[FetchedProfile, ReelListing]:
         """Snapshot the profile (from its page; ``web_profile_info`` is never needed) and open its listing.
 
-        Logged in: the reels tab, whose nodes are complete media dicts. Anonymous, or whenever the reels
-        tab is null or asks to log in: the posts timeline, keeping its video posts. A logged-in session
-        that gets a null reels tab is checked; if it expired, the analysis continues anonymously and says so.
+        Logged in: the reels tab, whose nodes are complete media dicts, over its routes (``routes``), then the
+        signed-in posts timeline. Anonymous, or when the reels tab is null: the posts timeline, keeping its video
+        posts. A logged-in session that gets a null reels tab is checked; if it expired, the analysis continues
+        anonymously and says so. If Instagram refuses every signed-in route, the analysis continues anonymously
+        and says which capability was refused.
         """
         snapshot = self.call(lambda: profile_from_instaloader(page.profile), on_wait)
         username, user_id = snapshot.username, snapshot.user_id
-
-        def reels_tab() -> Iterator[dict] | None:
+        if self.access.logged_in:
             try:
-                return queries.reels_tab(self.context, user_id, username)
-            except (queries.ListingUnavailable, LoginRequiredException):
-                return None
+                nodes = self.call(lambda: RoutedNodes(self, self._listing_stages(self.context, username, user_id),
+                                                      on_wait), on_wait)
+                return snapshot, ReelListing(nodes, nodes.source or "reels_tab", self.access, self.context)
+            except (queries.ListingUnavailable, LoginRequired):
+                log.info("the signed-in reels tab of %s is null; checking the session", username)
+            except CapabilityRefused as refused:
+                log.warning("signed-in listings refused on every route (%s); continuing anonymously", refused.detail)
+                return self._anonymous_listing(snapshot, page, Access(anonymous_because=refused_capability_notice(
+                    REELS_LISTING, POSTS_LISTING)), on_wait)
+            if self.call(self._session_still_valid, on_wait):
+                try:
+                    nodes = self.call(lambda: RoutedNodes(
+                        self, self._listing_stages(self.context, username, user_id, reels_tab=False), on_wait), on_wait)
+                    return snapshot, ReelListing(nodes, "timeline", self.access, self.context)
+                except CapabilityRefused:
+                    return self._anonymous_listing(snapshot, page, Access(anonymous_because=refused_capability_notice(
+                        POSTS_LISTING)), on_wait)
+            return self._anonymous_listing(snapshot, page, self.access, on_wait)
+        try:
+            nodes = self.call(lambda: RoutedNodes(self, self._listing_stages(self.context, username, user_id)[:1],
+                                                  on_wait), on_wait)
+            return snapshot, ReelListing(nodes, "reels_tab", self.access, self.context)
+        except (queries.ListingUnavailable, LoginRequired, CapabilityRefused):
+            log.info("the reels tab of %s is unavailable anonymously; listing the posts timeline", username)
+        return self._anonymous_listing(snapshot, page, self.access, on_wait, self.context)
 
-        nodes = self.call(reels_tab, on_wait)
-        if nodes is not None:
-            return snapshot, ReelListing(nodes, "reels_tab", self.access)
-        log.info("the reels tab of %s is unavailable (%s); listing the posts timeline", username, self.access.label)
-        if self.access.logged_in and self.call(self._session_still_valid, on_wait):
-            nodes = self.call(lambda: queries.logged_in_timeline(self.context, username), on_wait)
-        else:
-            nodes = self.call(lambda: queries.logged_out_timeline(self.context, username, page), on_wait)
-        return snapshot, ReelListing(nodes, "timeline", self.access)
+    def _anonymous_listing(self, snapshot: FetchedProfile, page: queries.ProfilePage, access: Access,
+                           on_wait: WaitListener | None, context=None) -> tuple[FetchedProfile, ReelListing]:
+        context = context if context is not None else (
+            self.context if not self.context.is_logged_in else self._anonymous_context())
+        nodes = self.call(lambda: queries.logged_out_timeline(context, snapshot.username, page), on_wait)
+        return snapshot, ReelListing(nodes, "timeline", access, context)
+
+    def media_detail(self, context, code: str, on_wait: WaitListener | None = None) -> dict | None:
+        """A post's full media dict over the post-detail routes (``routes``)."""
+        return self.through_routes(POST_DETAIL, {
+            WEB_APP: lambda: queries.media_detail(context, code, web_api=True),
+            GRAPHQL_QUERY: lambda: queries.media_detail(context, code, web_api=False)}, on_wait)
 
     def next_reel(self, listing: ReelListing, on_wait: WaitListener | None = None) -> FetchedReel | None:
         """The listing's next video post as plain data.
@@ -413,12 +669,13 @@ class InstagramClient:
         Every field is read from the listing node; a detail request is made only when the node lacks a
         field (other than those Instagram withholds from this access), and is counted per field.
         """
+        context = listing.context if listing.context is not None else self.context
         while True:
             media = self.call(lambda: next(listing.nodes, None), on_wait)
             if media is None:
                 return None
             kind = video_kind(media)
-            if kind is None and listing.source == "reels_tab":
+            if kind is None and listing.current_source == "reels_tab":
                 kind = True  # the reels tab lists videos only
             if kind is False:
                 continue
@@ -427,7 +684,7 @@ class InstagramClient:
                 code = media.get("code")
                 if not code:
                     raise InstagramChanged(detail=f"listing entry without a code: {sorted(media)}")
-                detail = self.call(lambda code=code: queries.media_detail(self.context, code), on_wait)
+                detail = self.media_detail(context, code, on_wait)
                 listing.detail_requests += 1
                 listing.detail_requests_by_field.update(missing)
                 log.info("detail request for %s: the listing lacks %s", code, ", ".join(missing))
@@ -437,7 +694,7 @@ class InstagramClient:
                 media = {**detail, **media}
             final = video_kind(media)
             if final or (final is None and kind):
-                return reel_from_media(media, self.context)
+                return reel_from_media(media, context)
 
 
 def withheld_fields(reels: list[FetchedReel], access: Access) -> list[str]:
@@ -462,7 +719,7 @@ def get_client() -> InstagramClient:
     with _client_lock:
         if (_client is None or _client_settings_key(_client.settings) != _client_settings_key(settings)
                 or session != _client_session):
-            _client = InstagramClient(settings)
+            _client = InstagramClient(settings, shared_route_memory())
             _client.use_stored_session()
             _client_session = session
         return _client

@@ -2,7 +2,7 @@
 
 Accepted forms: a pasted ``sessionid`` value, a ``Cookie:`` header line, a JSON object of cookie
 names to values, or a browser extension's JSON cookie export (a list of {name, value, domain}).
-The cookies are checked with instaloader's ``test_login()`` and stored as JSON with owner-only
+The cookies are checked as Instagram's web app checks a session (``core.instagram.session_check``) and stored as JSON with owner-only
 permissions outside the project (``REELSCOPE_SESSION_FILE``, default
 ``~/.config/reelscope/instagram-session.json``). Cookie values are never logged.
 """
@@ -139,7 +139,8 @@ class SessionStatus:
     """Whether a session logs in to Instagram, and as whom. ``state`` is one of:
 
     ``none`` (no session stored), ``unreadable`` (the file is not a cookies JSON object), ``logged_in``,
-    ``expired`` (Instagram answers it as a logged-out visitor), ``unchecked`` (Instagram could not be asked).
+    ``expired`` (Instagram answers it as a logged-out visitor), ``refused`` (Instagram refused every route of the
+    check, as it does with a retired route), ``unchecked`` (Instagram could not be asked).
     """
 
     state: str
@@ -161,6 +162,10 @@ class SessionStatus:
         if self.state == "unchecked":
             return (f"Could not check the session with Instagram ({self.reason}). Check the network and try again; "
                     "the stored session was left as it is.")
+        if self.state == "refused":
+            return ("Instagram refused every way ReelScope knows to check the session, which says nothing about the "
+                    f"session itself ({self.reason}): ReelScope needs an update, so logging in again will not help; "
+                    "`python -m core doctor` shows which route was refused.")
         if self.state == "unreadable":
             return (f"The session file {session_file()} is not a cookies JSON object, so analyses run anonymously. "
                     + RELOGIN_HINT)
@@ -168,11 +173,14 @@ class SessionStatus:
 
 
 def session_status(cookies: dict[str, str]) -> SessionStatus:
-    """Ask Instagram (instaloader's ``test_login``) whom the cookies log in as."""
+    """Ask Instagram whom the cookies log in as, the way its web app asks (``core.instagram.session_check``:
+    the start page and a profile query over ``api/graphql``, then instaloader's ``test_login`` query)."""
     import instaloader
 
+    from core.instagram.session_check import check_viewer
     from core.instagram.transport import redirect_instagram_to
     from core.settings import load_settings
+    from core.storage.route_refusals import shared_route_memory
 
     settings = load_settings()
     redirect_instagram_to(settings.instagram_base_url)
@@ -180,16 +188,10 @@ def session_status(cookies: dict[str, str]) -> SessionStatus:
                                      sleep=False)
     loader.context.update_cookies(cookies)
     try:
-        username = loader.test_login()
-    except instaloader.LoginRequiredException:  # sent to the login page: Instagram treats us as logged out
-        return SessionStatus("expired")
-    except Exception as exc:  # noqa: BLE001 - any other failure means the session could not be checked
-        return SessionStatus("unchecked", reason=f"the check failed with {type(exc).__name__}")
-    if username:
-        return SessionStatus("logged_in", username=username)
-    if loader.context.error_log:  # test_login() answers None after a connection error too
-        return SessionStatus("unchecked", reason="Instagram could not be reached")
-    return SessionStatus("expired")
+        check = check_viewer(loader.context, shared_route_memory())
+        return SessionStatus(check.state, username=check.username, reason=check.reason)
+    finally:
+        loader.close()
 
 
 def stored_session_status() -> SessionStatus:
@@ -203,11 +205,13 @@ def stored_session_status() -> SessionStatus:
 
 
 def check_session(cookies: dict[str, str]) -> str:
-    """The Instagram username the cookies log in as (instaloader's ``test_login``); InvalidSession if none."""
+    """The Instagram username the cookies log in as (``session_status``); InvalidSession if none."""
     status = session_status(cookies)
     if status.state == "expired":
         raise InvalidSession("Instagram did not accept this session (not logged in): it expired or was logged out. "
                              "Log in to instagram.com in your browser again and import fresh cookies.")
     if status.state == "unchecked":
         raise InvalidSession(f"Could not check this session with Instagram: {status.reason}.")
+    if status.state == "refused":
+        raise InvalidSession(status.message)
     return status.username or ""

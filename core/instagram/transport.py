@@ -52,6 +52,7 @@ class RedirectingAdapter(HTTPAdapter):
             request = request.copy()
             request.url = target
             request.headers["Host"] = original_host
+        _observed.requests = getattr(_observed, "requests", 0) + 1
         response = super().send(request, **kwargs)
         if response.status_code in (429, 503) and response.headers.get("Retry-After"):
             _observed.retry_after = _parse_retry_after(response.headers["Retry-After"])
@@ -75,6 +76,11 @@ def take_retry_after() -> float | None:
     value = getattr(_observed, "retry_after", None)
     _observed.retry_after = None
     return value
+
+
+def requests_sent() -> int:
+    """How many requests instaloader sent from this thread so far (for the doctor's request count)."""
+    return getattr(_observed, "requests", 0)
 
 
 # One connection pool for every session instaloader creates: it copies its session for each GraphQL

@@ -230,3 +230,16 @@ class Alert(Base):
         Index("ix_alerts_username_created", "username", "created_at"),
         Index("ix_alerts_created_at", "created_at"),
     )
+
+
+class RouteRefusal(Base):
+    """An Instagram route refused as retired (core.instagram.routes): every process skips it until
+    ``refused_at`` + REELSCOPE_ROUTE_SKIP_HOURS, then tries it again."""
+
+    __tablename__ = "instagram_route_refusals"
+
+    route: Mapped[str] = mapped_column(String(80), primary_key=True)  # "<capability> via <route name>"
+    capability: Mapped[str] = mapped_column(String(32))
+    status: Mapped[int] = mapped_column(Integer)
+    message: Mapped[str] = mapped_column(Text)
+    refused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

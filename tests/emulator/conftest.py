@@ -62,7 +62,7 @@ def make_loader(attempts: int = 1) -> instaloader.Instaloader:
 def emu_server():
     """The older everything-anonymous mode: these tests drive instaloader's own get_reels()/get_posts(),
     which live Instagram no longer answers anonymously (see test_live_instagram.py for the default)."""
-    with EmulatorServer(everything_anonymous=True) as server:
+    with EmulatorServer(everything_anonymous=True, era="2026-09") as server:
         yield server
 
 

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -67,16 +68,22 @@ def test_cli_parses_sessions_the_everything_anonymous_mode_and_listing_omissions
 
 
 @pytest.mark.slow
-def test_python_m_core_emulator_logs_in_a_configured_session():
+@pytest.mark.parametrize("era, answer", [("2026-09", (200, "alice")), ("2026-11", (400, "feedback_required"))])
+def test_python_m_core_emulator_logs_in_a_configured_session_and_answers_test_login_as_its_era(era, answer):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "core", "emulator", "--port", "0", "--session", "s3cret:alice"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "core", "emulator", "--port", "0", "--session", "s3cret:alice",
+                             "--era", era], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = proc.stdout.readline().strip()
         req = urllib.request.Request(url + "/graphql/query/?query_hash=d6f4427fbe92d846298cf93df0b937d3&variables=%7B%7D",
                                      headers={"Host": "www.instagram.com", "Cookie": "sessionid=s3cret"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            assert json.loads(resp.read())["data"]["user"]["username"] == "alice"
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                status, body = resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as error:
+            status, body = error.code, json.loads(error.read())
+        said = body["data"]["user"]["username"] if status == 200 else body["message"]
+        assert (status, said) == answer
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -148,7 +148,7 @@ def test_latency_and_retry_after_header():
 
     from emulator import EmulatorServer
 
-    with EmulatorServer(latency_ms=150, everything_anonymous=True) as server:
+    with EmulatorServer(latency_ms=150, everything_anonymous=True, era="2026-09") as server:
         server.add_fault(Fault("429"))
         req = urllib.request.Request(server.url + "/api/v1/users/web_profile_info/?username=few_posts",
                                      headers={"Host": "www.instagram.com", "x-ig-app-id": "936619743392459"})

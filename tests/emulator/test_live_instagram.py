@@ -15,7 +15,7 @@ from tests.emulator.conftest import make_loader, redirect_instagram_to
 
 @pytest.fixture(scope="module")
 def live_server():
-    with EmulatorServer(sessions={"extra-session-value": "someone_else"}) as server:
+    with EmulatorServer(sessions={"extra-session-value": "someone_else"}, era="2026-09") as server:
         yield server
 
 
@@ -94,7 +94,7 @@ def test_logged_in_listings_carry_complete_media_dicts(live):
 
 
 def test_everything_anonymous_mode_answers_anonymous_visitors_as_before():
-    with EmulatorServer(everything_anonymous=True) as server:
+    with EmulatorServer(everything_anonymous=True, era="2026-09") as server:
         redirect_instagram_to(server.url)
         try:
             reels = list(instaloader.Profile.from_username(make_loader().context, "demo_shop").get_reels())
@@ -104,7 +104,7 @@ def test_everything_anonymous_mode_answers_anonymous_visitors_as_before():
 
 
 def test_listing_omit_leaves_a_field_out_of_listing_nodes_only():
-    with EmulatorServer(listing_omit=("taken_at",)) as server:
+    with EmulatorServer(listing_omit=("taken_at",), era="2026-09") as server:
         redirect_instagram_to(server.url)
         try:
             loader = logged_in_loader()

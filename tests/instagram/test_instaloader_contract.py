@@ -50,3 +50,14 @@ def test_node_iterator_takes_the_arguments_the_wrappers_pass():
     parameters = list(inspect.signature(NodeIterator.__init__).parameters)
     assert parameters == ["self", "context", "query_hash", "edge_extractor", "node_wrapper", "query_variables",
                           "query_referer", "first_data", "is_first", "doc_id", "web_api"]
+
+
+def test_the_session_check_relies_on_instaloader_internals_that_still_exist():
+    """core.instagram.session_check reads the start page with ``_get_page`` and seeds ``_web_api_tokens_cache`` so
+    that the web app's session check takes two requests; instaloader 4.16 must still have both."""
+    import inspect
+
+    from instaloader import InstaloaderContext
+
+    assert list(inspect.signature(InstaloaderContext._get_page).parameters) == ["self", "session", "path"]
+    assert "_web_api_tokens_cache[sessionid]" in inspect.getsource(InstaloaderContext._web_api_tokens)

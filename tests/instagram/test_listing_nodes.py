@@ -35,3 +35,20 @@ def test_access_labels_and_what_anonymous_visitors_are_not_sent():
     assert (Access("ann").label, Access("ann").withheld) == ("logged in as @ann", ())
     assert "expired" in Access(session_expired=True).notice
     assert withheld_fields([], Access()) == ["plays", "views"]
+
+
+def test_an_execution_error_answer_is_a_route_refusal_and_a_network_failure_is_not():
+    import requests
+    from instaloader.exceptions import AbortDownloadException, ConnectionException, QueryReturnedNotFoundException
+
+    from core.instagram.error_mapping import refusal_of
+    from core.instagram.queries import GraphQLErrors, _raise_for_errors
+
+    with pytest.raises(GraphQLErrors) as answer:
+        _raise_for_errors({"errors": [{"message": "execution error"}], "data": None})
+    assert refusal_of(answer.value).summary == "HTTP 200 execution error"
+    assert refusal_of(AbortDownloadException('400 Bad Request - "fail" status, message "feedback_required" when '
+                                             "accessing https://www.instagram.com/graphql/query")).feedback_required
+    assert refusal_of(QueryReturnedNotFoundException("404 Not Found")).status == 404
+    assert refusal_of(QueryReturnedNotFoundException("404 Not Found"), api_endpoint=False) is None
+    assert refusal_of(ConnectionException("x")) is None and refusal_of(requests.ConnectionError()) is None

@@ -124,9 +124,8 @@ def test_a_session_that_expires_between_analyses_is_noticed_at_the_null_reels_ta
 @pytest.mark.parametrize("fault, endpoint, error_kind, attempts, words", [
     ("401_wait", "post", "rate_limited", 4, "wait a few minutes"),
     ("403", "post", "forbidden", 1, "403"),
-    ("feedback_required", "post", "soft_blocked", 1, "soft-blocked"),
-    ("retired_doc_id", "reels", "instaloader_outdated", 1, "instaloader needs an update"),
-    ("retired_doc_id", "post", "instaloader_outdated", 1, "instaloader needs an update"),
+    ("feedback_required", "post", "soft_blocked", 2, "soft-blocked"),  # once per post-detail route
+    ("retired_doc_id", "post", "route_refused", 2, "ReelScope needs an update"),
 ])
 def test_each_instagram_failure_has_one_kind_and_sentence_and_a_400_is_not_retried(retrying_env, emulator, fault,
                                                                                    endpoint, error_kind, attempts,
@@ -136,6 +135,13 @@ def test_each_instagram_failure_has_one_kind_and_sentence_and_a_400_is_not_retri
     assert (state.status, state.error_kind) == ("failed", error_kind)
     assert words in state.error and state.error.endswith(".")
     assert sum(1 for r in emulator.requests if r.fault == fault) == attempts
+
+
+def test_a_reels_tab_retired_on_every_route_leaves_the_anonymous_analysis_to_the_posts_timeline(store_env, emulator):
+    emulator.add_fault(Fault("retired_doc_id", username="few_posts", endpoint="reels"))
+    state = analyse("few_posts")
+    assert (state.status, state.reels_stored) == ("completed", len(emulator.catalogue["few_posts"].videos))
+    assert sum(1 for r in emulator.requests if r.fault == "retired_doc_id") == 2
 
 
 def test_403_on_logged_in_graphql_query_is_forbidden(store_env, emulator, logged_in):
