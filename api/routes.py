@@ -301,6 +301,11 @@ def export_analysis(
 ) -> StreamingResponse:
     db = _db()
     filters = None if params.filters.is_empty else params.filters
+    if fields is not None and not any(part.strip() for part in fields.split(",")):  # given, but naming nothing
+        raise ApiProblem(422, "fields names no field: leave it out for every field, or list the fields wanted.",
+                         slug="unknown-fields", title="Unknown export fields",
+                         errors=[{"detail": "empty field list", "pointer": "#/query/fields", "location": "query",
+                                  "name": "fields"}])
     try:
         options = ExportOptions(format=format_, plain=plain, fields=parse_fields(fields), gzip=gzip, filters=filters)
         stream = open_export(db, analysis_id, options)
