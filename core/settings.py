@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     follower_change_percent: float = _env("REELSCOPE_FOLLOWER_CHANGE_PERCENT", "follower_change threshold", 5.0)
     alert_webhook_url: str | None = _env("REELSCOPE_ALERT_WEBHOOK_URL", "alerts are POSTed there")
     alert_webhook_attempts: int = _env("REELSCOPE_ALERT_WEBHOOK_ATTEMPTS", "attempts per alert", 4)
-    alert_webhook_timeout: float = _env("REELSCOPE_ALERT_WEBHOOK_TIMEOUT", "seconds per attempt", 5.0)
+    alert_webhook_timeout: float = _env("REELSCOPE_ALERT_WEBHOOK_TIMEOUT", "total seconds per attempt", 5.0)
     watch_poll_seconds: float = _env("REELSCOPE_WATCH_POLL_SECONDS", "how often due watches are looked for", 60.0)
     # --- REST API (parsed further by api.settings) ---------------------------------------------------
     api_token: str | None = _env("REELSCOPE_API_TOKEN", "bearer token every request needs")
