@@ -218,6 +218,12 @@ class AlertOut(BaseModel):
     message: str
     previous_analysis_id: str | None
     url: str | None
+    delivery_state: Literal["delivered", "pending", "failed", "no_webhook"] = Field(
+        description="Webhook delivery: delivered; pending (a later run re-sends it); failed (every allowed run "
+                    "failed, see delivery_error); no_webhook (REELSCOPE_ALERT_WEBHOOK_URL is not set).")
+    delivery_attempts: int = Field(description="HTTP attempts made so far.")
+    delivery_error: str | None = Field(description="Why the last attempt failed, e.g. HTTP 500.")
+    delivered_at: datetime | None
 
 
 class AlertList(BaseModel):

@@ -16,7 +16,7 @@ from core.jobs import submission
 from core.storage.engine import get_database
 from core.storage.snapshots import completed_snapshots
 from core.watchlists import watches
-from core.watchlists.alerts import alert_json, list_alerts
+from core.watchlists.alerts import alert_record, list_alerts
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX)
@@ -127,5 +127,5 @@ def alerts(username: Annotated[str | None, Query(description="Only this profile 
                                                 max_length=64, json_schema_extra=_NAME_SCHEMA)] = None,
            limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> AlertList:
     name = _valid_name(username, "#/query/username") if username else None
-    return AlertList(alerts=[AlertOut(**alert_json(a)) for a in list_alerts(get_database(), username=name,
+    return AlertList(alerts=[AlertOut(**alert_record(a)) for a in list_alerts(get_database(), username=name,
                                                                             limit=limit)])

@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     alert_webhook_url: str | None = _env("REELSCOPE_ALERT_WEBHOOK_URL", "alerts are POSTed there")
     alert_webhook_attempts: int = _env("REELSCOPE_ALERT_WEBHOOK_ATTEMPTS", "attempts per alert", 4)
     alert_webhook_timeout: float = _env("REELSCOPE_ALERT_WEBHOOK_TIMEOUT", "total seconds per attempt", 5.0)
+    alert_delivery_rounds: int = _env("REELSCOPE_ALERT_DELIVERY_ROUNDS", "runs that try an undelivered alert", 5)
     watch_poll_seconds: float = _env("REELSCOPE_WATCH_POLL_SECONDS", "how often due watches are looked for", 60.0)
     # --- REST API (parsed further by api.settings) ---------------------------------------------------
     api_token: str | None = _env("REELSCOPE_API_TOKEN", "bearer token every request needs")
@@ -83,7 +84,7 @@ class Settings(BaseSettings):
     api_trusted_proxies: str = _env("REELSCOPE_API_TRUSTED_PROXIES", "proxies whose X-Forwarded-For counts", "")
     api_allowed_hosts: str = _env("REELSCOPE_API_ALLOWED_HOSTS", "Host header names accepted", "")
 
-    @field_validator("max_attempts", "alert_webhook_attempts")
+    @field_validator("max_attempts", "alert_webhook_attempts", "alert_delivery_rounds")
     @classmethod
     def _at_least_one(cls, value: int) -> int:
         return max(1, value)

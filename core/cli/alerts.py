@@ -20,7 +20,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from core.domain.usernames import parse_usernames
     from core.storage.engine import get_database
-    from core.watchlists.alerts import alert_json, list_alerts
+    from core.watchlists.alerts import alert_record, list_alerts
 
     username = None
     if args.username:
@@ -31,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
         username = valid[0]
     for alert in list_alerts(get_database(), username=username, limit=args.limit):
         if args.json:
-            print(json.dumps(alert_json(alert), ensure_ascii=False))
+            print(json.dumps(alert_record(alert), ensure_ascii=False))
         else:
-            print(f"{alert.created_at:%Y-%m-%d %H:%M}\t{alert.kind}\t{alert.message}")
+            print(f"{alert.created_at:%Y-%m-%d %H:%M}\t{alert.kind}\t{alert.message}"
+                  f"\t{alert_record(alert)['delivery_state']}")
     return EXIT_OK

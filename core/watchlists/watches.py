@@ -22,6 +22,7 @@ from core.jobs import dispatch, leasing, submission, threads
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database, retry_when_locked
 from core.storage.models import Analysis, Status, Watch, utcnow
+from core.watchlists import alerts
 
 log = logging.getLogger("reelscope.watches")
 
@@ -252,10 +253,20 @@ def start_due_watches(db: Database | None = None, now: datetime | None = None) -
     return ids
 
 
+def check_watchlist(db: Database | None = None, now: datetime | None = None) -> list[str]:
+    """What every periodic runner does (the dashboard's scheduler, Celery beat): send the alerts earlier runs left
+    undelivered, then start the due watches; the new analysis ids."""
+    db = db or get_database()
+    alerts.redeliver(db)
+    return start_due_watches(db, now)
+
+
 def run_due(db: Database | None = None, now: datetime | None = None, on_poll=None) -> list[store.AnalysisState]:
-    """Run every due watch once, to completion (``python -m core watch run-due``); the finished analyses."""
+    """Send undelivered alerts, then run every due watch once, to completion (``python -m core watch run-due``);
+    the finished analyses."""
     db = db or get_database()
     submission.recover_orphans(db)
+    alerts.redeliver(db)
     ids = start_due_watches(db, now)
     if not ids:
         return []
