@@ -8,11 +8,14 @@ import sys
 
 from core.cli.main import EXIT_OK, EXIT_USAGE
 
+MAX_LIMIT = 100_000
+
 
 def register(sub) -> None:
     alerts = sub.add_parser("alerts", help="alerts raised by watch analyses (viral new reels, follower changes)")
     alerts.add_argument("--username", help="only this profile (with or without @)")
-    alerts.add_argument("--limit", type=int, default=200, help="at most this many, newest first (default 200)")
+    alerts.add_argument("--limit", type=int, default=200,
+                        help=f"at most this many, newest first: 1..{MAX_LIMIT:,} (default 200)")
     alerts.add_argument("--json", action="store_true", help="one JSON object per line")
     alerts.set_defaults(run=run)
 
@@ -22,6 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from core.storage.engine import get_database
     from core.watchlists.alerts import alert_record, list_alerts
 
+    if not 1 <= args.limit <= MAX_LIMIT:
+        print(f"error: --limit must be between 1 and {MAX_LIMIT:,}", file=sys.stderr)
+        return EXIT_USAGE
     username = None
     if args.username:
         valid, rejected = parse_usernames([args.username])

@@ -83,3 +83,10 @@ def test_watch_list_survives_a_stored_huge_interval(watch_env, capsys):
     assert main(["watch", "list", "--json"]) == 0
     out = capsys.readouterr().out
     assert out.count('"username"') == 2 and f'"every_seconds": {MAX_EVERY_SECONDS}' in out
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "0", "-5", "100001"])
+def test_alerts_limit_out_of_range_exits_2_with_one_line(watch_env, capsys, limit):
+    assert main(["alerts", "--limit", limit]) == 2
+    err = capsys.readouterr().err
+    assert "--limit must be between 1 and 100,000" in err and "Traceback" not in err
