@@ -1,5 +1,7 @@
 """Alert delivery bookkeeping (core.watchlists.delivery): how many runs have tried to send an alert, and until when
-one run holds it (so two runs never send the same alert at once). The ``instagram_data`` view is unchanged.
+one run holds it (so two runs never send the same alert at once). Also: image URLs stored before they were
+checked that are not web URLs (a local path, ``file:``) become NULL, as the scraper now stores them. The
+``instagram_data`` view is unchanged.
 
 Revision ID: 0009
 Revises: 0007
@@ -27,6 +29,9 @@ def upgrade() -> None:
         op.add_column("alerts", sa.Column("delivery_rounds", sa.Integer(), nullable=False, server_default="0"))
     if "delivery_claimed_until" not in existing:
         op.add_column("alerts", sa.Column("delivery_claimed_until", sa.DateTime(timezone=True), nullable=True))
+    for table, column in (("reels", "thumbnail_url"), ("profile_snapshots", "profile_pic_url")):
+        op.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL "
+                   f"AND lower(trim({column})) NOT LIKE 'http://%' AND lower(trim({column})) NOT LIKE 'https://%'")
 
 
 def downgrade() -> None:
