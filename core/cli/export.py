@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from core.analytics.filter_model import InvalidFilters, parse_filters_json
     from core.exports.documents import ExportError, ExportOptions, all_fields, open_export, parse_fields
     from core.exports.history import record_export
+    from core.exports.leftovers import part_file
     from core.storage.engine import get_database
 
     if args.list_fields:
@@ -48,11 +49,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.output:
             path = os.path.join(args.output, stream.filename) if os.path.isdir(args.output) else args.output
-            partial = path + ".part"
-            with open(partial, "wb") as out:
+            with part_file(path) as out:  # removed when the export fails; renamed onto PATH when complete
                 for chunk in stream:
                     out.write(chunk)
-            os.replace(partial, path)
             print(f"{path}\t{stream.rows} reels\t{stream.size} bytes\tsha256 {stream.sha256}", file=sys.stderr)
         else:
             out = sys.stdout.buffer
