@@ -22,7 +22,8 @@ def _not_a_boolean(value: Any) -> Any:
     return value
 
 
-ReelCap = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=0, le=MAX_REELS_LIMIT)]
+ReelCap = Annotated[int, Field(ge=0, le=MAX_REELS_LIMIT), BeforeValidator(_not_a_boolean)]  # this order keeps
+# minimum/maximum in the JSON schema
 # An interval of 1 s .. 3650 d (core.watchlists.watches.MAX_EVERY_DAYS), as digits and one unit.
 EVERY_PATTERN = ("^(([1-9][0-9]{0,7}|[12][0-9]{8}|30[0-9]{7}|31[0-4][0-9]{6}|315[0-2][0-9]{5}|3153[0-5][0-9]{4}"
                  "|315360000)[sS]|([1-9][0-9]{0,5}|[1-4][0-9]{6}|5[01][0-9]{5}|52[0-4][0-9]{4}|525[0-5][0-9]{3}"

@@ -27,11 +27,14 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from core.analytics.filter_model import InvalidFilters, parse_filters_json
     from core.exports.documents import ExportError, ExportOptions, all_fields, open_export, parse_fields
     from core.exports.history import record_export
     from core.exports.leftovers import part_file
     from core.storage.engine import get_database
+    from core.storage.unavailable import one_line
 
     if args.list_fields:
         print("\n".join(all_fields()))
@@ -61,5 +64,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"python -m core export: error: cannot write the export: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    record_export(db, stream)
+    try:
+        record_export(db, stream)
+    except SQLAlchemyError as exc:  # the file is complete; only its history entry is missing (as in the API)
+        print(f"python -m core export: warning: the export was written but not recorded in the export history: "
+              f"{one_line(exc)}", file=sys.stderr)
     return EXIT_OK
