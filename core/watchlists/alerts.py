@@ -146,18 +146,19 @@ def deliver(db: Database, alerts: list[Alert], settings: Settings | None = None)
     return delivery.send(db, alerts, alert_json, settings, stop_at_first_failure=True)
 
 
-def redeliver(db: Database, settings: Settings | None = None) -> int:
-    """Send the alerts earlier runs left undelivered (failures, crashes), oldest first, each within its cap of runs;
+def redeliver(db: Database, settings: Settings | None = None, now: datetime | None = None) -> int:
+    """Send the alerts earlier runs left undelivered (failures, crashes) and now due again (core.watchlists.delivery),
+    oldest first, each within its cap of runs;
     stops at the first failure (the receiver is still down). Returns how many were delivered. Never raises."""
     settings = settings or load_settings()
     if not settings.alert_webhook_url:
         return 0
     try:
-        waiting = delivery.undelivered(db, settings)
+        waiting = delivery.undelivered(db, settings, now)
     except Exception:  # noqa: BLE001 - a later run tries again
         log.exception("could not look for undelivered alerts")
         return 0
-    return delivery.send(db, waiting, alert_json, settings, stop_at_first_failure=True)
+    return delivery.send(db, waiting, alert_json, settings, stop_at_first_failure=True, now=now)
 
 
 def after_completion(db: Database, analysis_id: str) -> list[Alert]:

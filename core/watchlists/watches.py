@@ -257,7 +257,7 @@ def check_watchlist(db: Database | None = None, now: datetime | None = None) -> 
     """What every periodic runner does (the dashboard's scheduler, Celery beat): send the alerts earlier runs left
     undelivered, then start the due watches; the new analysis ids."""
     db = db or get_database()
-    alerts.redeliver(db)
+    alerts.redeliver(db, now=now)
     return start_due_watches(db, now)
 
 
@@ -266,7 +266,7 @@ def run_due(db: Database | None = None, now: datetime | None = None, on_poll=Non
     the finished analyses."""
     db = db or get_database()
     submission.recover_orphans(db)
-    alerts.redeliver(db)
+    alerts.redeliver(db, now=now)
     ids = start_due_watches(db, now)
     if not ids:
         return []

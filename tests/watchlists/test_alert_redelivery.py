@@ -15,7 +15,7 @@ from core.cli.main import main
 from core.settings import load_settings
 from core.storage.models import Watch
 from core.watchlists import delivery, watches
-from core.watchlists.alerts import alert_record, list_alerts
+from core.watchlists.alerts import alert_record, list_alerts, redeliver
 from emulator.timeline import tick
 from tests.watchlists.hostile_receivers import DrippingReceiver, RecordingServer
 
@@ -57,22 +57,32 @@ def _states(db) -> list[tuple[str, int]]:
     return sorted((alert_record(a)["delivery_state"], a.delivery_attempts) for a in list_alerts(db))
 
 
-def test_alerts_a_failing_webhook_missed_are_sent_by_a_later_run_and_recorded_once(watch_env, own_emulator,
-                                                                                   monkeypatch, server_factory):
+def test_alerts_a_failing_webhook_missed_are_sent_by_later_runs_and_recorded_once(watch_env, own_emulator,
+                                                                                    monkeypatch, server_factory):
     down = server_factory(500)
     _two_alerts(watch_env, own_emulator, monkeypatch, f"{down.url}/hook")
-    assert _states(watch_env) == [("pending", 0), ("pending", 2)]
+    assert _states(watch_env) == [("pending", 0), ("pending", 2)]  # the first failed; the second was not tried
 
     up = server_factory(204)
     monkeypatch.setenv("REELSCOPE_ALERT_WEBHOOK_URL", f"{up.url}/hook")
-    assert watches.run_due(watch_env) == []  # nothing due, but the waiting alerts go out
+    assert watches.run_due(watch_env) == []  # nothing due, but the alert never tried goes out at once
+    assert _states(watch_env) == [("delivered", 1), ("pending", 2)]
+    redeliver(watch_env, now=datetime.now(UTC) + delivery.RETRY_AFTER / 2)
+    assert len(up.calls) == 1  # the failed one waits before its next run
+    redeliver(watch_env, now=datetime.now(UTC) + delivery.RETRY_AFTER + timedelta(seconds=1))
     assert sorted(json.loads(body)["kind"] for _, _, body in up.calls) == ["follower_change", "viral_reel"]
     assert _states(watch_env) == [("delivered", 1), ("delivered", 3)]
     delivered_at = {a.id: a.delivered_at for a in list_alerts(watch_env)}
 
     watches.run_due(watch_env)
+    redeliver(watch_env, now=datetime.now(UTC) + timedelta(days=1))
     assert len(up.calls) == 2  # never sent again
     assert {a.id: a.delivered_at for a in list_alerts(watch_env)} == delivered_at
+
+
+def test_failed_runs_wait_longer_each_time():
+    assert [delivery.retry_after(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (5, 10, 20, 40)]
+    assert delivery.retry_after(40) == timedelta(hours=6)
 
 
 def test_alerts_left_unsent_by_a_crash_are_sent_by_the_next_run(watch_env, own_emulator, monkeypatch,
@@ -91,8 +101,8 @@ def test_an_alert_is_tried_by_at_most_the_configured_number_of_runs(watch_env, o
     monkeypatch.setenv("REELSCOPE_ALERT_DELIVERY_ROUNDS", "2")
     down = server_factory(500)
     _two_alerts(watch_env, own_emulator, monkeypatch, f"{down.url}/hook")
-    for _ in range(4):
-        watches.run_due(watch_env)
+    for hours in (7, 14, 21, 28):  # later runs, each past the wait of the run before
+        redeliver(watch_env, now=datetime.now(UTC) + timedelta(hours=hours))
     assert sorted(a.delivery_rounds for a in list_alerts(watch_env)) == [2, 2]
     assert _states(watch_env) == [("failed", 4), ("failed", 4)]
     assert all(a.delivery_error == "HTTP 500" for a in list_alerts(watch_env))
@@ -145,7 +155,8 @@ def test_a_dripping_webhook_holds_run_due_no_longer_than_its_deadlines_and_gets_
             "no complete answer within 2 s"]
 
         receiver.recover()
-        watches.run_due(watch_env)
+        watches.run_due(watch_env)  # the alert not yet tried goes out at once
+        redeliver(watch_env, now=datetime.now(UTC) + delivery.RETRY_AFTER * 2)  # the failed one, after its wait
         assert sorted(body["kind"] for body in receiver.bodies) == ["follower_change", "viral_reel"]
         assert _states(watch_env)[0][0] == _states(watch_env)[1][0] == "delivered"
     finally:
