@@ -32,8 +32,10 @@ the same CSV/JSON export as `python -m core export`.
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
+    from core.exports.leftovers import clean_export_leftovers
     from core.jobs.submission import recover_orphans
 
+    clean_export_leftovers()  # partial export files a killed process left; never raises
     try:
         failed = recover_orphans()
         if failed:

@@ -10,8 +10,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+
+from core.storage.unavailable import store_problem
 
 log = logging.getLogger("reelscope.api")
 
@@ -134,6 +137,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         summary = "; ".join(f"{e['pointer']}: {e['detail']}" for e in errors[:5])
         return problem_response(422, f"The request is not valid: {summary}.", title="Invalid request",
                                 type_=problem_type("validation-error"), instance=_instance(request), errors=errors)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _store_problem(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        detail = store_problem(exc)
+        if detail is None:
+            return await _internal_problem(request, exc)
+        log.warning("%s %s: %s", request.method, request.url.path, detail)  # never the SQL
+        return problem_response(503, detail, title="Service unavailable", type_=problem_type("database-unavailable"),
+                                instance=_instance(request), headers={"Retry-After": "60"})
 
     @app.exception_handler(Exception)
     async def _internal_problem(request: Request, exc: Exception) -> JSONResponse:

@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import WithJsonSchema
-from sqlalchemy import text
 from starlette.background import BackgroundTask
 
 import core
@@ -39,6 +38,7 @@ from core.jobs import submission
 from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database
+from core.storage.unavailable import probe_write, store_problem
 
 log = logging.getLogger("reelscope.api")
 PREFIX = "/api/v1"
@@ -92,16 +92,15 @@ def _state_or_404(db: Database, analysis_id: str) -> store.AnalysisState:
 # --- health ---------------------------------------------------------------------------------------------------
 
 @router.get("/health", response_model=Health, tags=["health"], summary="Is the API up and its database reachable?",
-            responses={503: {**_PROBLEM, "description": "The database is not reachable."}})
+            responses={503: {**_PROBLEM, "description": "The database is not reachable, read-only or full."}})
 def health(request: Request) -> Health:
     settings = load_settings()
     try:
-        with get_database().session() as session:
-            session.execute(text("SELECT 1"))
+        probe_write(get_database())  # a real write: read-only or full is not healthy
     except Exception as exc:  # noqa: BLE001 - any database failure means "not healthy"
-        log.warning("health check: database unreachable: %s", exc)
-        raise ApiProblem(503, "The database is not reachable.", slug="database-unavailable",
-                         title="Service unavailable") from exc
+        detail = store_problem(exc) or "The database is not reachable."
+        log.warning("health check: %s", detail)
+        raise ApiProblem(503, detail, slug="database-unavailable", title="Service unavailable") from exc
     return Health(status="ok", version=core.__version__, database="ok", demo=settings.demo, queue=settings.queue,
                   auth=request.app.state.api_settings.token is not None)
 
@@ -301,6 +300,11 @@ def export_analysis(
 ) -> StreamingResponse:
     db = _db()
     filters = None if params.filters.is_empty else params.filters
+    if fields is not None and not any(part.strip() for part in fields.split(",")):  # given, but naming nothing
+        raise ApiProblem(422, "fields names no field: leave it out for every field, or list the fields wanted.",
+                         slug="unknown-fields", title="Unknown export fields",
+                         errors=[{"detail": "empty field list", "pointer": "#/query/fields", "location": "query",
+                                  "name": "fields"}])
     try:
         options = ExportOptions(format=format_, plain=plain, fields=parse_fields(fields), gzip=gzip, filters=filters)
         stream = open_export(db, analysis_id, options)

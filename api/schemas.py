@@ -6,14 +6,29 @@ Reel keys are the export field names (README: Command line); unknown counts are 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from core.domain.reel_fields import REEL_FIELDS
 from core.domain.usernames import MAX_USERNAME_LENGTH
 from core.jobs.submission import MAX_REELS_LIMIT
 
+
+def _not_a_boolean(value: Any) -> Any:
+    """JSON true/false is not a count (pydantic's lax mode would read false as 0)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number, not true or false")
+    return value
+
+
+ReelCap = Annotated[int, Field(ge=0, le=MAX_REELS_LIMIT), BeforeValidator(_not_a_boolean)]  # this order keeps
+# minimum/maximum in the JSON schema
+# An interval of 1 s .. 3650 d (core.watchlists.watches.MAX_EVERY_DAYS), as digits and one unit.
+EVERY_PATTERN = ("^(([1-9][0-9]{0,7}|[12][0-9]{8}|30[0-9]{7}|31[0-4][0-9]{6}|315[0-2][0-9]{5}|3153[0-5][0-9]{4}"
+                 "|315360000)[sS]|([1-9][0-9]{0,5}|[1-4][0-9]{6}|5[01][0-9]{5}|52[0-4][0-9]{4}|525[0-5][0-9]{3}"
+                 "|5256000)[mM]|([1-9][0-9]{0,3}|[1-7][0-9]{4}|8[0-6][0-9]{3}|87[0-5][0-9]{2}|87600)[hH]"
+                 "|([1-9][0-9]{0,2}|[12][0-9]{3}|3[0-5][0-9]{2}|36[0-4][0-9]|3650)[dD])$")
 StatusName = Literal["pending", "processing", "completed", "failed"]
 # An Instagram username as the API accepts it: '@' optional, letters, digits, '_' and single inner dots (case is
 # ignored). Documented, not enforced here: a name breaking it gets the API's own 422 naming each rule broken.
@@ -31,9 +46,9 @@ class AnalysisRequest(BaseModel):
                                              f"{MAX_USERNAME_LENGTH} characters after '@'). Every name must be valid, "
                                              "else nothing is created (422).",
                                  json_schema_extra=USERNAME_ITEMS)
-    max_reels: int | None = Field(default=None, ge=0, le=MAX_REELS_LIMIT,
-                                  description="Fetch only the N most recent reels of each profile (default: all; "
-                                              f"at most {MAX_REELS_LIMIT:,}).")
+    max_reels: ReelCap | None = Field(default=None,
+                                      description="Fetch only the N most recent reels of each profile (default: all; "
+                                                  f"at most {MAX_REELS_LIMIT:,}).")
 
 
 class AnalysisCreated(BaseModel):
@@ -164,9 +179,12 @@ class WatchRequest(BaseModel):
                                  description="Profiles to watch, with or without '@'. Every name must be valid, else "
                                              "nothing is stored (422). A watched name gets the new interval.",
                                  json_schema_extra=USERNAME_ITEMS)
-    every: str = Field(default="1d", max_length=16, description="Interval between analyses: 30s, 90m, 12h, 1d, 7d …",
-                       json_schema_extra={"pattern": "^[1-9][0-9]{0,8}[smhdSMHD]$"})
-    max_reels: int | None = Field(default=None, ge=0, description="Analyse only the N most recent reels each time.")
+    every: str = Field(default="1d", max_length=16, description="Interval between analyses: 30s, 90m, 12h, 1d, 7d … "
+                                                                "at most 3650d (ten years).",
+                       json_schema_extra={"pattern": EVERY_PATTERN})
+    max_reels: ReelCap | None = Field(default=None,
+                                      description="Analyse only the N most recent reels each time (at most "
+                                                  f"{MAX_REELS_LIMIT:,}).")
 
 
 class WatchOut(BaseModel):
@@ -201,6 +219,12 @@ class AlertOut(BaseModel):
     message: str
     previous_analysis_id: str | None
     url: str | None
+    delivery_state: Literal["delivered", "pending", "failed", "no_webhook"] = Field(
+        description="Webhook delivery: delivered; pending (a later run re-sends it); failed (every allowed run "
+                    "failed, see delivery_error); no_webhook (REELSCOPE_ALERT_WEBHOOK_URL is not set).")
+    delivery_attempts: int = Field(description="HTTP attempts made so far.")
+    delivery_error: str | None = Field(description="Why the last attempt failed, e.g. HTTP 500.")
+    delivered_at: datetime | None
 
 
 class AlertList(BaseModel):

@@ -9,20 +9,32 @@ import pandas as pd
 from fastapi import APIRouter, Path, Query, Response, status
 
 from api.problems import ApiProblem
-from api.schemas import AlertList, AlertOut, GrowthOut, Problem, WatchList, WatchOut, WatchRequest
+from api.schemas import USERNAME_PATTERN, AlertList, AlertOut, GrowthOut, Problem, WatchList, WatchOut, WatchRequest
 from core.analytics import growth
-from core.domain.usernames import normalise_username
+from core.domain.usernames import normalise_username, validate_username
 from core.jobs import submission
 from core.storage.engine import get_database
 from core.storage.snapshots import completed_snapshots
 from core.watchlists import watches
-from core.watchlists.alerts import alert_json, list_alerts
+from core.watchlists.alerts import alert_record, list_alerts
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX)
 
 _PROBLEM = {"model": Problem, "content": {"application/problem+json": {}}}
-Username = Annotated[str, Path(description="A watched profile (with or without '@').", max_length=64)]
+# The pattern is documented; a name breaking it gets this API's own 422 naming the rule (as the CLI's exit 2).
+_NAME_SCHEMA = {"pattern": USERNAME_PATTERN}
+Username = Annotated[str, Path(description="A watched profile (with or without '@').", max_length=64,
+                               json_schema_extra=_NAME_SCHEMA)]
+
+
+def _valid_name(raw: str, pointer: str) -> str:
+    """The normalised name, or 422 naming the rule it breaks (as the CLI's exit 2)."""
+    try:
+        return validate_username(raw)
+    except ValueError as exc:
+        raise ApiProblem(422, str(exc), slug="invalid-usernames", title="Invalid usernames",
+                         errors=[{"detail": str(exc), "username": raw, "pointer": pointer}]) from exc
 
 
 def _watch(state: watches.WatchState) -> WatchOut:
@@ -66,6 +78,9 @@ def add_watches(body: WatchRequest) -> WatchList:
     except watches.InvalidDuration as exc:
         raise ApiProblem(422, str(exc), slug="invalid-interval", title="Invalid interval",
                          errors=[{"detail": str(exc), "pointer": "#/every"}]) from exc
+    except watches.InvalidMaxReels as exc:
+        raise ApiProblem(422, str(exc), slug="validation-error", title="Invalid request",
+                         errors=[{"detail": str(exc), "pointer": "#/max_reels"}]) from exc
     except submission.InvalidSubmission as exc:
         errors = [{"detail": str(r), "username": r.raw, "rule": r.reason, "pointer": "#/usernames"}
                   for r in exc.rejected] or [{"detail": str(exc), "pointer": "#/usernames"}]
@@ -86,11 +101,17 @@ def remove_watch(username: Username) -> Response:
 
 
 @router.get("/watches/{username}/growth", response_model=GrowthOut, tags=["watches"],
-            summary="Followers, median plays and engagement over every snapshot; plays gained; new reels")
+            summary="Followers, median plays and engagement over every snapshot; plays gained; new reels",
+            responses={404: {**_PROBLEM, "description": "The profile is not watched and has no completed analysis."},
+                       422: {**_PROBLEM, "description": "An invalid username."}})
 def profile_growth(username: Username,
                    limit: Annotated[int, Query(ge=1, le=1000, description="Latest N snapshots.")] = 100) -> GrowthOut:
-    name = normalise_username(username)
-    snapshots = completed_snapshots(get_database(), name, limit=limit)
+    name = _valid_name(username, "#/path/username")
+    db = get_database()
+    snapshots = completed_snapshots(db, name, limit=limit)
+    if not snapshots and not watches.is_watched(db, name):
+        raise ApiProblem(404, f"@{name} is not watched and has no completed analysis.", slug="watch-not-found",
+                         title="Watch not found")
     history = growth.reel_plays_history(snapshots)
     fresh = (growth.new_reels(snapshots[-2].reels, snapshots[-1].reels) if len(snapshots) >= 2
              else pd.DataFrame(columns=["media_id", "shortcode", "url", "plays", "views", "likes", "posted_at"]))
@@ -100,9 +121,11 @@ def profile_growth(username: Username,
                                                "posted_at"]]))
 
 
-@router.get("/alerts", response_model=AlertList, tags=["watches"], summary="Alerts raised by watch analyses")
-def alerts(username: Annotated[str | None, Query(description="Only this profile (with or without '@').")] = None,
+@router.get("/alerts", response_model=AlertList, tags=["watches"], summary="Alerts raised by watch analyses",
+            responses={422: {**_PROBLEM, "description": "An invalid username."}})
+def alerts(username: Annotated[str | None, Query(description="Only this profile (with or without '@').",
+                                                max_length=64, json_schema_extra=_NAME_SCHEMA)] = None,
            limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> AlertList:
-    name = normalise_username(username) if username else None
-    return AlertList(alerts=[AlertOut(**alert_json(a)) for a in list_alerts(get_database(), username=name,
+    name = _valid_name(username, "#/query/username") if username else None
+    return AlertList(alerts=[AlertOut(**alert_record(a)) for a in list_alerts(get_database(), username=name,
                                                                             limit=limit)])

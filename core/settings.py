@@ -75,7 +75,9 @@ class Settings(BaseSettings):
     follower_change_percent: float = _env("REELSCOPE_FOLLOWER_CHANGE_PERCENT", "a `follower_change` alert needs followers to move more than this percentage since the previous snapshot", 5.0)
     alert_webhook_url: str | None = _env("REELSCOPE_ALERT_WEBHOOK_URL", "each alert is POSTed there as JSON (never logged with its query string)")
     alert_webhook_attempts: int = _env("REELSCOPE_ALERT_WEBHOOK_ATTEMPTS", "attempts per alert (network errors, 429 and 5xx are retried with exponential backoff)", 4)
-    alert_webhook_timeout: float = _env("REELSCOPE_ALERT_WEBHOOK_TIMEOUT", "seconds per webhook attempt", 5.0)
+    alert_webhook_timeout: float = _env("REELSCOPE_ALERT_WEBHOOK_TIMEOUT", "total seconds per webhook attempt, from connecting to the last byte", 5.0)
+    alert_delivery_rounds: int = _env("REELSCOPE_ALERT_DELIVERY_ROUNDS", "runs that try an undelivered alert again "
+                                      "(spaced from 5 minutes, doubling up to 6 hours) before it is given up", 5)
     watch_poll_seconds: float = _env("REELSCOPE_WATCH_POLL_SECONDS", "seconds between looks for due watches by the dashboard process and Celery beat; `0` turns the dashboard's check off", 60.0)
     # --- REST API (parsed further by api.settings) ---------------------------------------------------
     api_token: str | None = _env("REELSCOPE_API_TOKEN", "bearer token every API request must carry (printable ASCII; anything else stops start-up)")
@@ -85,7 +87,7 @@ class Settings(BaseSettings):
     api_trusted_proxies: str = _env("REELSCOPE_API_TRUSTED_PROXIES", "comma-separated addresses (or `*`) of reverse proxies whose X-Forwarded-For/-Proto are believed", "")
     api_allowed_hosts: str = _env("REELSCOPE_API_ALLOWED_HOSTS", "comma-separated Host names the API answers to (`*.example.com` wildcards, `*` any); unset: the loopback names on a loopback `--host`, else any", "")
 
-    @field_validator("max_attempts", "alert_webhook_attempts")
+    @field_validator("max_attempts", "alert_webhook_attempts", "alert_delivery_rounds")
     @classmethod
     def _at_least_one(cls, value: int) -> int:
         return max(1, value)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.exports.leftovers import clean_export_leftovers
 from core.instagram.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
 from core.jobs.submission import recover_orphans
 from core.storage.engine import Database, get_database
@@ -39,7 +40,9 @@ def navigation() -> tuple[tuple[str, str, str], ...]:
 
 @st.cache_resource(show_spinner=False)
 def _recover_orphans_once(database_url: str) -> int:
-    """Analyses left running by a process that died are failed once per process and database."""
+    """Analyses left running by a process that died are failed once per process and database; partial export
+    files it left are removed."""
+    clean_export_leftovers()
     return recover_orphans(get_database(database_url))
 
 

@@ -9,11 +9,13 @@ from core.analytics import growth
 from core.jobs.submission import InvalidSubmission
 from core.storage.engine import Database, get_database
 from core.storage.snapshots import completed_snapshots
-from core.watchlists.alerts import alert_json, list_alerts
+from core.watchlists.alerts import alert_record, list_alerts
 from core.watchlists.watches import InvalidDuration, WatchState, add_watches, format_duration, parse_duration
 from ui import growth_charts
 from ui.text import escape_markdown
 
+DELIVERY_LABELS = {"delivered": "delivered", "pending": "not yet: retried later", "failed": "failed: gave up",
+                   "no_webhook": "no webhook set"}
 INTERVALS = {"every 12 hours": "12h", "daily": "1d", "weekly": "7d", "every hour": "1h"}
 
 
@@ -56,19 +58,25 @@ def watches_table(states: list[WatchState]) -> None:
 
 def alerts_table(db: Database, username: str | None = None, limit: int = 50, key: str = "alerts") -> int:
     """The newest alerts (of one profile, or all); returns how many were shown."""
-    rows = [alert_json(a) for a in list_alerts(db, username=username, limit=limit)]
+    rows = [alert_record(a) for a in list_alerts(db, username=username, limit=limit)]
     if not rows:
         st.caption("No alerts yet. They appear when a watch's new snapshot has a viral new reel or a follower "
                    "change beyond the threshold.")
         return 0
-    frame = pd.DataFrame(rows)[["created_at", "username", "kind", "message", "value", "threshold", "metric", "url"]]
+    frame = pd.DataFrame(rows)[["created_at", "username", "kind", "message", "value", "threshold", "metric", "url",
+                                "delivery_state", "delivery_error"]]
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    frame["delivery_state"] = frame["delivery_state"].map(DELIVERY_LABELS)
     st.dataframe(frame, hide_index=True, key=key, column_config={
         "created_at": st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
         "message": st.column_config.TextColumn("alert", width="large"),
         "value": st.column_config.NumberColumn("value", format="localized"),
         "threshold": st.column_config.NumberColumn("threshold", format="localized"),
         "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
+        "delivery_state": st.column_config.TextColumn("webhook", help="Whether the alert reached "
+                                                      "REELSCOPE_ALERT_WEBHOOK_URL; pending ones are re-sent by "
+                                                      "later runs."),
+        "delivery_error": st.column_config.TextColumn("webhook error"),
     })
     return len(rows)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -17,40 +16,45 @@ def register(sub) -> None:
     export.add_argument("--gzip", action="store_true", help="gzip the output (.csv.gz / .json.gz; ignored for xlsx, a zip already)")
     export.add_argument("--plain", action="store_true", help="CSV table only, without BOM and profile header")
     export.add_argument("--fields", help="comma-separated field names, in the order wanted (default: all)")
-    export.add_argument("--filters", help="JSON of the Results page filters (ReelFilters.to_dict()) to apply")
+    export.add_argument("--filters", metavar="JSON",
+                        help="a JSON object of the Results page filters to apply, with keys "
+                             "date_from, date_to, tiers, min_plays, hashtag, caption_search, sponsored, collab, "
+                             "audio_type, location (e.g. '{\"min_plays\": 1000, \"tiers\": [\"viral\"]}'); "
+                             "unknown keys and wrong types exit 2")
     export.add_argument("-o", "--output", help="file to write; a directory gets the standard file name")
     export.add_argument("--list-fields", action="store_true", help="print the field names and exit")
     export.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from core.analytics.filter_model import InvalidFilters, parse_filters_json
     from core.exports.documents import ExportError, ExportOptions, all_fields, open_export, parse_fields
     from core.exports.history import record_export
+    from core.exports.leftovers import part_file
     from core.storage.engine import get_database
+    from core.storage.unavailable import one_line
 
     if args.list_fields:
         print("\n".join(all_fields()))
         return EXIT_OK
     try:
-        filters = json.loads(args.filters) if args.filters else None
-        if filters is not None and not isinstance(filters, dict):
-            raise ExportError("--filters must be a JSON object")
+        filters = parse_filters_json(args.filters) if args.filters else None
         options = ExportOptions(format=args.format, plain=args.plain, fields=parse_fields(args.fields),
                                 gzip=args.gzip, filters=filters)
         db = get_database()
         stream = open_export(db, args.analysis_id, options)
-    except (ExportError, json.JSONDecodeError) as exc:
+    except (ExportError, InvalidFilters) as exc:
         print(f"python -m core export: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
     try:
         if args.output:
             path = os.path.join(args.output, stream.filename) if os.path.isdir(args.output) else args.output
-            partial = path + ".part"
-            with open(partial, "wb") as out:
+            with part_file(path) as out:  # removed when the export fails; renamed onto PATH when complete
                 for chunk in stream:
                     out.write(chunk)
-            os.replace(partial, path)
             print(f"{path}\t{stream.rows} reels\t{stream.size} bytes\tsha256 {stream.sha256}", file=sys.stderr)
         else:
             out = sys.stdout.buffer
@@ -60,5 +64,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"python -m core export: error: cannot write the export: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    record_export(db, stream)
+    try:
+        record_export(db, stream)
+    except SQLAlchemyError as exc:  # the file is complete; only its history entry is missing (as in the API)
+        print(f"python -m core export: warning: the export was written but not recorded in the export history: "
+              f"{one_line(exc)}", file=sys.stderr)
     return EXIT_OK

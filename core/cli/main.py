@@ -42,12 +42,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python -m core: error: argument {ascii(bad)} is not valid UTF-8 text", file=sys.stderr)
         return EXIT_USAGE
     args = build_parser().parse_args(argv)
+    from sqlalchemy.exc import SQLAlchemyError
+
     from core.storage.migrations import SchemaTooNew
+    from core.storage.unavailable import one_line
 
     try:
         return args.run(args)
     except SchemaTooNew as exc:  # a database migrated by newer code: say so, change nothing
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except SQLAlchemyError as exc:  # read-only, full, unreachable: one line, never the SQL or its parameters
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:  # the reader went away (`… | head`): stop quietly, as a pipeline stage should
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -18,9 +18,9 @@ def register(sub) -> None:
     add = actions.add_parser("add", help="watch profiles (or change the interval of watched ones)")
     add.add_argument("usernames", nargs="+", metavar="USERNAME", help="Instagram username, with or without @")
     add.add_argument("--every", default="1d", metavar="DURATION",
-                     help="interval between analyses: 30s, 90m, 12h, 1d, 7d … (default 1d)")
+                     help="interval between analyses: 30s, 90m, 12h, 1d, 7d … up to 3650d (default 1d)")
     add.add_argument("--max-reels", type=int, default=None, metavar="N",
-                     help="analyse only the N most recent reels each time (default: all)")
+                     help="analyse only the N most recent reels each time, 0..100000 (default: all)")
     add.set_defaults(run=run_add)
     listing = actions.add_parser("list", help="every watch with its last run and when it is next due")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -40,15 +40,20 @@ def register(sub) -> None:
 def run_add(args: argparse.Namespace) -> int:
     from core.jobs.submission import InvalidSubmission
     from core.storage.engine import get_database
-    from core.watchlists.watches import InvalidDuration, add_watches, format_duration, parse_duration
+    from core.watchlists.watches import (
+        InvalidDuration,
+        InvalidMaxReels,
+        add_watches,
+        check_max_reels,
+        format_duration,
+        parse_duration,
+    )
 
-    if args.max_reels is not None and args.max_reels < 0:
-        print("error: --max-reels must be 0 or more", file=sys.stderr)
-        return EXIT_USAGE
     try:
         every = parse_duration(args.every)
+        check_max_reels(args.max_reels)
         names = add_watches(get_database(), args.usernames, every, args.max_reels)
-    except (InvalidSubmission, InvalidDuration) as exc:
+    except (InvalidSubmission, InvalidDuration, InvalidMaxReels) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     for name in names:

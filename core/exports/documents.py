@@ -18,7 +18,6 @@ import io
 import json
 import math
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from sqlalchemy import select
 from core.analytics.metrics import metrics_time
 from core.exports.csv_encoding import CsvEncoder, csv_block, csv_cell
 from core.exports.fields import all_fields, field_infos, unknown_fields
+from core.exports.leftovers import workbook_folder
 from core.exports.rows import ReelBatches
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports.xlsx import file_chunks, write_workbook
@@ -248,7 +248,7 @@ class ExportStream:
         hashtags = (batch["hashtags"] for batch in ReelBatches(
             self.db, self.analysis_id, ("hashtags",), followers=ctx.profile["followers"],
             metrics_at=ctx.metrics_at, filters=ctx.filters))
-        with tempfile.TemporaryDirectory(prefix="reelscope-xlsx-") as folder:
+        with workbook_folder() as folder:  # locked while in use: clean_leftovers removes it only if we die
             path = Path(folder) / "export.xlsx"
             write_workbook(path, analysis=ctx.analysis, profile=ctx.profile, exported_at=ctx.exported_at,
                            fields=ctx.fields, kinds=batches.kinds, batches=counted, hashtags=hashtags,

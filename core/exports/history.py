@@ -26,6 +26,7 @@ from core.exports.documents import (
     open_export,
     safe_name_part,
 )
+from core.exports.leftovers import part_file
 from core.settings import load_settings
 from core.storage.engine import Database
 from core.storage.models import ExportRecord
@@ -140,11 +141,9 @@ def write_export_file(stream: ExportStream, folder: Path | None = None) -> Path:
     """Stream the export into the export folder (atomically) and return the file's path."""
     path = safe_export_path(stream.filename, folder)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "wb") as out:
+    with part_file(path) as out:  # locked while written: clean_leftovers removes it only if this process dies
         for chunk in stream:
             out.write(chunk)
-    os.replace(partial, path)
     return path
 
 

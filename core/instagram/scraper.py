@@ -56,7 +56,7 @@ from core.instagram.routes import (
 )
 from core.instagram.session import session_file_version
 from core.instagram.session_check import SessionCheck, check_viewer
-from core.instagram.transport import redirect_instagram_to, take_retry_after
+from core.instagram.transport import redirect_instagram_to, take_retry_after, web_url
 from core.settings import Settings, load_settings
 from core.storage.route_refusals import shared_route_memory
 
@@ -138,9 +138,11 @@ def profile_from_instaloader(profile: Profile) -> FetchedProfile:
                                         lambda: profile.mediacount)),
         is_private=bool(profile.is_private),
         is_verified=_optional(lambda: profile.is_verified),  # type: ignore[arg-type]
-        profile_pic_url=_first_known(lambda: node["profile_pic_url_hd"],  # type: ignore[arg-type]
-                                     lambda: _in_node(node, "hd_profile_pic_url_info", "url"),
-                                     lambda: node["profile_pic_url"], lambda: profile.profile_pic_url_no_iphone),
+        # a picture that is not a web URL (a local path, file:, javascript:) is stored as unknown
+        profile_pic_url=web_url(_first_known(lambda: node["profile_pic_url_hd"],
+                                             lambda: _in_node(node, "hd_profile_pic_url_info", "url"),
+                                             lambda: node["profile_pic_url"],
+                                             lambda: profile.profile_pic_url_no_iphone)),
     )
 
 
@@ -194,7 +196,7 @@ def reel_from_media(media: dict, context) -> FetchedReel:
         media_id=str(media["pk"]).split("_")[0],
         shortcode=media["code"],
         url=REEL_URL.format(shortcode=media["code"]),
-        thumbnail_url=_thumbnail(media),
+        thumbnail_url=web_url(_thumbnail(media)),  # a local path or file: URL is stored as unknown
         caption=clean_text(caption),
         likes=None if likes_hidden else _count(media.get("like_count")),
         comments=_count(media.get("comment_count")),

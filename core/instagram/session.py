@@ -44,6 +44,8 @@ def parse_session_input(text: str) -> dict[str, str]:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise InvalidSession(f"That is not valid JSON (line {exc.lineno}).") from None
+        except RecursionError:
+            raise InvalidSession("That JSON is nested too deeply to be a cookie export.") from None
         cookies = _cookies_from_json(data)
     elif "=" in stripped:
         header = stripped.split(":", 1)[1] if stripped.lower().startswith("cookie:") else stripped
@@ -103,7 +105,7 @@ def load_session() -> dict[str, str] | None:
     path = session_file()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+    except (OSError, ValueError, RecursionError):  # missing, a folder, unreadable, not JSON, nested too deep
         return None
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else None
 

@@ -13,15 +13,16 @@ from core.jobs.leasing import keep_leases
 from core.jobs.pipeline import run_analysis
 from core.storage import engine as core_db
 from core.storage.engine import get_database
-from core.watchlists.watches import start_due_watches
+from core.watchlists.watches import check_watchlist
 
 log = logging.getLogger("reelscope.celery")
 
 
 @shared_task(name=WATCH_TASK_NAME)
 def start_due_watches_task() -> list[str]:
-    """The beat task: claim due watches (core.watchlists.watches, the step every runner shares) and enqueue their analyses."""
-    return start_due_watches()
+    """The beat task: re-send undelivered alerts, claim due watches (core.watchlists.watches, the step every runner
+    shares) and enqueue their analyses."""
+    return check_watchlist()
 
 
 @shared_task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)

@@ -8,23 +8,24 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.settings import PROJECT_ROOT, load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database
+from core.storage.unavailable import one_line, probe_write
 
 MIN_FREE_BYTES = 200 * 1024 * 1024
 
 
 def _database_check(db: Database) -> dict:
     try:
-        with db.engine.begin() as conn:
-            conn.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS reelscope_health_probe (x INTEGER)"))
-            conn.execute(text("INSERT INTO reelscope_health_probe (x) VALUES (1)"))
-            conn.execute(text("DROP TABLE reelscope_health_probe"))
+        probe_write(db)  # a real write: a read-only store or a full disk is not healthy
         return {"ok": True, "backend": db.engine.dialect.name}
+    except SQLAlchemyError as exc:  # reported, not raised; never the SQL
+        return {"ok": False, "backend": db.engine.dialect.name, "error": one_line(exc)}
     except Exception as exc:  # noqa: BLE001 - reported, not raised
-        return {"ok": False, "backend": db.engine.dialect.name, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        return {"ok": False, "backend": db.engine.dialect.name, "error": type(exc).__name__}
 
 
 def _schema_version(db: Database) -> str | None:

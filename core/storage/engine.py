@@ -48,7 +48,7 @@ def make_engine(database_url: str) -> Engine:
     """An engine for ``database_url``; a SQLite file's folder is created when missing."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):  # not a URI
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, json_serializer=_json_dumps,
                                connect_args={"check_same_thread": False, "timeout": _busy_timeout_ms() / 1000})

@@ -224,6 +224,9 @@ class Alert(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
     delivery_error: Mapped[str | None] = mapped_column(Text)
+    # runs that have tried to send it (core.watchlists.delivery caps them), and until when one run holds it
+    delivery_rounds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    delivery_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         UniqueConstraint("analysis_id", "kind", "subject", name="uq_alerts_analysis_kind_subject"),

@@ -30,9 +30,12 @@ def delete_username(db: Database, username: str) -> int:
 
 
 def purge_older_than(db: Database, age: timedelta, now: datetime | None = None) -> int:
-    """Delete finished analyses older than ``age``, and export files past their retention period."""
+    """Delete finished analyses older than ``age``, export files past their retention period, and partial export
+    files a killed process left."""
     from core.exports.history import cleanup_export_files
+    from core.exports.leftovers import clean_export_leftovers
 
     cutoff = (now or datetime.now(UTC)) - age
     cleanup_export_files()
+    clean_export_leftovers()
     return delete_analyses(db, store.analysis_ids_older_than(db, cutoff))

@@ -17,14 +17,14 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.analytics.growth import new_reels
 from core.settings import Settings, load_settings
 from core.storage.engine import Database, retry_when_locked
-from core.storage.models import Alert, Watch, utcnow
+from core.storage.models import Alert, Watch
 from core.storage.snapshots import Snapshot, snapshot_with_previous
-from core.watchlists import webhook
+from core.watchlists import delivery
 
 log = logging.getLogger("reelscope.alerts")
 
@@ -134,27 +134,31 @@ def alert_json(alert: Alert) -> dict:
             "url": f"https://www.instagram.com/reel/{alert.shortcode}/" if alert.shortcode else None}
 
 
-@retry_when_locked
-def _record_delivery(db: Database, alert_id: str, outcome: webhook.Delivery) -> None:
-    with db.transaction() as session:
-        session.execute(update(Alert).where(Alert.id == alert_id).values(
-            delivery_attempts=outcome.attempts, delivery_error=outcome.error,
-            delivered_at=utcnow() if outcome.ok else None))
+def alert_record(alert: Alert, settings: Settings | None = None) -> dict:
+    """``alert_json`` plus its delivery (core.watchlists.delivery): what ``alerts --json``, the API and the Watchlist
+    page show."""
+    return {**alert_json(alert), **delivery.delivery_json(alert, settings)}
 
 
-def deliver(db: Database, alerts: list[Alert], settings: Settings | None = None) -> None:
-    """POST each alert to the webhook, when one is set; record the outcome on the alert. Never raises."""
+def deliver(db: Database, alerts: list[Alert], settings: Settings | None = None) -> int:
+    """POST each alert to the webhook, when one is set; record the outcome on the alert. Stops at the first failure:
+    the rest wait for a later run (so a dead receiver holds a run for one alert's attempts only). Never raises."""
+    return delivery.send(db, alerts, alert_json, settings, stop_at_first_failure=True)
+
+
+def redeliver(db: Database, settings: Settings | None = None, now: datetime | None = None) -> int:
+    """Send the alerts earlier runs left undelivered (failures, crashes) and now due again (core.watchlists.delivery),
+    oldest first, each within its cap of runs;
+    stops at the first failure (the receiver is still down). Returns how many were delivered. Never raises."""
     settings = settings or load_settings()
     if not settings.alert_webhook_url:
-        return
-    for alert in alerts:
-        try:
-            outcome = webhook.post_json(settings.alert_webhook_url, alert_json(alert),
-                                        attempts=settings.alert_webhook_attempts,
-                                        timeout=settings.alert_webhook_timeout)
-            _record_delivery(db, alert.id, outcome)
-        except Exception:  # noqa: BLE001 - a webhook problem never fails the analysis
-            log.error("could not deliver or record alert %s", alert.id)
+        return 0
+    try:
+        waiting = delivery.undelivered(db, settings, now)
+    except Exception:  # noqa: BLE001 - a later run tries again
+        log.exception("could not look for undelivered alerts")
+        return 0
+    return delivery.send(db, waiting, alert_json, settings, stop_at_first_failure=True, now=now)
 
 
 def after_completion(db: Database, analysis_id: str) -> list[Alert]:

@@ -1,6 +1,7 @@
 """A background thread that starts due watches while a long-running process (the dashboard) is alive.
 
-It calls the same claim step as ``watch run-due`` and Celery beat (core.watchlists.watches), so running it in several
+Each check first re-sends undelivered alerts (core.watchlists.delivery), then calls the same claim step as
+``watch run-due`` and Celery beat (core.watchlists.watches), so running it in several
 dashboards next to a beat never starts a watch twice. ``REELSCOPE_WATCH_POLL_SECONDS`` (default 60; 0 turns it off).
 """
 
@@ -11,7 +12,7 @@ import threading
 
 from core.settings import load_settings
 from core.storage.engine import Database
-from core.watchlists.watches import start_due_watches
+from core.watchlists.watches import check_watchlist
 
 log = logging.getLogger("reelscope.watches")
 
@@ -41,7 +42,7 @@ class WatchScheduler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                started = start_due_watches(self.db)
+                started = check_watchlist(self.db)
                 if started:
                     log.info("started %d due watch analyses", len(started))
             except Exception:  # noqa: BLE001 - a failed check is retried at the next poll

@@ -22,11 +22,16 @@ from core.jobs import dispatch, leasing, submission, threads
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database, retry_when_locked
 from core.storage.models import Analysis, Status, Watch, utcnow
+from core.watchlists import alerts
 
 log = logging.getLogger("reelscope.watches")
 
 DEFAULT_EVERY = "1d"
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_EVERY_DAYS = 3650
+# The longest interval: ten years. It fits PostgreSQL's 32-bit integer column (at most 2,147,483,647 s, about 68
+# years) and keeps every "next due" date far inside what datetimes (year 9999) and pandas (year 2262) can hold.
+MAX_EVERY_SECONDS = MAX_EVERY_DAYS * 86400
 MAX_TOLERANCE_SECONDS = 60.0
 TOLERANCE_SHARE = 0.01
 _DURATION = re.compile(r"^\s*(\d{1,9})\s*([smhd])\s*$", re.IGNORECASE)
@@ -34,6 +39,10 @@ _DURATION = re.compile(r"^\s*(\d{1,9})\s*([smhd])\s*$", re.IGNORECASE)
 
 class InvalidDuration(ValueError):
     """An interval that is not a whole positive number with a unit (30s, 90m, 12h, 1d, 7d)."""
+
+
+class InvalidMaxReels(ValueError):
+    """A reel cap outside 0..MAX_REELS_LIMIT (the same bounds as an analysis)."""
 
 
 class UnknownWatch(LookupError):
@@ -45,11 +54,35 @@ class UnknownWatch(LookupError):
 
 
 def parse_duration(text: str) -> int:
-    """Seconds in ``30s``, ``90m``, ``12h``, ``1d``, ``7d``; InvalidDuration otherwise."""
+    """Seconds in ``30s``, ``90m``, ``12h``, ``1d``, ``7d`` (at most ``MAX_EVERY_DAYS`` days); InvalidDuration
+    otherwise."""
     match = _DURATION.match(text or "")
     if not match or int(match.group(1)) == 0:
         raise InvalidDuration(f"Invalid interval {text!r}: use a whole number and a unit, e.g. 30s, 90m, 12h, 1d, 7d.")
-    return int(match.group(1)) * DURATION_UNITS[match.group(2).lower()]
+    seconds = int(match.group(1)) * DURATION_UNITS[match.group(2).lower()]
+    check_interval(seconds, shown=text.strip())
+    return seconds
+
+
+def check_interval(every_seconds: int, shown: str | None = None) -> None:
+    """InvalidDuration unless the interval is 1 s .. ``MAX_EVERY_DAYS`` days."""
+    if not 0 < every_seconds <= MAX_EVERY_SECONDS:
+        raise InvalidDuration(f"Invalid interval {shown or format_duration(every_seconds)!r}: it must be between 1s "
+                              f"and {MAX_EVERY_DAYS}d.")
+
+
+def check_max_reels(max_reels: int | None) -> None:
+    """InvalidMaxReels unless ``max_reels`` is None or 0..MAX_REELS_LIMIT (the bounds of an analysis)."""
+    try:
+        submission.check_max_reels(max_reels)
+    except ValueError as exc:
+        raise InvalidMaxReels(str(exc)) from None
+
+
+def effective_interval(every_seconds: int) -> int:
+    """The interval the scheduler uses: a stored value out of bounds (written before they were enforced, or by
+    hand) counts as the nearest bound, so one bad watch never breaks the listing or the runs of the others."""
+    return max(1, min(int(every_seconds), MAX_EVERY_SECONDS))
 
 
 def format_duration(seconds: int) -> str:
@@ -105,10 +138,8 @@ def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, ma
     """Watch each profile (or change the interval and reel cap of one already watched); every name is validated
     first and nothing is stored if any is invalid. Returns the normalised names."""
     names = submission.validate_submission(usernames)  # the same rules and cap as a submission
-    if every_seconds <= 0:
-        raise InvalidDuration("The interval must be positive.")
-    if max_reels is not None and max_reels < 0:
-        raise ValueError("max_reels must be 0 or more")
+    check_interval(every_seconds)
+    check_max_reels(max_reels)
     with db.transaction() as session:
         for name in names:
             watch = session.get(Watch, name)
@@ -141,12 +172,23 @@ def list_watches(db: Database, now: datetime | None = None) -> list[WatchState]:
     with db.session() as session:
         rows = session.execute(select(Watch, Analysis.status).outerjoin(Analysis, Analysis.id == Watch.last_analysis_id)
                                .order_by(Watch.username)).all()
-    return [WatchState(
-        username=w.username, every_seconds=w.every_seconds, max_reels=w.max_reels,
-        last_analysis_id=w.last_analysis_id, last_run_at=w.last_run_at, last_status=last_status,
-        next_due_at=next_due_at(w.last_run_at, w.every_seconds),
-        due=is_due(w.last_run_at, w.every_seconds, now) and last_status not in Status.ACTIVE,
-        created_at=w.created_at) for w, last_status in rows]
+    return [_state(w, last_status, now) for w, last_status in rows]
+
+
+def _state(watch: Watch, last_status: str | None, now: datetime) -> WatchState:
+    every = effective_interval(watch.every_seconds)
+    return WatchState(
+        username=watch.username, every_seconds=every, max_reels=watch.max_reels,
+        last_analysis_id=watch.last_analysis_id, last_run_at=watch.last_run_at, last_status=last_status,
+        next_due_at=next_due_at(watch.last_run_at, every),
+        due=is_due(watch.last_run_at, every, now) and last_status not in Status.ACTIVE,
+        created_at=watch.created_at)
+
+
+def is_watched(db: Database, username: str) -> bool:
+    """Whether the (normalised) profile is on the watchlist."""
+    with db.session() as session:
+        return session.get(Watch, username) is not None
 
 
 def _active_run():
@@ -191,7 +233,11 @@ def claim_due_watches(db: Database, now: datetime | None = None) -> list[str]:
     for watch in list_watches(db, now):
         if not watch.due:
             continue
-        analysis_id = _claim(db, watch, now, owner, lease_until, data_source)
+        try:
+            analysis_id = _claim(db, watch, now, owner, lease_until, data_source)
+        except Exception:  # noqa: BLE001 - one watch that cannot be claimed never stops the others
+            log.exception("could not start watch @%s", watch.username)
+            continue
         if analysis_id is not None:
             log.info("watch @%s is due: analysis %s", watch.username, analysis_id)
             ids.append(analysis_id)
@@ -207,10 +253,20 @@ def start_due_watches(db: Database | None = None, now: datetime | None = None) -
     return ids
 
 
+def check_watchlist(db: Database | None = None, now: datetime | None = None) -> list[str]:
+    """What every periodic runner does (the dashboard's scheduler, Celery beat): send the alerts earlier runs left
+    undelivered, then start the due watches; the new analysis ids."""
+    db = db or get_database()
+    alerts.redeliver(db, now=now)
+    return start_due_watches(db, now)
+
+
 def run_due(db: Database | None = None, now: datetime | None = None, on_poll=None) -> list[store.AnalysisState]:
-    """Run every due watch once, to completion (``python -m core watch run-due``); the finished analyses."""
+    """Send undelivered alerts, then run every due watch once, to completion (``python -m core watch run-due``);
+    the finished analyses."""
     db = db or get_database()
     submission.recover_orphans(db)
+    alerts.redeliver(db, now=now)
     ids = start_due_watches(db, now)
     if not ids:
         return []

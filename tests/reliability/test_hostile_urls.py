@@ -62,7 +62,7 @@ def test_local_paths_scraped_as_image_urls_never_reach_the_results_page(tmp_path
     db = get_database(url)
     [state] = wait_for(create_analyses(["local_paths"], db=db), db=db, timeout=60)
     assert state.status == "completed", state.error
-    assert load_profile(db, state.analysis_id)["profile_pic_url"] == "/etc/hostname"  # stored exactly as scraped
+    assert load_profile(db, state.analysis_id)["profile_pic_url"] is None  # stored as unknown (issue 22 item 8)
 
     at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
     assert not at.exception, at.exception
@@ -71,3 +71,32 @@ def test_local_paths_scraped_as_image_urls_never_reach_the_results_page(tmp_path
     assert len(table) == len(profile.videos)
     assert table["thumbnail_url"].isna().all()
     assert table["url"].str.startswith("https://www.instagram.com/").all()
+
+
+def test_non_web_image_urls_are_stored_and_exported_as_null(tmp_path, monkeypatch, hostile_emulator, capsys):
+    """Issue 22 item 8: a local path or file: URL is neither stored nor exported."""
+    import csv
+    import io
+    import json
+
+    from core.cli.main import main
+    from core.storage.queries import load_reels_frame
+
+    server, profile = hostile_emulator
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    for key, value in {"DATABASE_URL": url, "INSTAGRAM_BASE_URL": server.url, "REELSCOPE_RATE_LIMIT_SCALE": "0",
+                       "REELSCOPE_MAX_ATTEMPTS": "1"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("REELSCOPE_DEMO", raising=False)
+    db = get_database(url)
+    [state] = wait_for(create_analyses(["local_paths"], db=db), db=db, timeout=60)
+    assert state.status == "completed", state.error
+    assert load_reels_frame(db, state.analysis_id)["thumbnail_url"].isna().all()
+
+    assert main(["export", state.analysis_id, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["profile"].get("profile_pic_url") is None
+    assert [r["thumbnail_url"] for r in document["reels"]] == [None] * len(profile.videos)
+    assert main(["export", state.analysis_id, "--format", "csv", "--plain"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["thumbnail_url"] for r in rows] == [""] * len(profile.videos)

@@ -141,5 +141,7 @@ def test_a_failing_webhook_never_fails_the_analysis_and_the_alerts_stay_stored(w
     assert second.status == "completed"
     stored = list_alerts(watch_env)
     assert sorted(a.kind for a in stored) == ["follower_change", "viral_reel"]
-    assert all((a.delivered_at, a.delivery_attempts, a.delivery_error) == (None, 2, "HTTP 500") for a in stored)
-    assert len(receiver.bodies) == 4  # two attempts per alert
+    # the first alert gets its two attempts; the receiver is down, so the other waits for a later run
+    assert sorted((a.delivered_at, a.delivery_attempts, a.delivery_error, a.delivery_rounds) for a in stored) == [
+        (None, 0, None, 0), (None, 2, "HTTP 500", 1)]
+    assert len(receiver.bodies) == 2
