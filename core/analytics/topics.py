@@ -1,0 +1,261 @@
+"""Topics: which themes a creator posts about, found from the reels' own words, and how each theme performs.
+
+Pure functions: captions and hashtags in, topics out (``find_topics``); an enriched reels frame with a ``topic``
+column in, per-topic tables out. Nothing here reads the database or downloads anything.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from core.analytics.context import MIN_SAMPLE
+from core.analytics.topic_terms import all_reel_terms
+
+METHOD_VERSION = "1"  # stored topics of an older method are recomputed
+MAX_TOPICS = 8
+MIN_TOPICS = 2
+REELS_PER_TOPIC = 5  # at most one topic per this many reels with usable words: fewer topics for small profiles
+RESOLUTION = 0.8  # Louvain resolution: below 1 favours fewer, larger themes (measured in bench/topics_bench.py)
+LABEL_TERMS = 3
+LABEL_HASHTAGS = 3
+NO_TOPIC = "no topic"  # how charts name the reels without a topic (the exports leave them empty)
+
+
+@dataclass(frozen=True)
+class Topic:
+    label: str  # "sourdough · receta · pasta"
+    terms: tuple[str, ...]  # its most characteristic caption words (or hashtags, for hashtag-only themes)
+    hashtags: tuple[str, ...]  # its most characteristic hashtags, without "#"
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    topics: tuple[Topic, ...]  # most reels first
+    assignments: np.ndarray  # one topic index per reel, in the order given; -1 = no topic
+
+    def labels(self) -> list[str | None]:
+        names = [topic.label for topic in self.topics]
+        return [names[i] if i >= 0 else None for i in self.assignments.tolist()]
+
+
+def _term_matrix(terms: list[list[str]]) -> tuple[sparse.csr_matrix, list[str]]:
+    vectorizer = TfidfVectorizer(analyzer=_identity, min_df=2, sublinear_tf=True, dtype=np.float64)
+    try:
+        return vectorizer.fit_transform(terms).tocsr(), list(vectorizer.get_feature_names_out())
+    except ValueError:  # no term is used by two reels
+        return sparse.csr_matrix((len(terms), 0)), []
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+def _term_communities(matrix: sparse.csr_matrix) -> list[list[int]]:
+    """Louvain communities of the term co-occurrence graph (edge weight: reels using both terms), ordered."""
+    binary = (matrix > 0).astype(np.float64)
+    cooccurrence = sparse.triu(binary.T @ binary, k=1).tocoo()
+    graph = nx.Graph()
+    graph.add_nodes_from(range(matrix.shape[1]))
+    graph.add_weighted_edges_from(zip(cooccurrence.row.tolist(), cooccurrence.col.tolist(),
+                                      cooccurrence.data.tolist(), strict=True))
+    communities = nx.community.louvain_communities(graph, weight="weight", resolution=RESOLUTION, seed=0)
+    return sorted((sorted(c) for c in communities), key=lambda c: c[0])
+
+
+def topic_bounds(usable_reels: int) -> int:
+    """The most topics a profile may have: 8, and at most one per 5 reels with usable words (at least 1)."""
+    return max(1, min(MAX_TOPICS, usable_reels // REELS_PER_TOPIC))
+
+
+def _assign(scores: np.ndarray, limit: int) -> tuple[np.ndarray, list[int]]:
+    """Each reel to the community holding most of its weight; the community with the fewest reels is dropped
+    (its reels move to their next-best community) while there are more than ``limit``, or while it has fewer than
+    ``MIN_SAMPLE`` reels and more than ``MIN_TOPICS`` remain."""
+    keep = list(range(scores.shape[1]))
+    while True:
+        labels = scores[:, keep].argmax(axis=1)
+        counts = np.bincount(labels, minlength=len(keep))
+        weakest = int(np.lexsort((-np.arange(len(keep)), counts))[0])
+        if len(keep) > limit or (counts[weakest] < MIN_SAMPLE and len(keep) > MIN_TOPICS):
+            keep.pop(weakest)
+            continue
+        return labels, keep
+
+
+def _top(names: list[str], weights: np.ndarray, wanted: Iterable[int], n: int) -> list[str]:
+    wanted = [i for i in wanted if weights[i] > 0]
+    wanted.sort(key=lambda i: (-round(float(weights[i]), 9), names[i]))
+    return [names[i] for i in wanted[:n]]
+
+
+def _unique_labels(candidates: list[list[str]]) -> list[str]:
+    labels, seen = [], set()
+    for terms in candidates:
+        label = " · ".join(terms[:LABEL_TERMS]) or "untitled"
+        extra = LABEL_TERMS
+        while label in seen and extra < len(terms):
+            extra += 1
+            label = " · ".join(terms[:extra])
+        suffix = 2
+        base = label
+        while label in seen:
+            label, suffix = f"{base} ({suffix})", suffix + 1
+        seen.add(label)
+        labels.append(label)
+    return labels
+
+
+def find_topics(captions: Sequence[str | None], hashtags: Sequence[Iterable[str] | None]) -> TopicModel:
+    """Topic of each reel, found from the creator's own caption words and hashtags (no fixed list of topics).
+
+    Method: each reel's terms are its caption words (lower case, without hashtags, mentions, links, numbers,
+    words under three letters and the function words of 30+ languages) and its hashtags. Terms used by only one
+    reel are dropped; the rest are weighted by TF-IDF (rarer terms count more). Terms that appear on the same
+    reels are linked, and Louvain community detection (networkx, resolution 0.8, fixed seed) splits the term
+    network into themes. Because a bilingual creator uses the same hashtags and loanwords with both languages,
+    "receta" and "recipe" land in one theme rather than one theme per language. Each reel goes to the theme holding
+    most of its TF-IDF weight. The number of topics comes from the data: themes with fewer than 5 reels are folded
+    into their reels' next-best theme (while more than two remain), and a profile has at most 8 topics and at most
+    one per 5 reels with usable words, so small profiles get fewer. Reels with no usable words (no caption,
+    emoji only, or only words no other reel uses) get no topic.
+    Label: the topic's 3 caption words with the most TF-IDF weight on its reels (hashtags when its reels have
+    no caption words), e.g. "sourdough · receta · pasta"; its top 3 hashtags are listed beside it. Ties are broken
+    alphabetically, so the same reels always give the same topics and labels. Chosen over TF-IDF + NMF and
+    TF-IDF (+ LSA) + k-means by the adjusted Rand index against labelled bilingual captions (bench/topics_bench.py).
+    """
+    terms = all_reel_terms(captions, hashtags)
+    matrix, names = _term_matrix(terms)
+    assignments = np.full(len(terms), -1, dtype=np.int64)
+    usable = np.flatnonzero(matrix.getnnz(axis=1) > 0) if matrix.shape[1] else np.empty(0, dtype=np.int64)
+    if usable.size == 0:
+        return TopicModel((), assignments)
+    rows = matrix[usable]
+    communities = _term_communities(rows)
+    membership = sparse.csr_matrix((np.ones(sum(map(len, communities))),
+                                    (np.concatenate(communities), np.repeat(np.arange(len(communities)),
+                                                                            list(map(len, communities))))),
+                                   shape=(len(names), len(communities)))
+    scores = (rows @ membership).toarray()
+    labels, kept = _assign(scores, topic_bounds(usable.size))
+    described = []
+    for index, community in enumerate(kept):
+        weights = np.asarray(rows[labels == index].sum(axis=0)).ravel()
+        members = set(communities[community])
+        words = [i for i in range(len(names)) if not names[i].startswith("#")]
+        tags = [i for i in range(len(names)) if names[i].startswith("#")]
+        # the theme's own terms first, then any other term its reels use most
+        top_words = _top(names, weights, [i for i in words if i in members], LABEL_TERMS)
+        top_words += [w for w in _top(names, weights, words, LABEL_TERMS * 2) if w not in top_words]
+        top_tags = _top(names, weights, [i for i in tags if i in members], LABEL_HASHTAGS)
+        top_tags += [t for t in _top(names, weights, tags, LABEL_HASHTAGS * 2) if t not in top_tags]
+        described.append((int((labels == index).sum()), top_words[:LABEL_TERMS + 2], top_tags[:LABEL_HASHTAGS]))
+    order = sorted(range(len(described)), key=lambda i: (-described[i][0], described[i][1], described[i][2]))
+    label_terms = [described[i][1] or described[i][2] for i in order]
+    unique = _unique_labels(label_terms)
+    topics = tuple(Topic(label, tuple(described[i][1][:LABEL_TERMS]), tuple(t.lstrip("#") for t in described[i][2]))
+                   for label, i in zip(unique, order, strict=True))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    assignments[usable] = rank[labels]
+    return TopicModel(topics, assignments)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# per-topic performance over an enriched frame with a ``topic`` column (label or <NA>)
+
+
+PERFORMANCE_COLUMNS: tuple[str, ...] = (
+    "topic", "reels", "share", "plays_sample", "median_plays", "median_engagement_rate", "median_plays_per_day",
+    "plays_lift", "supported",
+)
+
+
+def _median(values: pd.Series) -> float:
+    finite = values.to_numpy(dtype="float64", na_value=np.nan)
+    finite = finite[np.isfinite(finite)]
+    return float(np.median(finite)) if finite.size else np.nan
+
+
+def topic_performance(enriched: pd.DataFrame, min_sample: int = MIN_SAMPLE) -> pd.DataFrame:
+    """One row per topic, most reels first: reels; share (% of all reels in the frame, reels without a topic
+    included); plays_sample (its reels with known plays); median_plays (plays = the play count, falling back to the
+    view count, as everywhere); median_engagement_rate (% of followers); median_plays_per_day; plays_lift = the
+    topic's median plays / the creator's median plays over all reels (1.0 = typical for this creator); supported
+    = plays_sample >= min_sample (5). Medians skip unknown values; plays_lift is empty below min_sample, and
+    topics are only ranked when supported."""
+    topics = enriched["topic"]
+    known = topics.notna().to_numpy()
+    creator_median = _median(enriched["effective_plays"])
+    rows = []
+    for label in pd.unique(topics[known]):
+        group = enriched[(topics == label).to_numpy(dtype=bool, na_value=False)]
+        plays = group["effective_plays"]
+        sample = int(plays.notna().sum())
+        median_plays = _median(plays)
+        supported = sample >= min_sample
+        rows.append({
+            "topic": str(label), "reels": len(group), "share": len(group) * 100.0 / len(enriched),
+            "plays_sample": sample, "median_plays": median_plays,
+            "median_engagement_rate": _median(group["engagement_rate"]),
+            "median_plays_per_day": _median(group["plays_per_day"]),
+            "plays_lift": median_plays / creator_median if supported and creator_median > 0 else np.nan,
+            "supported": supported,
+        })
+    table = pd.DataFrame(rows, columns=list(PERFORMANCE_COLUMNS))
+    if table.empty:
+        return table
+    table = table.sort_values(["reels", "topic"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    for name in ("median_plays", "median_engagement_rate", "median_plays_per_day", "plays_lift"):
+        table[name] = pd.array(table[name].to_numpy(dtype="float64"), dtype="Float64")
+    return table
+
+
+def ranked_topics(performance: pd.DataFrame) -> pd.DataFrame:
+    """The supported topics (enough reels with known plays) by median plays, best first."""
+    supported = performance[performance["supported"].astype(bool)]
+    return supported.sort_values(["median_plays", "topic"], ascending=[False, True],
+                                 na_position="last").reset_index(drop=True)
+
+
+def topic_mix_by_month(enriched: pd.DataFrame) -> pd.DataFrame:
+    """Reels per calendar month (UTC) and topic: month (first day), topic (``NO_TOPIC`` for reels without one),
+    reels, share (% of that month's reels). Months without reels are left out; undated reels too."""
+    dated = enriched[enriched["posted_at"].notna()]
+    if dated.empty:
+        return pd.DataFrame({"month": pd.Series(dtype="datetime64[ns]"), "topic": pd.Series(dtype=object),
+                             "reels": pd.Series(dtype="int64"), "share": pd.Series(dtype="float64")})
+    month = dated["posted_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
+    topic = dated["topic"].astype(object).where(dated["topic"].notna(), NO_TOPIC)
+    counts = pd.DataFrame({"month": month.to_numpy(), "topic": topic.to_numpy()}).value_counts().rename("reels")
+    table = counts.reset_index().sort_values(["month", "reels", "topic"], ascending=[True, False, True])
+    table["share"] = table["reels"] * 100.0 / table.groupby("month")["reels"].transform("sum")
+    return table.reset_index(drop=True)
+
+
+def topics_summary(enriched: pd.DataFrame, topics: Sequence[Topic]) -> list[dict]:
+    """The export's ``analysis.topics``: one dict per topic label the reels carry, most reels first, with label,
+    terms, hashtags and the ``topic_performance`` numbers (medians as plain floats, None when unknown)."""
+    described = {topic.label: topic for topic in topics}
+    out = []
+    for row in topic_performance(enriched).to_dict(orient="records"):
+        topic = described.get(row["topic"])
+        entry = {"label": row["topic"], "terms": list(topic.terms) if topic else [],
+                 "hashtags": list(topic.hashtags) if topic else []}
+        for name in PERFORMANCE_COLUMNS[1:]:
+            value = row[name]
+            entry[name] = None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
+                else (bool(value) if name == "supported" else int(value) if name in ("reels", "plays_sample")
+                      else float(value))
+        out.append(entry)
+    return out
+
+
+TOPIC_DESCRIPTION = " ".join(inspect.getdoc(find_topics).split())
