@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.topic_corpus import labelled_corpus  # noqa: E402
 from bench.topics_candidates import CANDIDATES  # noqa: E402
+from core.analytics.topic_model import find_topics  # noqa: E402
 from core.analytics.topic_terms import all_reel_terms  # noqa: E402
-from core.analytics.topics import find_topics  # noqa: E402
 
 MIXES = {
     "en+es": {"en": 0.45, "es": 0.45, "none": 0.1},

@@ -30,6 +30,7 @@ from core.analytics.metrics import metrics_time
 from core.exports.csv_encoding import CsvEncoder, csv_block, csv_cell
 from core.exports.fields import all_fields, field_infos, unknown_fields
 from core.exports.rows import ReelBatches
+from core.exports.topics import exported_topics
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports.xlsx import file_chunks, write_workbook
 from core.storage.engine import Database
@@ -260,7 +261,9 @@ class ExportStream:
         head = {
             "schema_version": SCHEMA_VERSION,
             "exported_at": ctx.exported_at.isoformat(),
-            "analysis": _json_safe(ctx.analysis),
+            "analysis": _json_safe({**ctx.analysis, "topics": exported_topics(
+                self.db, self.analysis_id, followers=ctx.profile["followers"], metrics_at=ctx.metrics_at,
+                filters=ctx.filters)}),
             "profile": _json_safe(ctx.profile),
         }
         text = json.dumps(head, ensure_ascii=False, indent=None)
