@@ -102,6 +102,8 @@ _METRIC_FIELDS = {
     "plays_tier": (str | None, None),
     "engagement_tier": (str | None, None),
     "benchmark_tier": (str | None, None),
+    "topic": (str | None, Field(default=None, description="The reel's topic label (core.analytics.topics); null "
+                                                        "when it has none.")),
 }
 ReelOut = create_model(
     "ReelOut", __config__=ConfigDict(extra="allow"),
@@ -132,6 +134,10 @@ class SummaryOut(BaseModel):
     top_hashtags: list[dict[str, Any]]
     top_mentions: list[dict[str, Any]]
     top_reels: list[dict[str, Any]]
+    topics: list[dict[str, Any]] = Field(default_factory=list, description=(
+        "One per topic, most reels first: label, terms, hashtags, reels, share (% of reels), plays_sample, "
+        "median_plays, median_engagement_rate, median_plays_per_day, plays_lift (null below 5 reels with known "
+        "plays), supported."))
 
 
 class Health(BaseModel):

@@ -13,6 +13,7 @@ from core.storage import columnar, queries
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database, get_database
 from core.storage.models import Status
+from core.storage.topics import with_topics
 
 log = logging.getLogger("reelscope.ui")
 
@@ -71,7 +72,8 @@ def _enriched(database_url: str, analysis_id: str, updated_at: datetime) -> tupl
     reels = _load_reels(db, analysis_id)
     profile_ = queries.load_profile(db, analysis_id)
     finished_at, last_update = (state.finished_at, state.updated_at) if state else (None, updated_at)
-    return enrich_analysis(reels, profile_, finished_at, last_update), profile_
+    enriched_ = enrich_analysis(reels, profile_, finished_at, last_update)
+    return with_topics(db, analysis_id, enriched_), profile_
 
 
 def enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:

@@ -69,9 +69,12 @@ def reel_topics(model: TopicModel) -> list[str | None]:
 
 
 PERFORMANCE_COLUMNS: tuple[str, ...] = (
-    "topic", "reels", "share", "plays_sample", "median_plays", "median_engagement_rate", "median_plays_per_day",
-    "plays_lift", "supported",
+    "topic", "reels", "share", "plays_sample", "median_plays", "median_engagement_rate", "median_likes",
+    "median_plays_per_day", "plays_lift", "supported",
 )
+# aggregates.ranking_metric's names → the topic_performance column a chart ranks topics by
+RANKED_BY: dict[str, str] = {"plays": "median_plays", "engagement_rate": "median_engagement_rate",
+                             "likes": "median_likes"}
 
 
 def _median(values: pd.Series) -> float:
@@ -83,7 +86,7 @@ def _median(values: pd.Series) -> float:
 def topic_performance(enriched: pd.DataFrame, min_sample: int = MIN_SAMPLE) -> pd.DataFrame:
     """One row per topic, most reels first: reels; share (% of all reels in the frame, reels without a topic
     included); plays_sample (its reels with known plays); median_plays (plays = the play count, falling back to the
-    view count, as everywhere); median_engagement_rate (% of followers); median_plays_per_day; plays_lift = the
+    view count, as everywhere); median_engagement_rate (% of followers); median_likes; median_plays_per_day; plays_lift = the
     topic's median plays / the creator's median plays over all reels (1.0 = typical for this creator); supported
     = plays_sample >= min_sample (5). Medians skip unknown values; plays_lift is empty below min_sample, and
     topics are only ranked when supported."""
@@ -101,6 +104,7 @@ def topic_performance(enriched: pd.DataFrame, min_sample: int = MIN_SAMPLE) -> p
             "topic": str(label), "reels": len(group), "share": len(group) * 100.0 / len(enriched),
             "plays_sample": sample, "median_plays": median_plays,
             "median_engagement_rate": _median(group["engagement_rate"]),
+            "median_likes": _median(group["likes"]) if "likes" in group.columns else np.nan,
             "median_plays_per_day": _median(group["plays_per_day"]),
             "plays_lift": median_plays / creator_median if supported and creator_median > 0 else np.nan,
             "supported": supported,
@@ -109,16 +113,18 @@ def topic_performance(enriched: pd.DataFrame, min_sample: int = MIN_SAMPLE) -> p
     if table.empty:
         return table
     table = table.sort_values(["reels", "topic"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    for name in ("median_plays", "median_engagement_rate", "median_plays_per_day", "plays_lift"):
+    for name in ("median_plays", "median_engagement_rate", "median_likes", "median_plays_per_day", "plays_lift"):
         table[name] = pd.array(table[name].to_numpy(dtype="float64"), dtype="Float64")
     return table
 
 
-def ranked_topics(performance: pd.DataFrame) -> pd.DataFrame:
-    """The supported topics (enough reels with known plays) by median plays, best first."""
-    supported = performance[performance["supported"].astype(bool)]
-    return supported.sort_values(["median_plays", "topic"], ascending=[False, True],
-                                 na_position="last").reset_index(drop=True)
+def ranked_topics(performance: pd.DataFrame, by: str = "median_plays") -> pd.DataFrame:
+    """The topics with at least ``MIN_SAMPLE`` reels with a known ``by`` value, best first. Plays-based ranking
+    needs that many reels with known plays (``supported``); engagement- or likes-based ranking (the fallback
+    order of core.analytics.aggregates.ranking_metric, for analyses without plays) needs that many reels."""
+    enough = performance["supported"].astype(bool) if by == "median_plays" else performance["reels"] >= MIN_SAMPLE
+    ranked = performance[enough.to_numpy(dtype=bool) & performance[by].notna().to_numpy(dtype=bool)]
+    return ranked.sort_values([by, "topic"], ascending=[False, True]).reset_index(drop=True)
 
 
 def topic_mix_by_month(enriched: pd.DataFrame) -> pd.DataFrame:

@@ -99,10 +99,12 @@ def stored_topics(db: Database, analysis_id: str) -> StoredTopics:
 
 def with_topics(db: Database, analysis_id: str, enriched: pd.DataFrame) -> pd.DataFrame:
     """``enriched`` plus a ``topic`` column (categorical label, <NA> for none), matched by reel position (the
-    ``position`` column, else the index)."""
+    ``position`` column, else the index); ``attrs["topic_hashtags"]`` maps each label to its top hashtags."""
     positions = enriched["position"] if "position" in enriched.columns else enriched.index
-    labels = stored_topics(db, analysis_id).labels_for(positions)
+    topics = stored_topics(db, analysis_id)
+    labels = topics.labels_for(positions)
     out = enriched.copy(deep=False)
     out["topic"] = labels.to_numpy() if len(labels) else pd.Categorical([])
     out["topic"] = out["topic"].astype(labels.dtype)
+    out.attrs["topic_hashtags"] = {topic.label: list(topic.hashtags) for topic in topics.topics}
     return out
