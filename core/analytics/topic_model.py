@@ -15,6 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from core.analytics.context import MIN_SAMPLE
 from core.analytics.topic_terms import all_reel_terms
 from core.analytics.topics import (
+    HASHTAG_WEIGHT,
     LABEL_HASHTAGS,
     LABEL_TERMS,
     MAX_TOPICS,
@@ -38,14 +39,17 @@ def _identity(terms: list[str]) -> list[str]:
     return terms
 
 
-def _term_communities(matrix: sparse.csr_matrix) -> list[list[int]]:
-    """Louvain communities of the term co-occurrence graph (edge weight: reels using both terms), ordered."""
+def _term_communities(matrix: sparse.csr_matrix, is_hashtag: np.ndarray) -> list[list[int]]:
+    """Louvain communities of the term co-occurrence graph, ordered. Edge weight: reels using both terms, times
+    ``HASHTAG_WEIGHT`` when either is a hashtag (hashtags carry a theme across languages)."""
     binary = (matrix > 0).astype(np.float64)
     cooccurrence = sparse.triu(binary.T @ binary, k=1).tocoo()
+    weights = cooccurrence.data * np.where(is_hashtag[cooccurrence.row] | is_hashtag[cooccurrence.col],
+                                           HASHTAG_WEIGHT, 1.0)
     graph = nx.Graph()
     graph.add_nodes_from(range(matrix.shape[1]))
-    graph.add_weighted_edges_from(zip(cooccurrence.row.tolist(), cooccurrence.col.tolist(),
-                                      cooccurrence.data.tolist(), strict=True))
+    graph.add_weighted_edges_from(zip(cooccurrence.row.tolist(), cooccurrence.col.tolist(), weights.tolist(),
+                                      strict=True))
     communities = nx.community.louvain_communities(graph, weight="weight", resolution=RESOLUTION, seed=0)
     return sorted((sorted(c) for c in communities), key=lambda c: c[0])
 
@@ -103,7 +107,7 @@ def find_topics(captions: Sequence[str | None], hashtags: Sequence[Iterable[str]
     if usable.size == 0:
         return TopicModel((), assignments)
     rows = matrix[usable]
-    communities = _term_communities(rows)
+    communities = _term_communities(rows, np.array([name.startswith("#") for name in names], dtype=bool))
     membership = sparse.csr_matrix((np.ones(sum(map(len, communities))),
                                     (np.concatenate(communities), np.repeat(np.arange(len(communities)),
                                                                             list(map(len, communities))))),

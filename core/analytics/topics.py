@@ -15,11 +15,12 @@ import pandas as pd
 
 from core.analytics.context import MIN_SAMPLE
 
-METHOD_VERSION = "1"  # stored topics of an older method are recomputed
+METHOD_VERSION = "2"  # stored topics of an older method are recomputed
 MAX_TOPICS = 8
 MIN_TOPICS = 2
 REELS_PER_TOPIC = 5  # at most one topic per this many reels with usable words: fewer topics for small profiles
 RESOLUTION = 0.8  # Louvain resolution: below 1 favours fewer, larger themes (measured in bench/topics_bench.py)
+HASHTAG_WEIGHT = 2.0  # co-occurrences with a hashtag count double (measured in bench/topics_bench.py)
 LABEL_TERMS = 3
 LABEL_HASHTAGS = 3
 NO_TOPIC = "no topic"  # how charts name the reels without a topic (the exports leave them empty)
@@ -48,7 +49,7 @@ def reel_topics(model: TopicModel) -> list[str | None]:
     Method: each reel's terms are its caption words (lower case, without hashtags, mentions, links, numbers,
     words under three letters and the function words of 30+ languages) and its hashtags. Terms used by only one
     reel are dropped; the rest are weighted by TF-IDF (rarer terms count more). Terms that appear on the same
-    reels are linked, and Louvain community detection (networkx, resolution 0.8, fixed seed) splits the term
+    reels are linked (by the number of reels using both, doubled when one is a hashtag), and Louvain community detection (networkx, resolution 0.8, fixed seed) splits the term
     network into themes. Because a bilingual creator uses the same hashtags and loanwords with both languages,
     "receta" and "recipe" land in one theme rather than one theme per language. Each reel goes to the theme holding
     most of its TF-IDF weight. The number of topics comes from the data: themes with fewer than 5 reels are folded
