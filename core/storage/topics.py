@@ -108,3 +108,12 @@ def with_topics(db: Database, analysis_id: str, enriched: pd.DataFrame) -> pd.Da
     out["topic"] = out["topic"].astype(labels.dtype)
     out.attrs["topic_hashtags"] = {topic.label: list(topic.hashtags) for topic in topics.topics}
     return out
+
+
+def compute_when_completed(db: Database, analysis_id: str) -> None:
+    """Compute and store a just-completed analysis's topics, so the first page or export need not. Never raises:
+    a reader computes them instead."""
+    try:
+        stored_topics(db, analysis_id)
+    except Exception:  # noqa: BLE001 - an optimisation; stored_topics runs again when they are read
+        log.warning("topics of analysis %s not computed at completion", analysis_id, exc_info=True)
