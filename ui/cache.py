@@ -13,7 +13,7 @@ from core.storage import columnar, queries
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database, get_database
 from core.storage.models import Status
-from core.storage.topics import with_topics
+from core.storage.topics import StoredTopics, stored_topics
 
 log = logging.getLogger("reelscope.ui")
 
@@ -72,8 +72,7 @@ def _enriched(database_url: str, analysis_id: str, updated_at: datetime) -> tupl
     reels = _load_reels(db, analysis_id)
     profile_ = queries.load_profile(db, analysis_id)
     finished_at, last_update = (state.finished_at, state.updated_at) if state else (None, updated_at)
-    enriched_ = enrich_analysis(reels, profile_, finished_at, last_update)
-    return with_topics(db, analysis_id, enriched_), profile_
+    return enrich_analysis(reels, profile_, finished_at, last_update), profile_
 
 
 def enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:
@@ -94,3 +93,18 @@ def _summary(database_url: str, analysis_id: str, updated_at: datetime) -> dict:
 def summary(db: Database, state: AnalysisState) -> dict:
     """core.analytics.aggregates.profile_summary of the whole (unfiltered) analysis, cached."""
     return _summary(db.url, state.analysis_id, state.updated_at)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _topics(database_url: str, analysis_id: str, updated_at: datetime) -> StoredTopics:
+    return stored_topics(get_database(database_url), analysis_id)
+
+
+def topics(analysis_id: str, db: Database | None = None) -> StoredTopics:
+    """The analysis's topics (core.storage.topics: stored when it completed, else computed now and stored), cached
+    per analysis and update. Loaded only where topics are shown or filtered on, so the first chart never waits."""
+    db = db or get_database()
+    state = store.get_state(db, analysis_id)
+    if state is None:
+        return StoredTopics((), {})
+    return _topics(db.url, analysis_id, state.updated_at)

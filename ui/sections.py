@@ -65,6 +65,8 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters
                          **topics_tab.filter_arguments(kept))
     if chosen.is_empty:
         return reels, chosen
+    if chosen.topic:
+        reels = topics_tab.attach(reels, key)
     filtered = apply_filters(reels, chosen)
     st.caption(f"Showing {len(filtered)} of {len(reels)} reels · {describe(chosen)}")
     return filtered, chosen

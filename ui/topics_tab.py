@@ -10,11 +10,16 @@ from core.analytics.aggregates import ranking_metric, top_performers
 from core.analytics.context import MIN_SAMPLE
 from core.analytics.metrics import METRICS
 from core.analytics.topics import NO_TOPIC, RANKED_BY, ranked_topics, topic_performance
-from ui import topic_charts
+from ui import cache, topic_charts
 from ui.charts import caption_preview
 from ui.tables import count_column, show_table
 
 BEST_REELS = 3
+
+
+def attach(reels: pd.DataFrame, analysis_id: str) -> pd.DataFrame:
+    """``reels`` with the analysis's ``topic`` column (loaded only here, where topics are used: see ui.cache.topics)."""
+    return reels if "topic" in reels.columns else cache.topics(analysis_id).attach(reels)
 
 
 def topic_labels(reels: pd.DataFrame) -> list[str]:
@@ -29,7 +34,7 @@ def topic_labels(reels: pd.DataFrame) -> list[str]:
 
 def filter_widget(reels: pd.DataFrame, *, key: str, kept: dict) -> None:
     """The topic filter (a select box), initialised from ``kept`` and writing its value back to it."""
-    labels = topic_labels(reels)
+    labels = [topic.label for topic in cache.topics(key).topics]
     chosen = kept.get("topic")
     kept["topic"] = st.selectbox("Topic", labels, index=labels.index(chosen) if chosen in labels else None,
                                  placeholder="Any topic" if labels else "No topics found", key=f"f-topic-{key}",
@@ -88,6 +93,7 @@ def _best_reels(reels: pd.DataFrame, labels: list[str], metric: str, *, key: str
 def render_topics_tab(reels: pd.DataFrame, *, key: str, chart) -> None:
     """Topics by median plays (sample sizes shown), the per-topic table, topic mix by month, each topic's best
     reels. ``chart`` draws a figure (ui.sections.chart)."""
+    reels = attach(reels, key)
     labels = topic_labels(reels)
     performance = topic_performance(reels) if labels else pd.DataFrame()
     if performance.empty:

@@ -39,6 +39,16 @@ class StoredTopics:
         codes = np.fromiter((self.by_position.get(int(p), -1) for p in positions), dtype=np.int64)
         return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object)), name="topic")
 
+    def attach(self, reels: pd.DataFrame) -> pd.DataFrame:
+        """``reels`` plus a ``topic`` column (categorical label, <NA> for none), matched by reel position (the
+        ``position`` column, else the index); ``attrs["topic_hashtags"]`` maps each label to its top hashtags."""
+        labels = self.labels_for(reels["position"] if "position" in reels.columns else reels.index)
+        out = reels.copy(deep=False)
+        out["topic"] = pd.Categorical(labels, dtype=labels.dtype) if len(labels) else \
+            pd.Categorical([], dtype=labels.dtype)
+        out.attrs["topic_hashtags"] = {topic.label: list(topic.hashtags) for topic in self.topics}
+        return out
+
 
 def _stamp(db: Database, analysis_id: str) -> str | None:
     with db.session() as session:
@@ -98,16 +108,8 @@ def stored_topics(db: Database, analysis_id: str) -> StoredTopics:
 
 
 def with_topics(db: Database, analysis_id: str, enriched: pd.DataFrame) -> pd.DataFrame:
-    """``enriched`` plus a ``topic`` column (categorical label, <NA> for none), matched by reel position (the
-    ``position`` column, else the index); ``attrs["topic_hashtags"]`` maps each label to its top hashtags."""
-    positions = enriched["position"] if "position" in enriched.columns else enriched.index
-    topics = stored_topics(db, analysis_id)
-    labels = topics.labels_for(positions)
-    out = enriched.copy(deep=False)
-    out["topic"] = labels.to_numpy() if len(labels) else pd.Categorical([])
-    out["topic"] = out["topic"].astype(labels.dtype)
-    out.attrs["topic_hashtags"] = {topic.label: list(topic.hashtags) for topic in topics.topics}
-    return out
+    """``StoredTopics.attach`` of the analysis's topics."""
+    return stored_topics(db, analysis_id).attach(enriched)
 
 
 def compute_when_completed(db: Database, analysis_id: str) -> None:
