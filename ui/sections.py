@@ -145,7 +145,7 @@ def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: boo
             overview_charts(reels, filtered, key=key, log_plays=log_plays, version=version)
     if table.open:
         with table:
-            reels_table(reels, key=f"reels-{key}")
+            reels_table(topics_tab.attach(reels, key), key=f"reels-{key}")
     if tags.open:
         _tags_tab(tags, reels, filtered, key=key)
     if top.open:

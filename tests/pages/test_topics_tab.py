@@ -73,6 +73,7 @@ def test_choosing_a_topic_filters_the_table_and_every_chart(topics_store):
     at.selectbox(key=f"f-topic-{analysis.analysis_id}").select(label).run()
     assert not at.exception, at.exception
     assert len(at.dataframe[0].value) == count
+    assert set(at.dataframe[0].value["topic"]) == {label}  # the table's Topic column
     assert any(f'topic "{label}"' in c.value for c in at.caption)
     at = open_tab(at, analysis.analysis_id, "Topics")
     assert _figure(at, "Topics by median plays")["data"][0]["y"] == [label]
