@@ -13,13 +13,14 @@ from core.exports.rows import ReelBatches
 from core.storage.engine import Database
 from core.storage.topics import stored_topics
 
-_FIELDS = ("topic", "effective_plays", "engagement_rate", "plays_per_day")
+_FIELDS = ("topic", "effective_plays", "engagement_rate", "plays_per_day", "likes")
 
 
 def exported_topics(db: Database, analysis_id: str, *, followers: int | None, metrics_at: datetime,
                     filters: Any = None) -> list[dict]:
     """core.analytics.topics.topics_summary of the exported reels: label, terms, hashtags, reels, share (% of the
-    exported reels), plays_sample, median_plays, median_engagement_rate, median_plays_per_day, plays_lift, supported."""
+    exported reels), plays_sample, median_plays, median_engagement_rate, median_likes, median_plays_per_day,
+    plays_lift, supported."""
     columns: dict[str, list] = {name: [] for name in _FIELDS}
     for batch in ReelBatches(db, analysis_id, _FIELDS, followers=followers, metrics_at=metrics_at, filters=filters):
         for name in _FIELDS:

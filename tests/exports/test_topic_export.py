@@ -66,6 +66,8 @@ def test_json_topics_equal_a_recomputation_from_the_exported_reels(topics_env):
     for topic in topics:
         plays = [r["effective_plays"] for r in reels if r["topic"] == topic["label"] and r["effective_plays"] is not None]
         assert topic["median_plays"] == statistics.median(plays)
+        likes = [r["likes"] for r in reels if r["topic"] == topic["label"] and r["likes"] is not None]
+        assert topic["median_likes"] == statistics.median(likes)
         assert topic["share"] == pytest.approx(topic["reels"] * 100 / len(reels))
         assert set(topic) >= {"label", "terms", "hashtags", "reels", "share", "median_plays", "median_engagement_rate"}
         assert topic["hashtags"] and all(not tag.startswith("#") for tag in topic["hashtags"])
