@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.analytics.topics import NO_TOPIC, RANKED_BY, ranked_topics, topic_mix_by_month, topic_performance
+from core.analytics.topics import NO_TOPIC, RANKED_BY, SAMPLE_OF, ranked_topics, topic_mix_by_month, topic_performance
 from ui.charts import _layout, compact_number, empty_figure
 
 # Plotly's qualitative palette (distinct in light and dark themes); reels without a topic are grey.
@@ -40,7 +40,7 @@ def topics_ranked(performance: pd.DataFrame, ranked_by: str = "plays") -> go.Fig
         return empty_figure("No topic has enough reels to rank (5 with a known value)")
     colors = topic_colors(performance["topic"].tolist())
     ordered = ranked.iloc[::-1]
-    sample = ordered["plays_sample"] if column == "median_plays" else ordered["reels"]
+    sample = ordered[SAMPLE_OF[column]]
     text = [f"{_value_text(column, float(v))} · n = {int(n)}" for v, n in zip(ordered[column], sample, strict=True)]
     figure = go.Figure(go.Bar(
         x=[float(v) for v in ordered[column]], y=[html.escape(t) for t in ordered["topic"]], orientation="h",

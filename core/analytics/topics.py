@@ -70,12 +70,14 @@ def reel_topics(model: TopicModel) -> list[str | None]:
 
 
 PERFORMANCE_COLUMNS: tuple[str, ...] = (
-    "topic", "reels", "share", "plays_sample", "median_plays", "median_engagement_rate", "median_likes",
-    "median_plays_per_day", "plays_lift", "supported",
+    "topic", "reels", "share", "plays_sample", "median_plays", "rate_sample", "median_engagement_rate",
+    "likes_sample", "median_likes", "median_plays_per_day", "plays_lift", "supported",
 )
 # aggregates.ranking_metric's names → the topic_performance column a chart ranks topics by
 RANKED_BY: dict[str, str] = {"plays": "median_plays", "engagement_rate": "median_engagement_rate",
                              "likes": "median_likes"}
+SAMPLE_OF: dict[str, str] = {"median_plays": "plays_sample", "median_engagement_rate": "rate_sample",
+                             "median_likes": "likes_sample"}
 
 
 def _median(values: pd.Series) -> float:
@@ -87,7 +89,8 @@ def _median(values: pd.Series) -> float:
 def topic_performance(enriched: pd.DataFrame, min_sample: int = MIN_SAMPLE) -> pd.DataFrame:
     """One row per topic, most reels first: reels; share (% of all reels in the frame, reels without a topic
     included); plays_sample (its reels with known plays); median_plays (plays = the play count, falling back to the
-    view count, as everywhere); median_engagement_rate (% of followers); median_likes; median_plays_per_day; plays_lift = the
+    view count, as everywhere); rate_sample and median_engagement_rate (% of followers); likes_sample and
+    median_likes; median_plays_per_day; plays_lift = the
     topic's median plays / the creator's median plays over all reels (1.0 = typical for this creator); supported
     = plays_sample >= min_sample (5). Medians skip unknown values; plays_lift is empty below min_sample, and
     topics are only ranked when supported."""
@@ -104,7 +107,9 @@ def topic_performance(enriched: pd.DataFrame, min_sample: int = MIN_SAMPLE) -> p
         rows.append({
             "topic": str(label), "reels": len(group), "share": len(group) * 100.0 / len(enriched),
             "plays_sample": sample, "median_plays": median_plays,
+            "rate_sample": int(group["engagement_rate"].notna().sum()),
             "median_engagement_rate": _median(group["engagement_rate"]),
+            "likes_sample": int(group["likes"].notna().sum()) if "likes" in group.columns else 0,
             "median_likes": _median(group["likes"]) if "likes" in group.columns else np.nan,
             "median_plays_per_day": _median(group["plays_per_day"]),
             "plays_lift": median_plays / creator_median if supported and creator_median > 0 else np.nan,
@@ -120,11 +125,11 @@ def topic_performance(enriched: pd.DataFrame, min_sample: int = MIN_SAMPLE) -> p
 
 
 def ranked_topics(performance: pd.DataFrame, by: str = "median_plays") -> pd.DataFrame:
-    """The topics with at least ``MIN_SAMPLE`` reels with a known ``by`` value, best first. Plays-based ranking
-    needs that many reels with known plays (``supported``); engagement- or likes-based ranking (the fallback
-    order of core.analytics.aggregates.ranking_metric, for analyses without plays) needs that many reels."""
-    enough = performance["supported"].astype(bool) if by == "median_plays" else performance["reels"] >= MIN_SAMPLE
-    ranked = performance[enough.to_numpy(dtype=bool) & performance[by].notna().to_numpy(dtype=bool)]
+    """The topics with at least ``MIN_SAMPLE`` reels with a known ``by`` value, best first: median plays, or (the
+    fallback order of core.analytics.aggregates.ranking_metric, for analyses without plays) median engagement
+    rate or median likes."""
+    enough = performance[SAMPLE_OF[by]].to_numpy() >= MIN_SAMPLE
+    ranked = performance[enough & performance[by].notna().to_numpy(dtype=bool)]
     return ranked.sort_values([by, "topic"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -155,8 +160,8 @@ def topics_summary(enriched: pd.DataFrame, topics: Sequence[Topic]) -> list[dict
         for name in PERFORMANCE_COLUMNS[1:]:
             value = row[name]
             entry[name] = None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
-                else (bool(value) if name == "supported" else int(value) if name in ("reels", "plays_sample")
-                      else float(value))
+                else (bool(value) if name == "supported" else int(value) if name == "reels" or
+                      name.endswith("_sample") else float(value))
         out.append(entry)
     return out
 

@@ -126,3 +126,13 @@ def test_topics_summary_carries_the_exported_keys(enriched):
     assert summary[0]["label"] == "a" and summary[0]["terms"] == ["x", "y"] and summary[0]["hashtags"] == ["t"]
     assert summary[0]["reels"] == 2 and summary[0]["median_plays"] == 2.0 and summary[0]["plays_lift"] is None
     assert {"share", "median_engagement_rate"} <= set(summary[0])
+
+
+def test_without_plays_topics_rank_by_engagement_rate_when_enough_reels_have_one(enriched):
+    frame = _reels_with_topics(enriched, ["a"] * 5 + ["b"] * 5, [None] * 10)
+    frame.loc[frame.index[5:], "engagement_rate"] = pd.array([2.0, 2.0, 2.0, 2.0, None], dtype="Float64")
+    frame.loc[frame.index[:5], "engagement_rate"] = pd.array([1.0] * 5, dtype="Float64")
+    table = topic_performance(frame)
+    assert table["rate_sample"].tolist() == [5, 4]
+    assert ranked_topics(table, "median_engagement_rate")["topic"].tolist() == ["a"]  # b: 4 reels with a rate
+    assert ranked_topics(table).empty  # no plays: nothing ranked by plays
