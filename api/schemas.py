@@ -136,8 +136,8 @@ class SummaryOut(BaseModel):
     top_reels: list[dict[str, Any]]
     topics: list[dict[str, Any]] = Field(default_factory=list, description=(
         "One per topic, most reels first: label, terms, hashtags, reels, share (% of reels), plays_sample, "
-        "median_plays, median_engagement_rate, median_plays_per_day, plays_lift (null below 5 reels with known "
-        "plays), supported."))
+        "median_plays, rate_sample, median_engagement_rate, likes_sample, median_likes, median_plays_per_day, "
+        "plays_lift (null below 5 reels with known plays), supported."))
 
 
 class Health(BaseModel):
