@@ -74,6 +74,24 @@ def _assign(scores: np.ndarray, limit: int) -> tuple[np.ndarray, list[int]]:
         return labels, keep
 
 
+def _covering(names: list[str], rows: sparse.csr_matrix, wanted: list[int], n: int) -> list[str]:
+    """Up to n of the ``wanted`` terms, greedily: each time the term with the most TF-IDF weight on all the topic's
+    reels plus on the reels no term picked so far appears on. A topic written in two languages so tends to get a
+    word of each in its label, rather than three words of its larger language."""
+    picked: list[int] = []
+    uncovered = np.ones(rows.shape[0], dtype=bool)
+    overall = np.asarray(rows.sum(axis=0)).ravel()
+    for _ in range(n):
+        weights = overall + np.asarray(rows[uncovered].sum(axis=0)).ravel()
+        remaining = [i for i in wanted if i not in picked and weights[i] > 0]
+        if not remaining:
+            break
+        best = min(remaining, key=lambda i: (-round(float(weights[i]), 9), names[i]))
+        picked.append(best)
+        uncovered &= np.asarray(rows[:, best].todense()).ravel() == 0
+    return [names[i] for i in picked]
+
+
 def _top(names: list[str], weights: np.ndarray, wanted: Iterable[int], n: int) -> list[str]:
     wanted = [i for i in wanted if weights[i] > 0]
     wanted.sort(key=lambda i: (-round(float(weights[i]), 9), names[i]))
@@ -121,7 +139,7 @@ def find_topics(captions: Sequence[str | None], hashtags: Sequence[Iterable[str]
         words = [i for i in range(len(names)) if not names[i].startswith("#")]
         tags = [i for i in range(len(names)) if names[i].startswith("#")]
         # the theme's own terms first, then any other term its reels use most
-        top_words = _top(names, weights, [i for i in words if i in members], LABEL_TERMS)
+        top_words = _covering(names, rows[labels == index], [i for i in words if i in members], LABEL_TERMS)
         top_words += [w for w in _top(names, weights, words, LABEL_TERMS * 2) if w not in top_words]
         top_tags = _top(names, weights, [i for i in tags if i in members], LABEL_HASHTAGS)
         top_tags += [t for t in _top(names, weights, tags, LABEL_HASHTAGS * 2) if t not in top_tags]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.analytics.context import MIN_SAMPLE
 
-METHOD_VERSION = "2"  # stored topics of an older method are recomputed
+METHOD_VERSION = "3"  # stored topics of an older method are recomputed
 MAX_TOPICS = 8
 MIN_TOPICS = 2
 REELS_PER_TOPIC = 5  # at most one topic per this many reels with usable words: fewer topics for small profiles
@@ -56,9 +56,10 @@ def reel_topics(model: TopicModel) -> list[str | None]:
     into their reels' next-best theme (while more than two remain), and a profile has at most 8 topics and at most
     one per 5 reels with usable words, so small profiles get fewer. Reels with no usable words (no caption,
     emoji only, or only words no other reel uses) get no topic.
-    Label: the topic's 3 caption words with the most TF-IDF weight on its reels (hashtags when its reels have
-    no caption words), e.g. "sourdough · receta · pasta"; its top 3 hashtags are listed beside it. Ties are broken
-    alphabetically, so the same reels always give the same topics and labels. Chosen over TF-IDF + NMF and
+    Label: 3 of the topic's caption words (hashtags when its reels have no caption words), each the word with the
+    most TF-IDF weight on the topic's reels plus on those of its reels the words before it miss, so a topic written
+    in two languages is labelled in both, e.g. "viaje · hotel · trip"; its top 3 hashtags are listed beside it.
+    Ties are broken alphabetically, so the same reels always give the same topics and labels. Chosen over TF-IDF + NMF and
     TF-IDF (+ LSA) + k-means by the adjusted Rand index against labelled bilingual captions (bench/topics_bench.py).
     """
     names = [topic.label for topic in model.topics]
