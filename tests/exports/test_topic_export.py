@@ -111,6 +111,12 @@ def test_a_topic_filter_exports_only_that_topics_reels_and_its_numbers(topics_en
     assert document["analysis"]["topics"][0]["share"] == 100.0
 
 
+def test_an_export_without_the_topic_field_has_no_topics_list(topics_env):
+    db, analysis_id, _ = topics_env
+    document = _json(db, analysis_id, fields=("shortcode", "plays"))
+    assert "topics" not in document["analysis"] and set(document["reels"][0]) == {"shortcode", "plays"}
+
+
 def test_topics_are_computed_once_and_stay_the_same(topics_env):
     db, analysis_id, _ = topics_env
     first = _json(db, analysis_id)["analysis"]["topics"]
