@@ -23,6 +23,7 @@ from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import Figure, interleaved, median, timed  # noqa: E402
 from bench.topic_corpus import labelled_corpus  # noqa: E402
 from bench.topics_candidates import CANDIDATES  # noqa: E402
 from core.analytics.topic_model import find_topics  # noqa: E402
@@ -89,6 +90,27 @@ def speed() -> None:
         verdict = ("PASS" if topics_ms <= 1000 else "MISS") if n == 10_000 else "INFO"
         print(f"{n:>7,} {topics_ms:>10.0f} {analytics_ms:>17.0f} {topics_ms / analytics_ms:>6.1f} "
               f"{tables_ms:>20.0f}  {'<= 1,000 ms ' + verdict if n == 10_000 else verdict}")
+
+
+def topics_figure(n: int, repeat: int) -> Figure:
+    """The suite's figure (python -m bench, group "local"): topics of n labelled reels vs all analytics of as many."""
+    from bench.analytics_bench import run_all_analytics, synthetic_reels
+
+    corpus = labelled_corpus(n, 5, 3)
+    reels = synthetic_reels(n)
+
+    def topics() -> None:
+        find_topics(corpus.captions, corpus.hashtags)
+
+    def analytics() -> None:
+        run_all_analytics(reels, {"followers": 250_000})
+
+    topics(), analytics()
+    a, b = interleaved(lambda: timed(topics), lambda: timed(analytics), repeat)
+    ours_ms, base_ms = median(a) * 1000, median(b) * 1000
+    return Figure(f"topics, one profile of {n:,} reels", ours_ms, base_ms, "ms", "≤ 1,000 ms absolute",
+                  ours_ms <= 1000, "baseline: all analytics of as many reels; ratio printed, not judged",
+                  [x * 1000 for x in a])
 
 
 def main() -> None:
