@@ -117,7 +117,7 @@ def _unique_labels(candidates: list[list[str]]) -> list[str]:
 
 def find_topics(captions: Sequence[str | None], hashtags: Sequence[Iterable[str] | None]) -> TopicModel:
     """The topics of a creator's reels and each reel's topic; the method is described in
-    core.analytics.topics.reel_topic (the methodology text)."""
+    core.analytics.topics.reel_topics (the methodology text)."""
     terms = all_reel_terms(captions, hashtags)
     matrix, names = _term_matrix(terms)
     assignments = np.full(len(terms), -1, dtype=np.int64)
@@ -133,11 +133,11 @@ def find_topics(captions: Sequence[str | None], hashtags: Sequence[Iterable[str]
     scores = (rows @ membership).toarray()
     labels, kept = _assign(scores, topic_bounds(usable.size))
     described = []
+    words = [i for i in range(len(names)) if not names[i].startswith("#")]
+    tags = [i for i in range(len(names)) if names[i].startswith("#")]
     for index, community in enumerate(kept):
         weights = np.asarray(rows[labels == index].sum(axis=0)).ravel()
         members = set(communities[community])
-        words = [i for i in range(len(names)) if not names[i].startswith("#")]
-        tags = [i for i in range(len(names)) if names[i].startswith("#")]
         # the theme's own terms first, then any other term its reels use most
         top_words = _covering(names, rows[labels == index], [i for i in words if i in members], LABEL_TERMS)
         top_words += [w for w in _top(names, weights, words, LABEL_TERMS * 2) if w not in top_words]
@@ -147,8 +147,8 @@ def find_topics(captions: Sequence[str | None], hashtags: Sequence[Iterable[str]
     order = sorted(range(len(described)), key=lambda i: (-described[i][0], described[i][1], described[i][2]))
     label_terms = [described[i][1] or described[i][2] for i in order]
     unique = _unique_labels(label_terms)
-    topics = tuple(Topic(label, tuple(described[i][1][:LABEL_TERMS]), tuple(t.lstrip("#") for t in described[i][2]))
-                   for label, i in zip(unique, order, strict=True))
+    topics = tuple(Topic(label, tuple(terms[:LABEL_TERMS]), tuple(t.lstrip("#") for t in described[i][2]))
+                   for label, terms, i in zip(unique, label_terms, order, strict=True))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     assignments[usable] = rank[labels]

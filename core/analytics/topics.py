@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.analytics.context import MIN_SAMPLE
 
-METHOD_VERSION = "3"  # stored topics of an older method are recomputed
+METHOD_VERSION = "4"  # stored topics of an older method are recomputed
 MAX_TOPICS = 8
 MIN_TOPICS = 2
 REELS_PER_TOPIC = 5  # at most one topic per this many reels with usable words: fewer topics for small profiles

@@ -136,3 +136,11 @@ def test_without_plays_topics_rank_by_engagement_rate_when_enough_reels_have_one
     assert table["rate_sample"].tolist() == [5, 4]
     assert ranked_topics(table, "median_engagement_rate")["topic"].tolist() == ["a"]  # b: 4 reels with a rate
     assert ranked_topics(table).empty  # no plays: nothing ranked by plays
+
+
+def test_a_topic_of_hashtag_only_captions_is_labelled_by_its_hashtags():
+    captions = ["#pasta #food"] * 5 + ["gym squat workout #gym"] * 5
+    hashtags = [["pasta", "food"]] * 5 + [["gym"]] * 5
+    model = find_topics(captions, hashtags)
+    assert {t.label for t in model.topics} == {"#food · #pasta", "gym · squat · workout"}
+    assert {t.terms for t in model.topics} == {("#food", "#pasta"), ("gym", "squat", "workout")}
