@@ -8,6 +8,7 @@ import binascii
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,10 +19,12 @@ import pandas as pd
 from core.analytics.aggregates import hashtag_stats, profile_summary, ranking_metric, top_performers
 from core.analytics.filters import ReelFilters, apply_filters
 from core.analytics.metrics import BENCHMARK_TIERS, ENGAGEMENT_TIERS, PLAYS_TIERS, enrich_analysis, metrics_time
+from core.analytics.topics import Topic, topics_summary
 from core.exports.fields import all_fields
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database
 from core.storage.queries import load_profile, load_reels_frame
+from core.storage.topics import with_topics
 
 # API sort name → enriched column. Tiers sort by rank (best first in descending order).
 SORT_COLUMNS: dict[str, str] = {
@@ -67,7 +70,8 @@ def reference_time(state: AnalysisState) -> datetime:
 def load_enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:
     reels = load_reels_frame(db, state.analysis_id)
     profile = load_profile(db, state.analysis_id)
-    return enrich_analysis(reels, profile, state.finished_at, state.updated_at), profile
+    enriched = enrich_analysis(reels, profile, state.finished_at, state.updated_at)
+    return with_topics(db, state.analysis_id, enriched), profile
 
 
 # --- keyset pagination -------------------------------------------------------------------------------------
@@ -162,7 +166,8 @@ def _tags(enriched: pd.DataFrame, column: str, top: int) -> list[dict]:
     return [{k: json_value(v) for k, v in row.items()} for row in stats.to_dict(orient="records")]
 
 
-def summary_json(state: AnalysisState, enriched: pd.DataFrame, profile: dict | None, top: int) -> dict:
+def summary_json(state: AnalysisState, enriched: pd.DataFrame, profile: dict | None, top: int,
+                 topics: Sequence[Topic] = ()) -> dict:
     kpis = {k: json_value(v) for k, v in profile_summary(enriched, profile).items()}
     ranked_by = ranking_metric(enriched) if not enriched.empty else "plays"
     best = top_performers(enriched, ranked_by, n=top)
@@ -185,4 +190,5 @@ def summary_json(state: AnalysisState, enriched: pd.DataFrame, profile: dict | N
         "top_mentions": _tags(enriched, "mentions", top),
         "top_reels_ranked_by": ranked_by,
         "top_reels": [{k: json_value(v) for k, v in row.items()} for row in best.to_dict(orient="records")],
+        "topics": topics_summary(enriched, topics) if "topic" in enriched.columns else [],
     }

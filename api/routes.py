@@ -39,6 +39,7 @@ from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database
 from core.storage.unavailable import probe_write, store_problem
+from core.storage.topics import stored_topics
 
 log = logging.getLogger("reelscope.api")
 PREFIX = "/api/v1"
@@ -228,9 +229,11 @@ class _FilterParams:
                                                                                          "audio type.")] = None,
         location: Annotated[str | None, Query(max_length=200, description="Case-insensitive text in the tagged "
                                                                           "place's name.")] = None,
+        topic: Annotated[str | None, Query(max_length=200, description="Only reels of this topic label (see "
+                                                                       "the summary's topics).")] = None,
     ) -> None:
         self.filters = _filters(min_plays, hashtag, q, date_from, date_to, tier, sponsored=sponsored, collab=collab,
-                                audio_type=audio_type, location=location or None)
+                                audio_type=audio_type, location=location or None, topic=topic or None)
 
 
 @router.get("/analyses/{analysis_id}/reels", response_model=ReelPageOut, tags=["results"],
@@ -264,7 +267,7 @@ def get_summary(analysis_id: AnalysisId,
     db = _db()
     state = _state_or_404(db, analysis_id)
     enriched, profile = load_enriched(db, state)
-    return SummaryOut(**summary_json(state, enriched, profile, top))
+    return SummaryOut(**summary_json(state, enriched, profile, top, stored_topics(db, analysis_id).topics))
 
 
 def _record(db: Database, stream) -> None:

@@ -117,6 +117,8 @@ _METRIC_FIELDS = {
     "plays_tier": (str | None, None),
     "engagement_tier": (str | None, None),
     "benchmark_tier": (str | None, None),
+    "topic": (str | None, Field(default=None, description="The reel's topic label (core.analytics.topics); null "
+                                                        "when it has none.")),
 }
 ReelOut = create_model(
     "ReelOut", __config__=ConfigDict(extra="allow"),
@@ -147,6 +149,10 @@ class SummaryOut(BaseModel):
     top_hashtags: list[dict[str, Any]]
     top_mentions: list[dict[str, Any]]
     top_reels: list[dict[str, Any]]
+    topics: list[dict[str, Any]] = Field(default_factory=list, description=(
+        "One per topic, most reels first: label, terms, hashtags, reels, share (% of reels), plays_sample, "
+        "median_plays, rate_sample, median_engagement_rate, likes_sample, median_likes, median_plays_per_day, "
+        "plays_lift (null below 5 reels with known plays), supported."))
 
 
 class Health(BaseModel):

@@ -59,6 +59,9 @@ def run(mode: str, only: set[str] | None) -> list[Figure]:
 
         emit([store_figure(config["store_n"], config["repeat"])])
         emit([analytics_figure(config["analytics_n"], config["repeat"] * 3)])
+        from bench.topics_bench import topics_figure
+
+        emit([topics_figure(config["analytics_n"], config["repeat"])])
     if wanted("stored"):
         from bench import stored
 

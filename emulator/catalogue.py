@@ -14,6 +14,8 @@ from base64 import b64encode
 from dataclasses import dataclass
 from functools import lru_cache
 
+from emulator.themes import PLAYS_MULTIPLE, themed_caption
+
 __all__ = [
     "SyntheticMedia",
     "SyntheticProfile",
@@ -103,6 +105,7 @@ class SyntheticMedia:
     pinned: bool
     thumbnail_url: str
     context: MediaContext = NO_CONTEXT
+    theme: str | None = None  # demo_topics only: the theme its caption was written on (emulator.themes)
 
     @property
     def is_video(self) -> bool:
@@ -258,6 +261,7 @@ class _Spec:
     pic_host: str = "scontent.cdninstagram.com"
     is_business: bool = False
     surrogate_caption: bool = False
+    themes: bool = False  # captions on clear themes (emulator.themes), plays differing by theme
 
 
 def _user_id(username: str) -> str:
@@ -326,13 +330,17 @@ def _build(spec: _Spec) -> SyntheticProfile:
             caption = "Half an emoji \ud83d here #broken"  # an unpaired UTF-16 surrogate, as Instagram sends some
         else:
             caption = _caption(rng, tags) if rng.random() > 0.04 else None
+        theme = None
+        if spec.themes and kind == "clips":
+            theme, caption = themed_caption(spec.username, i)
+            play_count = int(play_count * PLAYS_MULTIPLE.get(theme, 1.0)) if play_count is not None else None
         media.append(SyntheticMedia(
             pk=str(pk), code=mediaid_to_shortcode(pk), media_type=media_type, product_type=product_type,
             taken_at=taken_at, caption=caption, like_count=like_count, likes_hidden=likes_hidden,
             comment_count=comments, play_count=play_count, view_count=view_count,
             video_duration=duration, pinned=i in pinned,
             thumbnail_url=cdn_image_url("media", str(pk)),
-            context=_media_context(spec.username, pk, kind),
+            context=_media_context(spec.username, pk, kind), theme=theme,
         ))
     media.sort(key=lambda m: (not m.pinned, -m.taken_at))
     return SyntheticProfile(
@@ -354,6 +362,8 @@ _SPECS = [
     _Spec("demo_food", "Demo Food Kitchen", "Quick recipes 🍝 new reel every day | @chef.marco",
           followers=1_240_000, following=88, reels=38, images=6, carousels=2, median_plays=310_000,
           viral=3, tags="food", is_verified=True),
+    _Spec("demo_topics", "Demo Topics", "Cocina, viajes, gym & code | recetas en español y English",
+          followers=96_500, following=420, reels=60, images=4, median_plays=24_000, themes=True),
     _Spec("empty_profile", "Empty Profile", "", followers=12, following=40),
     _Spec("few_posts", "Few Posts", "Just getting started", followers=230, following=180, reels=3,
           images=2, median_plays=800, tags="generic"),

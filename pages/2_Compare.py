@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.analytics.aggregates import compare_profiles
-from ui import cache, charts
+from ui import cache, charts, topic_charts, topics_tab
 from ui.compare import kpi_table, profiles_for, shared_hashtags, shared_hashtags_table
 from ui.context_tab import shares_table
 from ui.layout import setup_page
@@ -49,6 +49,11 @@ with plays_col:
 
 st.subheader("Sponsored and collab reels")
 shares_table(profiles)
+
+st.subheader("Topic mix")
+chart(topic_charts.compare_topic_mix([(profile, topics_tab.attach(reels, analysis_id)) for (profile, reels), analysis_id
+                                      in zip(profiles, chosen_ids, strict=True)]), key="compare-topics", clickable=False)
+st.caption("Each profile's own topics (core.analytics.topics), as a share of its reels; grey: no usable words.")
 
 st.subheader("Shared hashtags")
 shared = shared_hashtags(profiles)

@@ -13,6 +13,7 @@ from core.storage import columnar, queries
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database, get_database
 from core.storage.models import Status
+from core.storage.topics import StoredTopics, stored_topics
 
 log = logging.getLogger("reelscope.ui")
 
@@ -92,3 +93,18 @@ def _summary(database_url: str, analysis_id: str, updated_at: datetime) -> dict:
 def summary(db: Database, state: AnalysisState) -> dict:
     """core.analytics.aggregates.profile_summary of the whole (unfiltered) analysis, cached."""
     return _summary(db.url, state.analysis_id, state.updated_at)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _topics(database_url: str, analysis_id: str, updated_at: datetime) -> StoredTopics:
+    return stored_topics(get_database(database_url), analysis_id)
+
+
+def topics(analysis_id: str, db: Database | None = None) -> StoredTopics:
+    """The analysis's topics (core.storage.topics: stored when it completed, else computed now and stored), cached
+    per analysis and update. Loaded only where topics are shown or filtered on, so the first chart never waits."""
+    db = db or get_database()
+    state = store.get_state(db, analysis_id)
+    if state is None:
+        return StoredTopics((), {})
+    return _topics(db.url, analysis_id, state.updated_at)

@@ -89,7 +89,7 @@ def draw_sidebar() -> None:
                   help="Analyses run against ReelScope's built-in Instagram emulator with synthetic profiles "
                        "(demo_creator, demo_travel, demo_food). Applies to the whole server process.")
         if demo_enabled():
-            st.caption("Try: `demo_creator`, `demo_travel`, `demo_food`")
+            st.caption("Try: `demo_creator`, `demo_travel`, `demo_food`, `demo_topics`")
             _demo_access()
 
 

@@ -14,7 +14,7 @@ PAGE_SIZE = 250
 CAPTION_PREVIEW = 90
 
 # Shown columns in order; labels and help texts come from core.analytics.metrics so the table and the methodology agree.
-COLUMNS = ("thumbnail_url", "url", "caption", "posted_at", "effective_plays", "likes", "comments",
+COLUMNS = ("thumbnail_url", "url", "caption", "posted_at", "topic", "effective_plays", "likes", "comments",
            "engagement_rate", "engagement_per_play", "plays_per_follower", "likes_per_1k_plays",
            "comments_per_1k_plays", "plays_per_day", "plays_vs_median", "age_days", "plays_tier", "engagement_tier",
            "benchmark_tier", "duration", "is_pinned", "product_type", "hashtags", "mentions", *context_tab.TABLE_COLUMNS)
@@ -36,6 +36,8 @@ def _column_config() -> dict:
                                            help="Opens the reel on Instagram"),
         "caption": st.column_config.TextColumn("Caption", width="large", help="First characters of the caption"),
         "posted_at": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "topic": st.column_config.TextColumn("Topic", help="The reel's topic, found from caption words and hashtags "
+                                                           "(Topics tab); blank: no usable words."),
     }
     config.update(context_tab.column_config())
     for name in COLUMNS:

@@ -10,7 +10,7 @@ import streamlit as st
 from core.analytics.aggregates import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
 from core.analytics.filters import ReelFilters, apply_filters, describe
 from core.analytics.metrics import METRICS, PLAYS_TIERS, TIER_RULES
-from ui import charts, context_tab
+from ui import charts, context_tab, topics_tab
 from ui.reels_table import reels_table
 from ui.tables import count_column, show_table
 from ui.text import link_url
@@ -61,9 +61,12 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters
     chosen = ReelFilters(date_from=start if start and start > first else None,
                          date_to=end if end and end < last else None, tiers=tuple(kept.get("tiers", ())),
                          min_plays=int(kept.get("min_plays", 0)) or None, hashtag=kept.get("hashtag"),
-                         caption_search=search.strip() or None, **context_tab.filter_arguments(kept))
+                         caption_search=search.strip() or None, **context_tab.filter_arguments(kept),
+                         **topics_tab.filter_arguments(kept))
     if chosen.is_empty:
         return reels, chosen
+    if chosen.topic:
+        reels = topics_tab.attach(reels, key)
     filtered = apply_filters(reels, chosen)
     st.caption(f"Showing {len(filtered)} of {len(reels)} reels · {describe(chosen)}")
     return filtered, chosen
@@ -87,6 +90,7 @@ def _filter_widgets(reels: pd.DataFrame, kept: dict, first: date, last: date, *,
     kept["search"] = search_col.text_input("Caption contains", value=kept.get("search", ""), key=f"f-search-{key}",
                                            placeholder="e.g. giveaway")
     context_tab.filter_widgets(reels, key=key, kept=kept)
+    topics_tab.filter_widget(reels, key=key, kept=kept)
 
 
 def log_plays_toggle(*, key: str) -> bool:
@@ -127,21 +131,21 @@ def overview_charts(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays:
 
 
 RESULT_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration",
-               "Posting times", "Context")
+               "Posting times", "Context", "Topics")
 
 
 def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True,
                 version: str | None = None) -> None:
     """The Results page's tabs; only the open one is computed and sent to the browser (switching tabs reruns the
     page), so the first chart is not held up by the rest. ``version``: see overview_charts."""
-    overview, table, tags, top, trends, timing, context = st.tabs(list(RESULT_TABS), key=f"detail-tabs-{key}",
-                                                         on_change="rerun")
+    overview, table, tags, top, trends, timing, context, topics = st.tabs(
+        list(RESULT_TABS), key=f"detail-tabs-{key}", on_change="rerun")
     if overview.open:
         with overview:
             overview_charts(reels, filtered, key=key, log_plays=log_plays, version=version)
     if table.open:
         with table:
-            reels_table(reels, key=f"reels-{key}")
+            reels_table(topics_tab.attach(reels, key), key=f"reels-{key}")
     if tags.open:
         _tags_tab(tags, reels, filtered, key=key)
     if top.open:
@@ -153,6 +157,9 @@ def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: boo
     if context.open:
         with context:
             context_tab.render_context_tab(reels, key=key)
+    if topics.open:
+        with topics:
+            topics_tab.render_topics_tab(reels, key=key, chart=chart)
 
 
 def _tags_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str) -> None:

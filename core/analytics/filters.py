@@ -23,6 +23,7 @@ class ReelFilters:
     sponsored: True keeps sponsored reels, False organic ones (core.analytics.context; unknown reels match neither).
     collab: True keeps reels with collaborators, False solo ones. audio_type: "original" or "licensed".
     location: case-insensitive literal substring of the tagged place's name.
+    topic: keep reels of this topic label (core.analytics.topics; the frame needs its ``topic`` column).
     """
 
     date_from: date | None = None
@@ -35,6 +36,7 @@ class ReelFilters:
     collab: bool | None = None
     audio_type: str | None = None
     location: str | None = None
+    topic: str | None = None
 
     def __post_init__(self) -> None:
         if self.audio_type is not None and self.audio_type not in AUDIO_TYPES:
@@ -79,10 +81,11 @@ class ReelFilters:
             collab=_optional_bool(data.get("collab")),
             audio_type=data.get("audio_type") or None,
             location=data.get("location") or None,
+            topic=data.get("topic") or None,
         )
 
 
-_CONTEXT_FILTERS = ("sponsored", "collab", "audio_type", "location")
+_CONTEXT_FILTERS = ("sponsored", "collab", "audio_type", "location", "topic")
 
 
 def _optional_bool(value: object) -> bool | None:
@@ -124,6 +127,8 @@ def apply_filters(enriched: pd.DataFrame, filters: ReelFilters) -> pd.DataFrame:
     if filters.location:
         places = enriched["location_name"].astype("string")
         keep &= places.str.contains(filters.location, case=False, regex=False).to_numpy(dtype=bool, na_value=False)
+    if filters.topic:
+        keep &= (enriched["topic"].astype(object) == filters.topic).to_numpy(dtype=bool, na_value=False)
     return enriched[keep]
 
 
@@ -152,4 +157,6 @@ def describe(filters: ReelFilters) -> str:
         parts.append(f"{filters.audio_type} audio")
     if filters.location:
         parts.append(f'location contains "{filters.location}"')
+    if filters.topic:
+        parts.append(f'topic "{filters.topic}"')
     return "; ".join(parts) if parts else "no filters"

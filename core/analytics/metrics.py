@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from core.analytics.topics import TOPIC_DESCRIPTION, topic_performance
 from core.domain.reel_fields import REEL_FIELDS
 
 UNKNOWN = "unknown"
@@ -387,6 +388,11 @@ METRICS: dict[str, Metric] = {
     "benchmark_tier": Metric("Benchmark tier (absolute)", "label", _doc(benchmark_tier)),
 }
 
+# Per-reel columns joined from the analysis's stored topics (core.storage.topics), not computed by enrich_reels.
+TOPIC_COLUMNS: dict[str, Metric] = {"topic": Metric("Topic", "label", TOPIC_DESCRIPTION)}
+TOPIC_TABLES: dict[str, Metric] = {"topic_performance": Metric("Per-topic performance", "table",
+                                                               _doc(topic_performance))}
+
 PROFILE_METRICS: dict[str, Metric] = {
     "reels_per_week": Metric("Posting frequency", "reels per week", _doc(reels_per_week)),
     "hidden_likes_share": Metric("Reels with hidden likes", "% of reels", _doc(hidden_likes_share)),
@@ -405,7 +411,7 @@ RAW_FIELDS: dict[str, Metric] = {f.name: Metric(f.label, f.unit, f.description) 
 
 def data_dictionary() -> dict[str, dict]:
     """Every raw field and computed column: {name: {"label", "unit", "description"}}."""
-    entries = {**RAW_FIELDS, **METRICS}
+    entries = {**RAW_FIELDS, **METRICS, **TOPIC_COLUMNS}
     return {name: dict(metric._asdict()) for name, metric in entries.items()}
 
 
@@ -416,6 +422,7 @@ def methodology_markdown() -> str:
              "counted separately. Division by zero or by a missing follower count gives no value.", ""]
     sections = (("Per-reel metrics", {k: v for k, v in METRICS.items() if v.unit != "label"}),
                 ("Tiers", {k: v for k, v in METRICS.items() if v.unit == "label"}),
+                ("Topics", {**TOPIC_COLUMNS, **TOPIC_TABLES}),
                 ("Profile metrics", PROFILE_METRICS))
     for title, entries in sections:
         lines += [f"#### {title}", ""]

@@ -30,6 +30,7 @@ from core.exports.csv_encoding import CsvEncoder, csv_block, csv_cell
 from core.exports.fields import all_fields, field_infos, unknown_fields
 from core.exports.leftovers import workbook_folder
 from core.exports.rows import ReelBatches
+from core.exports.topics import exported_topics
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports.xlsx import file_chunks, write_workbook
 from core.storage.engine import Database
@@ -255,12 +256,21 @@ class ExportStream:
                            dictionary={name: field_infos()[name].as_dict() for name in ctx.fields}, tmpdir=folder)
             yield from file_chunks(path, CHUNK_BYTES)
 
+    def _topics(self) -> dict:
+        """``{"topics": [...]}`` over the exported reels when the export has the ``topic`` field (every default
+        export), else nothing: an export made without it, e.g. before topics existed, regenerates byte for byte."""
+        ctx = self.context
+        if "topic" not in ctx.fields:
+            return {}
+        return {"topics": exported_topics(self.db, self.analysis_id, followers=ctx.profile["followers"],
+                                          metrics_at=ctx.metrics_at, filters=ctx.filters)}
+
     def _json(self) -> Iterator[str]:
         ctx = self.context
         head = {
             "schema_version": SCHEMA_VERSION,
             "exported_at": ctx.exported_at.isoformat(),
-            "analysis": _json_safe(ctx.analysis),
+            "analysis": _json_safe({**ctx.analysis, **self._topics()}),
             "profile": _json_safe(ctx.profile),
         }
         text = json.dumps(head, ensure_ascii=False, indent=None)

@@ -26,6 +26,7 @@ from core.domain.reel_fields import EXPORTED_NAMES, names_where
 from core.exports.fields import LIST_SEPARATOR, RAW_FIELDS, field_infos
 from core.storage.engine import Database
 from core.storage.models import Reel
+from core.storage.topics import with_topics
 
 BATCH_SIZE = 5000
 READ_COLUMNS = EXPORTED_NAMES
@@ -236,6 +237,8 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
         lean = load_reels_frame(db, analysis_id).set_index("position", drop=False)
         enriched = enrich_reels(lean, followers, now)
     del lean
+    if "topic" in names:
+        enriched = with_topics(db, analysis_id, enriched)
     return _Computed(enriched, names, keep_series)
 
 
@@ -261,7 +264,8 @@ class ReelBatches:
         if self.computed_names or self.filters is not None:
             from core.analytics.metrics import PER_REEL_COLUMNS
 
-            names = list(dict.fromkeys([*self.computed_names, *PER_REEL_COLUMNS])) if self.filters is not None \
+            names = list(dict.fromkeys([*self.computed_names, *PER_REEL_COLUMNS, "topic"])) \
+                if self.filters is not None \
                 else self.computed_names
             computed = _enrich_whole_analysis(self.db, self.analysis_id, self.followers, self.metrics_at, names,
                                               keep_series=self.filters is not None)

@@ -16,7 +16,7 @@ from pathlib import Path
 from core.instagram.session import delete_session, load_session, save_session
 from core.settings import clear_overrides, load_settings, set_overrides
 
-DEMO_PROFILES = ("demo_creator", "demo_travel", "demo_food")
+DEMO_PROFILES = ("demo_creator", "demo_travel", "demo_food", "demo_topics")
 
 _lock = threading.Lock()
 _server = None

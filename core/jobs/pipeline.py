@@ -22,7 +22,7 @@ from core.jobs.leasing import keep_leases, lease_policy
 from core.jobs.owners import process_owner
 from core.logs import analysis_context, configure_logging
 from core.storage import analyses as store
-from core.storage import columnar
+from core.storage import columnar, topics
 from core.storage.engine import Database, get_database
 from core.storage.models import Status, utcnow
 from core.watchlists import alerts
@@ -207,3 +207,4 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
     reporter.report(PROGRESS_FETCHED, f"Storing {len(reels)} reels", reels_fetched=len(reels))
     complete(reels, withheld_fields(reels, listing.access))
     columnar.write_completed(db, analysis_id)  # the analytics cache; never raises (a reader rebuilds it)
+    topics.compute_when_completed(db, analysis_id)  # so no page waits for them; never raises

@@ -246,3 +246,16 @@ class RouteRefusal(Base):
     status: Mapped[int] = mapped_column(Integer)
     message: Mapped[str] = mapped_column(Text)
     refused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnalysisTopics(Base):
+    """The topics of one analysis (core.analytics.topics), computed once and kept until its reels change:
+    ``stamp`` names the method version, the analysis's ``updated_at`` and its reel count they were computed from."""
+
+    __tablename__ = "analysis_topics"
+
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(96))
+    topics: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"label", "terms", "hashtags"}, ...]
+    assignments: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # reel position (as text) → topic index
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

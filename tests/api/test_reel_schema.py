@@ -10,7 +10,7 @@ def test_the_reel_schema_lists_every_export_field_in_registry_order_then_the_met
     names = tuple(ReelOut.model_fields)
     assert names[:len(EXPORTED_NAMES)] == EXPORTED_NAMES
     assert names[len(EXPORTED_NAMES):] == ("effective_plays", "interactions", "engagement_rate", "plays_tier",
-                                           "engagement_tier", "benchmark_tier")
+                                           "engagement_tier", "benchmark_tier", "topic")
 
 
 def test_each_raw_field_is_documented_with_the_registrys_description():

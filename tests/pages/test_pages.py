@@ -122,7 +122,7 @@ def test_compare_shows_two_profiles_side_by_side(seeded_store):
     assert not at.exception, at.exception
     kpis = at.dataframe[0].value
     assert sorted(kpis["username"]) == ["demo_creator", "demo_travel"]
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4  # KPIs, tier mix, plays distribution, topic mix
     assert any(e.value.startswith("Shared") for e in at.subheader)
 
 
