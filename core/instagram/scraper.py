@@ -32,6 +32,7 @@ from core.instagram.error_mapping import map_exception
 from core.instagram.reel_context import context_from_media
 from core.instagram.session import session_file_version
 from core.instagram.transport import redirect_instagram_to, take_retry_after
+from core.observability.instagram_requests import record_rate_limit_wait
 from core.settings import Settings, load_settings
 
 TRANSIENT_ERRORS = (RateLimited, NetworkError, InstagramChanged)
@@ -256,6 +257,7 @@ class WaitReportingRateController(RateController):
         if secs > 1 and scaled > 0:  # a wait scaled to nothing is not waited: no "resumes at" write per request
             self._on_wait(scaled)
         if scaled > 0:
+            record_rate_limit_wait(scaled)
             time.sleep(scaled)
 
 
