@@ -10,13 +10,10 @@ from __future__ import annotations
 import shutil
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from core.observability.store_collector import analysis_status_label
-from core.settings import PROJECT_ROOT
+from core.observability.definitions import analysis_status_label, data_folder
 from core.storage.engine import Database
 from core.storage.models import Analysis, InstagramRequestCount, Status, WorkerHeartbeat
 
@@ -70,13 +67,6 @@ def p95(values: list[float]) -> float | None:
     ordered = sorted(values)
     rank = max(1, -(-95 * len(ordered) // 100))
     return ordered[rank - 1]
-
-
-def data_folder(db: Database) -> Path:
-    """The folder whose disk holds the store (the SQLite file's folder; the project folder otherwise)."""
-    url = make_url(db.url)
-    folder = Path(url.database).parent if url.get_backend_name() == "sqlite" and url.database else PROJECT_ROOT
-    return folder if folder.exists() else PROJECT_ROOT
 
 
 def _finished_since(db: Database, since: datetime) -> dict[str, int]:

@@ -8,6 +8,7 @@ nothing happened yet, so that ``increase()`` sees a series' first failures inste
 from __future__ import annotations
 
 import logging
+import shutil
 from datetime import timedelta
 from typing import Callable, Iterator
 
@@ -16,6 +17,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from core.domain.errors import ERROR_KINDS, Cancelled
+from core.observability.definitions import analysis_status_label, data_folder
 from core.storage.engine import Database
 from core.storage.models import Analysis, ExportRecord, Status, WorkerHeartbeat, utcnow
 
@@ -24,15 +26,6 @@ log = logging.getLogger("reelscope.metrics")
 DATA_SOURCES = ("instagram", "emulator", "other")  # core.instagram.data_source.DATA_SOURCES (kept light here)
 # Heartbeats older than this are not reported: a worker stopped for a day is gone, not late.
 WORKER_REPORT_WINDOW = timedelta(hours=24)
-
-
-def analysis_status_label(status: str, error_kind: str | None) -> str | None:
-    """completed, failed or cancelled for a finished analysis (a cancelled one is stored as failed); None if active."""
-    if status == Status.COMPLETED:
-        return "completed"
-    if status == Status.FAILED:
-        return "cancelled" if error_kind == Cancelled.kind else "failed"
-    return None
 
 
 def _every_label_combination() -> list[tuple[str, str, str]]:
@@ -87,6 +80,7 @@ class StoreCollector(Collector):
             finished, active = analyses_by_outcome(db)
             workers = worker_heartbeats(db)
             exports = exports_by_format(db)
+            disk = shutil.disk_usage(data_folder(db))
         except Exception as exc:  # noqa: BLE001 - a scrape of a broken store reports it instead of failing
             log.warning("metrics: the store did not answer: %s", type(exc).__name__)
             up.add_metric([], 0)
@@ -112,3 +106,7 @@ class StoreCollector(Collector):
         for export_format, count in sorted(exports.items()):
             exported.add_metric([export_format], count)
         yield exported
+        yield GaugeMetricFamily("reelscope_data_disk_free_bytes", "Free space on the disk holding the store's folder.",
+                                value=disk.free)
+        yield GaugeMetricFamily("reelscope_data_disk_size_bytes", "Size of the disk holding the store's folder.",
+                                value=disk.total)
