@@ -48,10 +48,10 @@ def error_rate_condition(figures: Figures, settings: Settings) -> Condition:
     finished = figures.completed_15m + figures.failed_15m
     rate = figures.error_rate
     firing = rate is not None and finished >= settings.system_alert_min_finished and rate >= threshold
-    shown = "no" if rate is None else f"{rate:.0%} of"
+    measured = ("No analysis finished in the last 15 minutes" if rate is None
+                else f"{rate:.0%} of the {finished} analyses finished in the last 15 minutes failed")
     return Condition("error_rate", firing, rate, threshold,
-                     f"{shown} the {finished} analyses finished in the last 15 minutes failed "
-                     f"(alert at {threshold:.0%}, from {settings.system_alert_min_finished} analyses).")
+                     f"{measured} (alert at {threshold:.0%}, from {settings.system_alert_min_finished} analyses).")
 
 
 def no_worker_condition(figures: Figures, settings: Settings) -> Condition:
@@ -137,7 +137,8 @@ def apply(db: Database, conditions: list[Condition], now: datetime, settings: Se
 
 def alert_json(alert: SystemAlert, state: str) -> dict:
     """The webhook body of one message of an incident (``state``: firing or resolved)."""
-    return {"kind": KIND, "alert_id": alert.id, "rule": alert.rule, "state": state, "message": alert.message,
+    message = alert.message if state == "firing" else f"Resolved: {alert.message}"
+    return {"kind": KIND, "alert_id": alert.id, "rule": alert.rule, "state": state, "message": message,
             "value": alert.value, "threshold": alert.threshold, "started_at": alert.started_at.isoformat(),
             "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None}
 
