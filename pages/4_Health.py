@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.jobs.health import health_report
 from ui.layout import setup_page
+from ui.system_health import render_system
 
 db = setup_page("Health", icon=":material/monitor_heart:")
 st.title("Health")
@@ -31,4 +32,5 @@ for name in ("database", "workers", "disk"):
     with st.expander(f"{name.capitalize()}: {'ok' if check.get('ok') else 'problem'}", icon=icon,
                      expanded=not check.get("ok")):
         st.json({k: v for k, v in check.items() if k != "ok"})
+render_system(report.get("system"))
 st.caption(f"Schema version: {report.get('schema_version') or 'unversioned'} · checked at {report['checked_at']}")

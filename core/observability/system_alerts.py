@@ -207,3 +207,22 @@ def recent_alerts(db: Database, limit: int = 20) -> list[dict]:
              "delivered": alert.fired_delivered_at is not None
              and (alert.resolved_at is None or alert.resolved_delivered_at is not None),
              "delivery_error": alert.delivery_error} for alert in rows]
+
+
+THRESHOLD_SETTINGS = {  # rule -> the setting holding its threshold (shown on the Health page)
+    "error_rate": "REELSCOPE_SYSTEM_ALERT_ERROR_RATE", "no_worker": "REELSCOPE_SYSTEM_ALERT_WORKER_SILENCE_SECONDS",
+    "instagram_refusals": "REELSCOPE_SYSTEM_ALERT_REFUSALS", "disk_space": "REELSCOPE_SYSTEM_ALERT_DISK_FREE_PERCENT",
+    "slow_analyses": "REELSCOPE_SYSTEM_ALERT_SLOWDOWN"}
+
+
+def system_section(db: Database, now: datetime | None = None, settings: Settings | None = None) -> dict:
+    """The figures, each rule's verdict now with its threshold, and the active and recent incidents: the Health
+    page's and ``health --json``'s ``system`` section."""
+    settings = settings or load_settings()
+    figures = collect_figures(db, now or utcnow())
+    return {"figures": figures.as_json(),
+            "rules": [{"rule": c.rule, "holds": c.firing, "value": c.value, "threshold": c.threshold,
+                       "setting": THRESHOLD_SETTINGS[c.rule], "message": c.message}
+                      for c in evaluate(figures, settings)],
+            "alerts": recent_alerts(db),
+            "webhook": bool(settings.alert_webhook_url), "check_seconds": settings.system_alert_check_seconds}
