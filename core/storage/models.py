@@ -104,6 +104,8 @@ class Analysis(Base):
         Index("ix_analyses_username_created", "username", "created_at"),
         Index("ix_analyses_status", "status"),
         Index("ix_analyses_created_at", "created_at"),
+        # /metrics counts analyses by outcome at every scrape: this covering index answers it without the table
+        Index("ix_analyses_outcome", "status", "error_kind", "data_source"),
     )
 
 

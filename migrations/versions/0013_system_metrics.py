@@ -1,4 +1,4 @@
-"""Operations: worker heartbeats, Instagram request counts per minute, built-in system alerts
+"""Operations: an index counting analyses by outcome (/metrics), worker heartbeats, Instagram request counts per minute, built-in system alerts
 (core.storage.models.WorkerHeartbeat, InstagramRequestCount, SystemAlert).
 
 Revision ID: 0013
@@ -20,6 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    create_index_if_missing("ix_analyses_outcome", "analyses", ["status", "error_kind", "data_source"])
     if not has_table("worker_heartbeats"):
         op.create_table(
             "worker_heartbeats",
@@ -63,6 +64,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_analyses_outcome", table_name="analyses")
     op.drop_table("system_alerts")
     op.drop_table("instagram_request_counts")
     op.drop_table("worker_heartbeats")
