@@ -100,8 +100,8 @@ def classify_request(url: str, body: bytes | str | None = None) -> tuple[str, st
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     path = parts.path or "/"
-    if not host.endswith("instagram.com"):
-        return "media", "cdn"
+    if host != "instagram.com" and not host.endswith(".instagram.com"):
+        return "media", "cdn"  # cdninstagram.com, fbcdn.net: pictures and videos
     if path.startswith("/graphql/query") or path.startswith("/api/graphql"):
         route = "graphql_query" if path.startswith("/graphql/query") else "api_graphql"
         return _QUERY_CAPABILITIES.get(_query_id(url, body) or "", "other"), route
@@ -110,7 +110,7 @@ def classify_request(url: str, body: bytes | str | None = None) -> tuple[str, st
             return capability, route
     if path.count("/") <= 2 and path not in ("/", ""):
         return "profile", "profile_page"
-    return ("session_check", "start_page") if path in ("/", "") else ("other", "other")
+    return ("other", "start_page") if path in ("/", "") else ("other", "other")  # the start page: request tokens
 
 
 REFUSED_REDIRECTS = ("/accounts/login", "/challenge", "/auth_platform")
