@@ -47,3 +47,24 @@ def test_a_broken_rule_file_is_refused(tmp_path):  # the check above can fail
     broken = tmp_path / "broken.yml"
     broken.write_text(RULES.read_text().replace("max(reelscope_queue_depth) > 0", "max(reelscope_queue_depth) >"))
     assert _promtool("check", "rules", str(broken)).returncode != 0
+
+
+def test_the_compose_prometheus_config_is_valid_and_loads_the_rules():
+    done = _promtool("check", "config", str(ROOT / "deploy" / "prometheus" / "prometheus.yml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SUCCESS: 9 rules found" in done.stdout
+
+
+def test_docker_compose_runs_prometheus_alertmanager_and_grafana_under_a_profile_wired_to_deploy():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name in ("prometheus", "alertmanager", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"]
+        for volume in services[name]["volumes"]:
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (ROOT / source).exists(), source
+    assert "--metrics-port" in services["worker"]["command"]
+    assert "profiles" not in services["api"]
+    alertmanager = yaml.safe_load((ROOT / "deploy" / "alertmanager" / "alertmanager.yml").read_text())
+    assert alertmanager["route"]["receiver"] in {r["name"] for r in alertmanager["receivers"]}

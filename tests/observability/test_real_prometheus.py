@@ -75,3 +75,20 @@ def test_the_api_answers_scrapes_with_the_token_only(api_server):
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/plain")
     assert "reelscope_queue_depth 0.0" in answer.text
+
+
+def test_every_grafana_panel_query_is_valid_promql_over_metrics_the_api_serves(api_server, prometheus):
+    import json
+    import re
+
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "dashboards" / "reelscope.json").read_text())
+    expressions = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    assert len(expressions) >= 15
+    for expr in expressions:
+        answer = requests.get(f"{prometheus.base}/api/v1/query", timeout=10,
+                              params={"query": expr.replace("$__rate_interval", "1m")}).json()
+        assert answer["status"] == "success", (expr, answer)
+    served = requests.get(f"{api_server.base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10).text
+    families = set(re.findall(r"^# TYPE (\w+)", served, re.M)) | {"reelscope:analyses_finished:increase15m"}
+    for name in set(re.findall(r"reelscope[:_][\w:]+", " ".join(expressions))):
+        assert any(name == f or name.startswith(f + "_") for f in families), name
