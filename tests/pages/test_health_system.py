@@ -38,3 +38,18 @@ def test_health_on_a_quiet_store_says_no_system_alert_is_active(empty_store):
     at = _health(empty_store)
     assert {m.label: m.value for m in at.metric}["Error rate (15 min)"] == "–"
     assert any(s.value == "No system alert is active." for s in at.success)
+
+
+def test_the_dashboard_serves_metrics_on_its_metrics_port(empty_store, monkeypatch):
+    import sys
+
+    import requests
+
+    from tests.observability.conftest import free_port
+
+    port = free_port()
+    monkeypatch.setattr(sys, "argv", ["streamlit_app.py", "--metrics-port", str(port)])  # streamlit run … -- …
+    _health(empty_store)
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    assert "reelscope_queue_depth 0.0" in text
+    assert 'reelscope_analyses_total{data_source="emulator",error_kind="",status="completed"} 0.0' in text
