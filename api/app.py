@@ -11,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 
 import core
 from api.guard import DOCS_ASSETS, GuardMiddleware, TrustedHosts
+from api.metrics_route import instrument
 from api.problems import install_problem_handlers
 from api.routes import router
 from api.settings import ApiSettings, load_api_settings
@@ -59,6 +60,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(router)
     app.include_router(watch_router)
+    instrument(app)  # GET /metrics (Prometheus) and the HTTP request metrics
     app.add_middleware(GuardMiddleware, settings=settings)
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)  # outermost: checked first
     app.openapi = lambda: _openapi(app)

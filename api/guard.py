@@ -18,6 +18,8 @@ from api.settings import ApiSettings
 
 # Paths that describe the API rather than serve data; open without a token when public_docs is on.
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+# Prometheus scrapes here; open without a token when metrics_public is on (REELSCOPE_METRICS_PUBLIC=1).
+METRICS_PATH = "/metrics"
 # Swagger UI's and ReDoc's own scripts and styles, served from the fastapi-offline package (no CDN).
 DOCS_ASSETS = "/docs-assets"
 
@@ -89,6 +91,8 @@ class GuardMiddleware:
         token = self.settings.token
         if token is None or (self.settings.public_docs
                              and (path in DOCS_PATHS or path.startswith(DOCS_ASSETS + "/"))):
+            return None
+        if self.settings.metrics_public and path == METRICS_PATH:
             return None
         header = _header(scope, b"authorization")
         if token_matches(header, token):

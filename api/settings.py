@@ -56,6 +56,7 @@ class ApiSettings:
     rate_limit_storage: str = MEMORY_STORAGE
     trusted_proxies: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ANY_HOST
+    metrics_public: bool = False
 
 
 def storage_uri(broker_url: str | None) -> str:
@@ -101,4 +102,5 @@ def load_api_settings(bind_host: str | None = None) -> ApiSettings:
         rate_limit_storage=storage_uri(settings.celery_broker_url),
         trusted_proxies=_list(settings.api_trusted_proxies),
         allowed_hosts=allowed_hosts,
+        metrics_public=settings.metrics_public.lower() in ("1", "true", "yes", "on"),
     )

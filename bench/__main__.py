@@ -20,11 +20,14 @@ from bench.common import ROOT, Figure, run_child
 MODES = {
     #             scrape repeat, concurrent (reels, repeat) or None, store n, analytics n, stored total, repeats
     "full": dict(scrape_repeat=3, profile="big_creator", anonymous_profile="demo_creator", concurrent=(40, 2), store_n=10_000, analytics_n=10_000,
-                 stored_total=1_000_000, export_reels=100_000, repeat=5, stored_repeat=3, cold_start=3),
+                 stored_total=1_000_000, export_reels=100_000, repeat=5, stored_repeat=3, cold_start=3,
+                 metrics_analyses=100_000),
     "quick": dict(scrape_repeat=1, profile="big_creator", anonymous_profile="demo_creator", concurrent=None, store_n=10_000, analytics_n=10_000,
-                  stored_total=20_000, export_reels=10_000, repeat=3, stored_repeat=1, cold_start=0),
+                  stored_total=20_000, export_reels=10_000, repeat=3, stored_repeat=1, cold_start=0,
+                  metrics_analyses=100_000),
     "dry-run": dict(scrape_repeat=1, profile="demo_creator", anonymous_profile="few_posts", concurrent=(6, 1), store_n=200, analytics_n=500,
-                    stored_total=11_000, export_reels=1_000, repeat=1, stored_repeat=1, cold_start=1),
+                    stored_total=11_000, export_reels=1_000, repeat=1, stored_repeat=1, cold_start=1,
+                    metrics_analyses=2_000),
 }
 
 
@@ -76,6 +79,10 @@ def run(mode: str, only: set[str] | None) -> list[Figure]:
             emit([stored.results_page_figure(database, ids[0], 1 + config["stored_repeat"])])
             if config["cold_start"]:
                 emit(stored.cold_start_figures(database, ids[0], config["cold_start"]))
+    if wanted("metrics"):
+        args = ["--analyses", str(config["metrics_analyses"]), "--repeat", str(config["repeat"]),
+                "--profile", config["anonymous_profile"]]
+        emit([Figure(**{k: v for k, v in d.items() if k != "ratio"}) for d in run_child("bench.metrics_bench", args)])
     if wanted("first-chart") and only is not None:  # on its own: a store with one 10,000-reel analysis
         from bench import stored
 
@@ -91,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="the subset that runs in about a minute")
     parser.add_argument("--dry-run", action="store_true", help="every figure at a tiny size; judges nothing")
-    parser.add_argument("--only", action="append", choices=["scrape", "local", "stored", "first-chart"],
+    parser.add_argument("--only", action="append", choices=["scrape", "local", "stored", "metrics", "first-chart"],
                         help="run only this group of figures (repeatable)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)

@@ -87,6 +87,25 @@ class Settings(BaseSettings):
     api_trusted_proxies: str = _env("REELSCOPE_API_TRUSTED_PROXIES", "comma-separated addresses (or `*`) of reverse proxies whose X-Forwarded-For/-Proto are believed", "")
     api_allowed_hosts: str = _env("REELSCOPE_API_ALLOWED_HOSTS", "comma-separated Host names the API answers to (`*.example.com` wildcards, `*` any); unset: the loopback names on a loopback `--host`, else any", "")
 
+    # --- metrics and built-in system alerts (core.observability) ---------------------------------------------
+    metrics_public: str = _env("REELSCOPE_METRICS_PUBLIC", "1: /metrics without the API token", "0")
+    system_alert_error_rate: float = _env("REELSCOPE_SYSTEM_ALERT_ERROR_RATE",
+                                          "share of failed analyses over 15 minutes that alerts", 0.5)
+    system_alert_min_finished: int = _env("REELSCOPE_SYSTEM_ALERT_MIN_FINISHED",
+                                          "finished analyses in 15 minutes before the error rate counts", 5)
+    system_alert_worker_silence_seconds: float = _env("REELSCOPE_SYSTEM_ALERT_WORKER_SILENCE_SECONDS",
+                                                      "no worker seen this long alerts (Celery mode)", 300.0)
+    system_alert_refusals: int = _env("REELSCOPE_SYSTEM_ALERT_REFUSALS",
+                                      "Instagram refusals of one route in 15 minutes that alert", 3)
+    system_alert_disk_free_percent: float = _env("REELSCOPE_SYSTEM_ALERT_DISK_FREE_PERCENT",
+                                                 "free disk below this share alerts", 10.0)
+    system_alert_slowdown: float = _env("REELSCOPE_SYSTEM_ALERT_SLOWDOWN",
+                                        "p95 analysis time over the last hour vs the last 24 hours that alerts", 2.0)
+    system_alert_cooldown_seconds: float = _env("REELSCOPE_SYSTEM_ALERT_COOLDOWN_SECONDS",
+                                                "after an alert resolves, the same alert waits this long", 1800.0)
+    system_alert_check_seconds: float = _env("REELSCOPE_SYSTEM_ALERT_CHECK_SECONDS",
+                                             "how often system alerts are checked; 0 turns them off", 60.0)
+
     @field_validator("max_attempts", "alert_webhook_attempts", "alert_delivery_rounds")
     @classmethod
     def _at_least_one(cls, value: int) -> int:

@@ -7,6 +7,7 @@ import streamlit as st
 from core.jobs.health import health_report
 from ui.instagram_routes import show_instagram_routes
 from ui.layout import setup_page
+from ui.system_health import render_system
 
 db = setup_page("Health", icon=":material/monitor_heart:")
 st.title("Health")
@@ -33,4 +34,5 @@ for name in ("database", "workers", "disk"):
                      expanded=not check.get("ok")):
         st.json({k: v for k, v in check.items() if k != "ok"})
 show_instagram_routes()
+render_system(report.get("system"))
 st.caption(f"Schema version: {report.get('schema_version') or 'unversioned'} · checked at {report['checked_at']}")

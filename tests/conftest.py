@@ -18,6 +18,9 @@ def pytest_configure(config):
     os.environ["REELSCOPE_SESSION_FILE"] = os.path.join(tempfile.mkdtemp(prefix="reelscope-session-"), "s.json")
     # The analytics cache (core.storage.columnar) of every test's analyses goes to a throwaway folder, never data/columns.
     os.environ["REELSCOPE_COLUMNS_DIR"] = tempfile.mkdtemp(prefix="reelscope-columns-")
+    # Built-in system alerts are checked only where a test asks (tests/observability): a lease keeper's housekeeping
+    # must not post a system alert (say, a nearly full disk on the test machine) to another test's webhook receiver.
+    os.environ.setdefault("REELSCOPE_SYSTEM_ALERT_CHECK_SECONDS", "0")
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import streamlit as st
 from core.exports.leftovers import clean_export_leftovers
 from core.instagram.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
 from core.jobs.submission import recover_orphans
+from core.observability.exposition import metrics_port_from_argv, serve_metrics_once
 from core.storage.engine import Database, get_database
 from core.watchlists.scheduler import WatchScheduler, start_scheduler
 from ui import state
@@ -62,6 +64,8 @@ def setup_page(title: str, icon: str = ":material/movie:", *, sidebar: bool = Tr
     db = get_database()
     _recover_orphans_once(db.url)
     _watch_scheduler(db.url)
+    if (metrics_port := metrics_port_from_argv(sys.argv[1:])) is not None:  # streamlit run … -- --metrics-port P
+        serve_metrics_once(metrics_port)
     if sidebar:
         draw_sidebar()
     if demo_enabled():

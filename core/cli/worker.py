@@ -31,6 +31,11 @@ def register(sub) -> None:
                         help="also run Celery beat in this worker, starting due watches (one per team)")
     worker.add_argument("--schedule-file", default=None, metavar="PATH",
                         help="with --beat: where beat keeps its state (default data/celerybeat-schedule)")
+    worker.add_argument("--metrics-port", type=int, default=None, metavar="PORT",
+                        help="serve Prometheus /metrics on this port (the worker's own counters and the store's "
+                             "figures; docs/operations.md)")
+    worker.add_argument("--metrics-host", default="127.0.0.1", metavar="HOST",
+                        help="with --metrics-port: the address to listen on (default 127.0.0.1)")
     worker.set_defaults(run=run)
 
 
@@ -38,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     from core.settings import load_settings
     from core.storage.migrations import SchemaTooNew
 
+    if args.metrics_port is not None:
+        from core.observability.multiprocess import use_multiprocess_mode
+
+        use_multiprocess_mode()  # the pool's child processes run the analyses: gather their metrics
     settings = load_settings()
     if not settings.celery_broker_url:
         print("error: CELERY_BROKER_URL is not set (e.g. redis://127.0.0.1:6379/0); the worker takes its jobs "
@@ -65,5 +74,10 @@ def run(args: argparse.Namespace) -> int:
         schedule = Path(args.schedule_file or DEFAULT_SCHEDULE_FILE)
         schedule.parent.mkdir(parents=True, exist_ok=True)
         argv += ["--beat", f"--schedule={schedule}"]
+    if args.metrics_port is not None:
+        from core.observability.exposition import serve_metrics
+
+        port = serve_metrics(args.metrics_port, args.metrics_host)
+        print(f"metrics: http://{args.metrics_host}:{port}/metrics", file=sys.stderr, flush=True)
     get_app().worker_main(argv)
     return EXIT_OK

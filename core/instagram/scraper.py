@@ -57,6 +57,7 @@ from core.instagram.routes import (
 from core.instagram.session import session_file_version
 from core.instagram.session_check import SessionCheck, check_viewer
 from core.instagram.transport import redirect_instagram_to, take_retry_after, web_url
+from core.observability.instagram_requests import record_rate_limit_wait
 from core.settings import Settings, load_settings
 from core.storage.route_refusals import shared_route_memory
 
@@ -390,6 +391,7 @@ class WaitReportingRateController(RateController):
         if secs > 1 and scaled > 0:  # a wait scaled to nothing is not waited: no "resumes at" write per request
             self._on_wait(scaled)
         if scaled > 0:
+            record_rate_limit_wait(scaled)
             time.sleep(scaled)
 
 

@@ -18,6 +18,8 @@ import instaloader.instaloadercontext as instaloader_context
 import requests
 from requests.adapters import HTTPAdapter
 
+from core.observability.instagram_requests import classify_request, outcome_of, record_instagram_request
+
 INSTAGRAM_HOST_SUFFIXES = ("instagram.com", "cdninstagram.com", "fbcdn.net")
 
 _lock = threading.Lock()
@@ -46,6 +48,7 @@ class RedirectingAdapter(HTTPAdapter):
     """An adapter that sends Instagram requests to the configured origin, keeping the Host header."""
 
     def send(self, request, **kwargs):  # type: ignore[override]
+        capability, route = classify_request(request.url, request.body)
         target = rewrite_url(request.url, _base_url)
         if target != request.url:
             original_host = urlsplit(request.url).netloc
@@ -53,7 +56,12 @@ class RedirectingAdapter(HTTPAdapter):
             request.url = target
             request.headers["Host"] = original_host
         _observed.requests = getattr(_observed, "requests", 0) + 1
-        response = super().send(request, **kwargs)
+        try:
+            response = super().send(request, **kwargs)
+        except Exception:
+            record_instagram_request(capability, route, "error")
+            raise
+        record_instagram_request(capability, route, outcome_of(response.status_code, response.headers.get("Location")))
         if response.status_code in (429, 503) and response.headers.get("Retry-After"):
             _observed.retry_after = _parse_retry_after(response.headers["Retry-After"])
         return response

@@ -1,16 +1,18 @@
-"""Is this installation healthy? Database reachable and writable, jobs, workers, disk space."""
+"""Is this installation healthy? Database reachable and writable, jobs, workers, disk space; and the system figures
+and system alerts (the same figures as ``/metrics``, core.observability)."""
 
 from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.settings import PROJECT_ROOT, load_settings
+from core.observability.definitions import data_folder
+from core.observability.system_alerts import system_section
+from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database
 from core.storage.unavailable import one_line, probe_write
@@ -37,9 +39,8 @@ def _schema_version(db: Database) -> str | None:
 
 
 def _disk_check(db: Database) -> dict:
-    url = make_url(db.url)
-    folder = Path(url.database).parent if url.get_backend_name() == "sqlite" and url.database else PROJECT_ROOT
-    free = shutil.disk_usage(folder if folder.exists() else PROJECT_ROOT).free
+    folder = data_folder(db)
+    free = shutil.disk_usage(folder).free
     return {"ok": free >= MIN_FREE_BYTES, "free_bytes": free, "path": str(folder)}
 
 
@@ -67,6 +68,7 @@ def health_report(db: Database) -> dict:
         "jobs": jobs,
         "workers": _workers_check(),
         "disk": _disk_check(db),
+        "system": system_section(db) if database["ok"] else None,
         "checked_at": datetime.now(UTC).isoformat(),
     }
     report["healthy"] = all(report[k]["ok"] for k in ("database", "workers", "disk"))

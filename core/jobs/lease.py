@@ -99,8 +99,9 @@ class LeaseKeeper:
     """Renews one process's leases and reclaims lapsed ones, on a daemon thread (or by calling ``tick``)."""
 
     def __init__(self, db: Database, owner: str, policy: LeasePolicy | None = None, *, clock: Clock = utcnow,
-                 reclaim: Reclaim = fail_lapsed) -> None:
+                 reclaim: Reclaim = fail_lapsed, chores: Callable[[Database], None] | None = None) -> None:
         self.db = db
+        self.chores = chores  # more housekeeping on the same loop (core.observability.housekeeping)
         self.owner = owner
         self.policy = policy or LeasePolicy.from_environment()
         self.clock = clock
@@ -138,6 +139,8 @@ class LeaseKeeper:
                 self.tick()
             except Exception:  # noqa: BLE001 - a database hiccup must not end the heartbeat
                 log.exception("lease renewal failed; trying again in %.0f s", self.policy.renew_every)
+            if self.chores is not None:
+                self.chores(self.db)
             if self._stop.wait(self.policy.renew_every):
                 return
 
@@ -146,13 +149,14 @@ _keepers: dict[tuple[str, int], LeaseKeeper] = {}
 _keepers_lock = threading.Lock()
 
 
-def keep_leases(db: Database, owner: str, reclaim: Reclaim = fail_lapsed) -> LeaseKeeper:
+def keep_leases(db: Database, owner: str, reclaim: Reclaim = fail_lapsed,
+                chores: Callable[[Database], None] | None = None) -> LeaseKeeper:
     """This process's running keeper for ``db``, started on first use (again in a forked child)."""
     key = (db.url, os.getpid())
     with _keepers_lock:
         keeper = _keepers.get(key)
         if keeper is None or not keeper.running or keeper.owner != owner:
-            keeper = _keepers[key] = LeaseKeeper(db, owner, reclaim=reclaim).start()
+            keeper = _keepers[key] = LeaseKeeper(db, owner, reclaim=reclaim, chores=chores).start()
         return keeper
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from core.jobs import lease
 from core.jobs.owners import QUEUED_OWNER, process_owner
+from core.observability.housekeeping import housekeeping
 from core.settings import load_settings
 from core.storage.engine import Database
 from core.storage.models import utcnow
@@ -46,4 +47,9 @@ def _reclaim_lapsed(db: Database, analysis_id: str, owner: str | None, now: date
 
 def keep_leases(db: Database) -> lease.LeaseKeeper:
     """Start (once per process and database) renewing this process's leases and reclaiming lapsed ones."""
-    return lease.keep_leases(db, process_owner(), reclaim=_reclaim_lapsed)
+    return lease.keep_leases(db, process_owner(), reclaim=_reclaim_lapsed, chores=_worker_housekeeping)
+
+
+def _worker_housekeeping(db: Database) -> None:
+    """A process that runs analyses says it is alive, stores its Instagram tallies and checks system alerts."""
+    housekeeping(db, runs_analyses=True)

@@ -21,6 +21,7 @@ from core.instagram.scraper import InstagramClient, get_client, profile_from_ins
 from core.jobs.leasing import keep_leases, lease_policy
 from core.jobs.owners import process_owner
 from core.logs import analysis_context, configure_logging
+from core.observability.process_metrics import observe_analysis
 from core.storage import analyses as store
 from core.storage import columnar, topics
 from core.storage.engine import Database, get_database
@@ -135,12 +136,14 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
         log.info("analysis %s is not pending; skipped", analysis_id)
         return _current_status(db, analysis_id)
     reporter = _ProgressReporter(db, analysis_id, owner)
+    started = time.monotonic()
     try:
         client = client or get_client()
         log.info("analysis started")
         _scrape_and_store(db, client, analysis_id, reporter)
         log.info("analysis completed")
         alerts.after_completion(db, analysis_id)  # a watch run's alerts; never raises, never fails the analysis
+        _observe(db, analysis_id, Status.COMPLETED, started)
         return Status.COMPLETED
     except store.AnalysisNotRunning:
         # Deleted, reclaimed after a stall, or taken by another process: its row is someone else's now.
@@ -157,7 +160,16 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
             store.mark_failed_if_active(db, analysis_id, error, owner=owner)
         except Exception:  # noqa: BLE001
             log.exception("could not record the failure of analysis %s", analysis_id)
+        _observe(db, analysis_id, Status.FAILED, started)
         return Status.FAILED
+
+
+def _observe(db: Database, analysis_id: str, status: str, started: float) -> None:
+    """This process's duration histogram and watch-run counter (core.observability.process_metrics); never raises."""
+    try:
+        observe_analysis(status, time.monotonic() - started, watch_run=alerts.is_watch_run(db, analysis_id))
+    except Exception:  # noqa: BLE001 - metrics never fail an analysis
+        log.exception("could not record the metrics of analysis %s", analysis_id)
 
 
 def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, reporter: _ProgressReporter) -> None:

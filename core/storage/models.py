@@ -104,6 +104,8 @@ class Analysis(Base):
         Index("ix_analyses_username_created", "username", "created_at"),
         Index("ix_analyses_status", "status"),
         Index("ix_analyses_created_at", "created_at"),
+        # /metrics counts analyses by outcome at every scrape: this covering index answers it without the table
+        Index("ix_analyses_outcome", "status", "error_kind", "data_source"),
     )
 
 
@@ -259,3 +261,55 @@ class AnalysisTopics(Base):
     topics: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"label", "terms", "hashtags"}, ...]
     assignments: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # reel position (as text) → topic index
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkerHeartbeat(Base):
+    """A process that runs analyses (a Celery worker process, or a thread-mode dashboard or API), and when it was
+    last seen alive (core.observability.housekeeping writes it every lease renewal)."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(160), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InstagramRequestCount(Base):
+    """Instagram requests one process made in one minute with one capability, route and outcome; every process
+    adds its own rows, so sums over a window are right across processes (core.observability.instagram_requests)."""
+
+    __tablename__ = "instagram_request_counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    minute: Mapped[datetime] = mapped_column(UTCDateTime)
+    capability: Mapped[str] = mapped_column(String(32))
+    route: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_instagram_request_counts_minute", "minute"),)
+
+
+class SystemAlert(Base):
+    """One incident of a built-in system alert (core.observability.system_alerts): when it fired and resolved,
+    and whether each of its two webhook messages was delivered. ``open_rule`` equals ``rule`` while it fires and is
+    NULL once resolved, so a unique index lets at most one open incident per rule exist, whichever process looks."""
+
+    __tablename__ = "system_alerts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    rule: Mapped[str] = mapped_column(String(32))
+    open_rule: Mapped[str | None] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fired_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    sending_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("open_rule", name="uq_system_alerts_open_rule"),
+                      Index("ix_system_alerts_rule_started", "rule", "started_at"))

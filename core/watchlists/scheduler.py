@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from core.observability.housekeeping import housekeeping
 from core.settings import load_settings
 from core.storage.engine import Database
 from core.watchlists.watches import check_watchlist
@@ -47,6 +48,7 @@ class WatchScheduler:
                     log.info("started %d due watch analyses", len(started))
             except Exception:  # noqa: BLE001 - a failed check is retried at the next poll
                 log.exception("could not check the watchlist")
+            housekeeping(self.db, runs_analyses=load_settings().queue == "thread")  # never raises
             self.checks += 1
             self._stop.wait(self.poll_seconds)
 

@@ -22,7 +22,8 @@ def test_bench_dry_run_prints_every_figure(tmp_path):
     names = " | ".join(f["name"] for f in figures)
     for expected in ("vs request floor", "vs bare instaloader", "HTTP requests per analysis", "concurrent analyses",
                      "store ", "all analytics", "CSV export", "peak RSS", "vs DuckDB", "Results page",
-                     "Results first chart", "topics, one profile"):
+                     "Results first chart", "topics, one profile",
+                     "/metrics scrape", "instrumentation share"):
         assert expected in names, names
     for figure in figures:
         assert figure["name"] in result.stdout
