@@ -38,8 +38,8 @@ from core.jobs import submission
 from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database
-from core.storage.unavailable import probe_write, store_problem
 from core.storage.topics import stored_topics
+from core.storage.unavailable import probe_write, store_problem
 
 log = logging.getLogger("reelscope.api")
 PREFIX = "/api/v1"

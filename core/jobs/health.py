@@ -7,7 +7,6 @@ import shutil
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.observability.definitions import data_folder
