@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from core.settings import load_settings
+from core.signin.tokens import ApiToken, parse_api_tokens
 
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
@@ -56,6 +57,12 @@ class ApiSettings:
     rate_limit_storage: str = MEMORY_STORAGE
     trusted_proxies: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ANY_HOST
+    # every token accepted, each with a name and role; REELSCOPE_API_TOKEN is the admin token named "api"
+    tokens: tuple[ApiToken, ...] = ()
+
+    @property
+    def needs_token(self) -> bool:
+        return self.token is not None or bool(self.tokens)
 
 
 def storage_uri(broker_url: str | None) -> str:
@@ -101,4 +108,5 @@ def load_api_settings(bind_host: str | None = None) -> ApiSettings:
         rate_limit_storage=storage_uri(settings.celery_broker_url),
         trusted_proxies=_list(settings.api_trusted_proxies),
         allowed_hosts=allowed_hosts,
+        tokens=parse_api_tokens(settings.api_tokens, token),
     )

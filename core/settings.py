@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     api_public_docs: str = _env("REELSCOPE_API_PUBLIC_DOCS", "1: docs without the token", "0")
     api_trusted_proxies: str = _env("REELSCOPE_API_TRUSTED_PROXIES", "proxies whose X-Forwarded-For counts", "")
     api_allowed_hosts: str = _env("REELSCOPE_API_ALLOWED_HOSTS", "Host header names accepted", "")
+    api_tokens: str | None = _env("REELSCOPE_API_TOKENS", "named API tokens with a role: name:role:token,…")
+    # --- dashboard sign-in and roles (core.signin; sign-in itself is [auth] in .streamlit/secrets.toml) ------------
+    allowed_emails: str | None = _env("REELSCOPE_ALLOWED_EMAILS", "addresses that may enter once signed in")
+    allowed_domains: str | None = _env("REELSCOPE_ALLOWED_DOMAINS", "email domains that may enter once signed in")
+    admin_emails: str | None = _env("REELSCOPE_ADMIN_EMAILS", "addresses with the admin role")
+    allow_open_flag: str | None = _env("REELSCOPE_ALLOW_OPEN", "1: serve without sign-in on a non-loopback address")
 
     @field_validator("max_attempts", "alert_webhook_attempts")
     @classmethod
@@ -98,6 +104,10 @@ class Settings(BaseSettings):
     @property
     def demo(self) -> bool:
         return self.demo_flag == "1"
+
+    @property
+    def allow_open(self) -> bool:
+        return (self.allow_open_flag or "").lower() in TRUE_WORDS
 
     @property
     def request_delay(self) -> bool:

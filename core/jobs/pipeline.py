@@ -24,7 +24,7 @@ from core.logs import analysis_context, configure_logging
 from core.storage import analyses as store
 from core.storage import columnar
 from core.storage.engine import Database, get_database
-from core.storage.models import Status, utcnow
+from core.storage.models import ANONYMOUS, Status, utcnow
 from core.watchlists import alerts
 
 log = logging.getLogger("reelscope.jobs")
@@ -136,7 +136,8 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
         return _current_status(db, analysis_id)
     reporter = _ProgressReporter(db, analysis_id, owner)
     try:
-        client = client or get_client()
+        requested = store.get_state(db, analysis_id)
+        client = client or get_client(anonymous=requested is not None and requested.requested_access == ANONYMOUS)
         log.info("analysis started")
         _scrape_and_store(db, client, analysis_id, reporter)
         log.info("analysis completed")
