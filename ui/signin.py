@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit import config
 
 from core.settings import load_settings
 from core.signin.binding import open_bind_refusal
@@ -47,8 +48,9 @@ def providers(section: Mapping) -> list[str | None]:
 
 
 def _served_by_a_real_server() -> bool:
-    """AppTest runs pages without a server (no address is bound there)."""
-    return not st.get_option("global.appTest")
+    """AppTest runs pages without a server (no address is bound there). It patches ``config.get_option``, which
+    ``st.get_option`` does not go through."""
+    return not config.get_option("global.appTest")
 
 
 def require_sign_in() -> Person:
