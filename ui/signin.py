@@ -9,7 +9,7 @@ REELSCOPE_ALLOW_OPEN=1). Nothing here reads the store: a page that stops here ha
 
 from __future__ import annotations
 
-import logging
+import sys
 from collections.abc import Mapping
 
 import streamlit as st
@@ -21,8 +21,6 @@ from core.signin.people import OPEN_DASHBOARD, Allowlist, NotAllowed, Person, Ro
 from core.storage.analyses import AnalysisState
 from ui import state
 from ui.text import escape_markdown
-
-log = logging.getLogger("reelscope.signin")
 
 OPEN_PERSON = Person(OPEN_DASHBOARD, Role.ADMIN)  # who an open dashboard (no sign-in configured) acts as
 _PROVIDER_KEYS = {"client_id", "client_secret", "server_metadata_url"}
@@ -99,8 +97,7 @@ def _log_refusal_once(refusal: str) -> None:
     global _refusal_logged
     if not _refusal_logged:
         _refusal_logged = True
-        log.error(refusal)
-        print(refusal, flush=True)  # the operator's terminal: the one-line fix
+        print(refusal, file=sys.stderr, flush=True)  # the operator's terminal: the one-line fix
 
 
 def _sign_in_screen() -> None:

@@ -14,4 +14,5 @@ COMMAND_MODULES = [
     "core.cli.watch",
     "core.cli.alerts",
     "core.cli.beat",
+    "core.cli.dashboard",
 ]

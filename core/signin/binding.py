@@ -23,4 +23,4 @@ def open_bind_refusal(address: str | None, sign_in_configured: bool, allow_open:
         return None
     where = f"address {address}" if address else "every network address (server.address is not set)"
     return (f"ReelScope refuses to run open on {where}: configure sign-in ([auth] in .streamlit/secrets.toml, see "
-            "docs/sign-in.md), bind to loopback with --server.address 127.0.0.1, or set REELSCOPE_ALLOW_OPEN=1.")
+            "docs/sign-in.md), bind to 127.0.0.1, or set REELSCOPE_ALLOW_OPEN=1.")
