@@ -4,16 +4,14 @@ Connect provider (the ``oidc-provider-mock`` package, started here), Streamlit's
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
 from core.jobs.submission import create_analyses, wait_for
 from core.storage import analyses as store
 from tests.browser.conftest import ROOT, TIMEOUT_MS, _free_port, screenshot, serve_dashboard, wait_idle
+from tests.browser.oidc import running_oidc_provider, sign_in, write_auth_secrets
 from tests.conftest import demo_session, point_at
 
 pytest.importorskip("oidc_provider_mock")
@@ -25,26 +23,8 @@ ADMIN, ANALYST, STRANGER = "boss@team.example", "ana@team.example", "eve@elsewhe
 
 @pytest.fixture(scope="module")
 def oidc_provider(tmp_path_factory):
-    """`python -m oidc_provider_mock` on a free port; yields its issuer URL."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("oidc") / "oidc.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "-p", str(port)],
-                                   stdout=out, stderr=subprocess.STDOUT)
-    issuer = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(f"oidc-provider-mock did not start: {log.read_text()[-2000:]}") from None
-            time.sleep(0.2)
-    yield issuer
-    process.terminate()
-    process.wait(timeout=10)
+    with running_oidc_provider(tmp_path_factory.mktemp("oidc") / "oidc.log") as issuer:
+        yield issuer
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +40,7 @@ def signin_app(tmp_path_factory, oidc_provider, emulator_server):
                                   timeout=120)
     assert analysis.status == "completed", analysis.error
     port = _free_port()
-    secrets = data / "secrets.toml"
-    secrets.write_text(f'''[auth]
-redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
-cookie_secret = "a-long-random-cookie-secret-for-the-test-only"
-client_id = "reelscope-dashboard"
-client_secret = "reelscope-dashboard-secret"
-server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"
-''')
+    secrets = write_auth_secrets(data / "secrets.toml", oidc_provider, port)
     env = {**os.environ, "DATABASE_URL": url, "INSTAGRAM_BASE_URL": emulator_server.url, "PYTHONPATH": str(ROOT),
            "REELSCOPE_RATE_LIMIT_SCALE": "0", "REELSCOPE_SESSION_FILE": str(data / "session.json"),
            "REELSCOPE_ALLOWED_DOMAINS": "team.example", "REELSCOPE_ADMIN_EMAILS": ADMIN,
@@ -75,17 +48,6 @@ server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"
     env.pop("REELSCOPE_DEMO", None)
     with serve_dashboard(env, data / "streamlit.log", port=port, extra_args=("--secrets.files", str(secrets))) as app:
         yield app, db, analysis.analysis_id
-
-
-def sign_in(page, app: str, email: str) -> None:
-    """Open the dashboard, press "Sign in", and authorize ``email`` on the provider's own page."""
-    page.goto(app)
-    wait_idle(page)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator('input[name="sub"]').fill(email)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{app}/**", timeout=TIMEOUT_MS)
-    wait_idle(page)
 
 
 def body(page) -> str:
