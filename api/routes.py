@@ -270,14 +270,14 @@ def get_summary(analysis_id: AnalysisId,
     return SummaryOut(**summary_json(state, enriched, profile, top))
 
 
-def _record(db: Database, stream) -> None:
+def _record(db: Database, stream, requested_by: str | None = None) -> None:
     """Record the finished export in the history, as the CLI does (when core.exports.history is present)."""
     if not stream.sha256 or importlib.util.find_spec("core.exports.history") is None:
         return
     from core.exports.history import record_export
 
     try:
-        record_export(db, stream)
+        record_export(db, stream, requested_by)
     except Exception:  # noqa: BLE001 - the download already succeeded; the history is best effort
         log.exception("could not record the export of analysis %s", stream.analysis_id)
 
@@ -294,6 +294,7 @@ def _record(db: Database, stream) -> None:
 def export_analysis(
     analysis_id: AnalysisId,
     params: Annotated[_FilterParams, Depends()],
+    person: Caller,
     format_: Annotated[Literal["csv", "json", "xlsx"], Query(alias="format")] = "csv",
     plain: Annotated[bool, Query(description="CSV table only, without the BOM and profile header.")] = False,
     fields: Annotated[FieldList | None, Query(max_length=4000, description="Comma-separated field names, in order "
@@ -318,4 +319,4 @@ def export_analysis(
     headers = {"Content-Disposition": f'attachment; filename="{stream.filename}"',
                "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
     return StreamingResponse(iter(stream), media_type=stream.media_type, headers=headers,
-                             background=BackgroundTask(_record, db, stream))
+                             background=BackgroundTask(_record, db, stream, person.name))

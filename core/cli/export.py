@@ -8,6 +8,7 @@ import os
 import sys
 
 from core.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from core.signin.people import CLI
 
 
 def register(sub) -> None:
@@ -60,5 +61,5 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"python -m core export: error: cannot write the export: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    record_export(db, stream)
+    record_export(db, stream, requested_by=CLI)
     return EXIT_OK

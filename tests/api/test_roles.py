@@ -100,3 +100,15 @@ def test_the_environment_gives_named_tokens_with_roles(monkeypatch):
 def test_a_malformed_token_list_is_refused_with_one_sentence(value, message):
     with pytest.raises(ValueError, match=message):
         parse_api_tokens(value)
+
+
+def test_an_export_records_the_token_that_asked_for_it(team_client, store_env):
+    from core.jobs.submission import wait_for
+    from core.storage.models import ExportRecord
+
+    response = team_client.post("/api/v1/analyses", json={"usernames": ["few_posts"]}, headers=ADMIN)
+    [analysis_id] = [a["analysis_id"] for a in response.json()["analyses"]]
+    wait_for([analysis_id], timeout=120, poll=0.05)
+    assert team_client.get(f"/api/v1/analyses/{analysis_id}/export?format=csv", headers=ANALYST).status_code == 200
+    with store_env.session() as session:
+        assert [r.requested_by for r in session.query(ExportRecord).all()] == ["nightly"]
