@@ -23,6 +23,7 @@ from ui import state
 from ui.text import escape_markdown
 
 OPEN_PERSON = Person(OPEN_DASHBOARD, Role.ADMIN)  # who an open dashboard (no sign-in configured) acts as
+NOBODY = Person("", Role.ANALYST)  # sign-in configured, nobody signed in
 _PROVIDER_KEYS = {"client_id", "client_secret", "server_metadata_url"}
 _refusal_logged = False
 
@@ -75,8 +76,10 @@ def require_sign_in() -> Person:
 
 def current_person() -> Person:
     """The person of this run (``require_sign_in`` has let them in)."""
-    if not sign_in_configured() or not st.user.is_logged_in:
+    if not sign_in_configured():
         return OPEN_PERSON
+    if not st.user.is_logged_in:
+        return NOBODY  # never reached past the gate; an admin only by signing in
     return Allowlist.from_settings().person(str(st.user.get("email") or ""))
 
 
