@@ -7,6 +7,7 @@ import os
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.storage import analyses as store
 from core.storage.engine import get_database
@@ -56,8 +57,17 @@ def _analyses(db, username: str, requested_by: str, count: int = 1):
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
     box = page.get_by_role("combobox", name=label)
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    for attempt in range(3):  # a rerun finishing just then can re-render the box and close its list
+        box.click()
+        box.fill(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
     wait_idle(page)
 
 
