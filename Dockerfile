@@ -12,5 +12,5 @@ RUN pip install -r requirements.txt
 COPY --chown=reelscope:reelscope . .
 USER reelscope
 EXPOSE 8501 8000
-CMD ["python", "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "0.0.0.0", "--server.port", "8501", \
-     "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+# Refuses to start without sign-in ([auth] in /app/.streamlit/secrets.toml) unless REELSCOPE_ALLOW_OPEN=1
+CMD ["python", "-m", "core", "dashboard", "--host", "0.0.0.0", "--port", "8501"]

@@ -15,6 +15,7 @@ from core.storage import analyses as store
 from ui import state
 from ui.layout import setup_page
 from ui.progress import show_progress
+from ui.signin import current_person
 from ui.text import escape_markdown
 from ui.widgets import analyses_table
 
@@ -47,7 +48,8 @@ elif submitted:
     state.record_submission(time.monotonic())
     reuse = None if refresh or settings.reuse_minutes <= 0 else timedelta(minutes=settings.reuse_minutes)
     try:
-        submissions = submit_analyses(usernames, max_reels=int(max_reels) or None, db=db, reuse_within=reuse)
+        submissions = submit_analyses(usernames, max_reels=int(max_reels) or None, db=db, reuse_within=reuse,
+                                      requested_by=current_person().name, requested_access=state.requested_access())
     except InvalidSubmission as exc:
         if exc.rejected and any(r.raw for r in exc.rejected):
             lines = "\n".join(f"- {escape_markdown(str(r))}" for r in exc.rejected)

@@ -15,6 +15,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import problem_response, problem_type
 from api.rate_limit import ClientRateLimiter
 from api.settings import ApiSettings
+from core.signin.people import Person, Role
+from core.signin.tokens import parse_api_tokens, token_for
+
+# Who an API request acts for (recorded as requested_by) when the API runs without any token.
+OPEN_API = Person("api", Role.ADMIN)
 
 # Paths that describe the API rather than serve data; open without a token when public_docs is on.
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
@@ -54,6 +59,8 @@ class GuardMiddleware:
     def __init__(self, app: ASGIApp, settings: ApiSettings) -> None:
         self.app = app
         self.settings = settings
+        # settings built by hand with only ``token`` set still know that token (as the admin token "api")
+        self.tokens = settings.tokens or parse_api_tokens(None, settings.token)
         self.limiter = ClientRateLimiter(settings.rate_limit, settings.rate_limit_storage) \
             if settings.rate_limit else None
 
@@ -88,14 +95,18 @@ class GuardMiddleware:
             headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
 
     def _unauthorised(self, scope: Scope, path: str):
-        token = self.settings.token
-        if token is None or (self.settings.public_docs
-                             and (path in DOCS_PATHS or path.startswith(DOCS_ASSETS + "/"))):
+        """None when the request may go on (its Person then in ``scope["state"]["person"]``), else the 401."""
+        scope.setdefault("state", {})["person"] = OPEN_API
+        if not self.tokens or (self.settings.public_docs
+                               and (path in DOCS_PATHS or path.startswith(DOCS_ASSETS + "/"))):
             return None
         if self.settings.metrics_public and path == METRICS_PATH:
             return None
         header = _header(scope, b"authorization")
-        if token_matches(header, token):
+        scheme, _, credentials = (header or "").partition(" ")
+        token = token_for(credentials, self.tokens) if scheme.lower() == "bearer" else None
+        if token is not None:
+            scope["state"]["person"] = token.person
             return None
         detail = ("This API needs a token: send 'Authorization: Bearer <token>'." if not header
                   else "The API token is not valid.")

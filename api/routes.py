@@ -14,6 +14,7 @@ from pydantic import WithJsonSchema
 from starlette.background import BackgroundTask
 
 import core
+from api.caller import FORBIDDEN, Admin, Caller
 from api.problems import ApiProblem, not_found
 from api.results import SORT_COLUMNS, BadCursor, ReelQuery, load_enriched, page_reels, summary_json
 from api.schemas import (
@@ -78,7 +79,7 @@ def _analysis(state: store.AnalysisState) -> AnalysisOut:
         max_reels=state.max_reels, reels_fetched=state.reels_fetched, reels_stored=state.reels_stored,
         is_demo=state.is_demo, data_source=state.data_source, created_at=state.created_at, updated_at=state.updated_at,
         started_at=state.started_at, finished_at=state.finished_at, rate_limited_until=state.rate_limited_until,
-        access=state.access, access_notice=state.access_notice,
+        access=state.access, access_notice=state.access_notice, requested_by=state.requested_by,
         withheld_fields=list(state.withheld_fields) if state.withheld_fields is not None else None,
         links=_links(state.analysis_id))
 
@@ -103,7 +104,7 @@ def health(request: Request) -> Health:
         log.warning("health check: %s", detail)
         raise ApiProblem(503, detail, slug="database-unavailable", title="Service unavailable") from exc
     return Health(status="ok", version=core.__version__, database="ok", demo=settings.demo, queue=settings.queue,
-                  auth=request.app.state.api_settings.token is not None)
+                  auth=request.app.state.api_settings.needs_token)
 
 
 # --- analyses -------------------------------------------------------------------------------------------------
@@ -125,10 +126,10 @@ def _rejections(usernames: list[str], rejected) -> list[dict]:
              summary="Submit usernames; one analysis starts per valid name",
              responses={422: {**_PROBLEM, "description": "An invalid username (each is listed in `errors` with "
                                                          "the rule it broke); nothing was created."}})
-def create_analyses(body: AnalysisRequest, response: Response) -> AnalysesCreated:
+def create_analyses(body: AnalysisRequest, response: Response, person: Caller) -> AnalysesCreated:
     db = _db()
     try:
-        ids = submission.create_analyses(body.usernames, body.max_reels, db=db)
+        ids = submission.create_analyses(body.usernames, body.max_reels, db=db, requested_by=person.name)
     except submission.InvalidSubmission as exc:
         errors = _rejections(body.usernames, exc.rejected) or [{"detail": str(exc), "pointer": "#/usernames"}]
         raise ApiProblem(422, str(exc), slug="invalid-usernames", title="Invalid usernames", errors=errors) from exc
@@ -183,8 +184,9 @@ def cancel_analysis(analysis_id: AnalysisId) -> AnalysisOut:
 
 
 @router.delete("/analyses/{analysis_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["analyses"],
-               responses=_NOT_FOUND, summary="Delete an analysis with its profile snapshot and reels")
-def delete_analysis(analysis_id: AnalysisId) -> Response:
+               responses={**_NOT_FOUND, **FORBIDDEN},
+               summary="Delete an analysis with its profile snapshot and reels (admin tokens only)")
+def delete_analysis(analysis_id: AnalysisId, _: Admin) -> Response:
     db = _db()
     state = _state_or_404(db, analysis_id)
     if state.is_active:
@@ -270,14 +272,14 @@ def get_summary(analysis_id: AnalysisId,
     return SummaryOut(**summary_json(state, enriched, profile, top, stored_topics(db, analysis_id).topics))
 
 
-def _record(db: Database, stream) -> None:
+def _record(db: Database, stream, requested_by: str | None = None) -> None:
     """Record the finished export in the history, as the CLI does (when core.exports.history is present)."""
     if not stream.sha256 or importlib.util.find_spec("core.exports.history") is None:
         return
     from core.exports.history import record_export
 
     try:
-        record_export(db, stream)
+        record_export(db, stream, requested_by)
     except Exception:  # noqa: BLE001 - the download already succeeded; the history is best effort
         log.exception("could not record the export of analysis %s", stream.analysis_id)
 
@@ -294,6 +296,7 @@ def _record(db: Database, stream) -> None:
 def export_analysis(
     analysis_id: AnalysisId,
     params: Annotated[_FilterParams, Depends()],
+    person: Caller,
     format_: Annotated[Literal["csv", "json", "xlsx"], Query(alias="format")] = "csv",
     plain: Annotated[bool, Query(description="CSV table only, without the BOM and profile header.")] = False,
     fields: Annotated[FieldList | None, Query(max_length=4000, description="Comma-separated field names, in order "
@@ -323,4 +326,4 @@ def export_analysis(
     headers = {"Content-Disposition": f'attachment; filename="{stream.filename}"',
                "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
     return StreamingResponse(iter(stream), media_type=stream.media_type, headers=headers,
-                             background=BackgroundTask(_record, db, stream))
+                             background=BackgroundTask(_record, db, stream, person.name))

@@ -99,6 +99,8 @@ class AnalysisOut(BaseModel):
                                                                         'for, e.g. ["plays", "views"] anonymously.')
     access_notice: str | None = Field(default=None, description="Set when the access was not what was set up, "
                                                                 "e.g. a stored session that expired.")
+    requested_by: str | None = Field(default=None, description="Who asked for it: a signed-in email, an API "
+                                                               'token\'s name, "cli" or "dashboard".')
     links: AnalysisLinks
 
 

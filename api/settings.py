@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from core.settings import load_settings
+from core.signin.tokens import ApiToken, parse_api_tokens
 
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
@@ -57,6 +58,12 @@ class ApiSettings:
     trusted_proxies: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ANY_HOST
     metrics_public: bool = False
+    # every token accepted, each with a name and role; REELSCOPE_API_TOKEN is the admin token named "api"
+    tokens: tuple[ApiToken, ...] = ()
+
+    @property
+    def needs_token(self) -> bool:
+        return self.token is not None or bool(self.tokens)
 
 
 def storage_uri(broker_url: str | None) -> str:
@@ -103,4 +110,5 @@ def load_api_settings(bind_host: str | None = None) -> ApiSettings:
         trusted_proxies=_list(settings.api_trusted_proxies),
         allowed_hosts=allowed_hosts,
         metrics_public=settings.metrics_public.lower() in ("1", "true", "yes", "on"),
+        tokens=parse_api_tokens(settings.api_tokens, token),
     )

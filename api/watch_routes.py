@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Response, status
 
+from api.caller import FORBIDDEN, Admin
 from api.problems import ApiProblem
 from api.schemas import USERNAME_PATTERN, AlertList, AlertOut, GrowthOut, Problem, WatchList, WatchOut, WatchRequest
 from core.analytics import growth
@@ -70,11 +71,13 @@ def list_watches() -> WatchList:
 
 @router.post("/watches", status_code=status.HTTP_201_CREATED, response_model=WatchList, tags=["watches"],
              summary="Watch profiles (or change the interval of watched ones)",
-             responses={422: {**_PROBLEM, "description": "An invalid username or interval; nothing was stored."}})
-def add_watches(body: WatchRequest) -> WatchList:
+             responses={**FORBIDDEN,
+                        422: {**_PROBLEM, "description": "An invalid username or interval; nothing was stored."}})
+def add_watches(body: WatchRequest, person: Admin) -> WatchList:
     db = get_database()
     try:
-        names = watches.add_watches(db, body.usernames, watches.parse_duration(body.every), body.max_reels)
+        names = watches.add_watches(db, body.usernames, watches.parse_duration(body.every), body.max_reels,
+                                    requested_by=person.name)
     except watches.InvalidDuration as exc:
         raise ApiProblem(422, str(exc), slug="invalid-interval", title="Invalid interval",
                          errors=[{"detail": str(exc), "pointer": "#/every"}]) from exc
@@ -90,8 +93,8 @@ def add_watches(body: WatchRequest) -> WatchList:
 
 @router.delete("/watches/{username}", status_code=status.HTTP_204_NO_CONTENT, tags=["watches"],
                summary="Stop watching a profile (its analyses and alerts are kept)",
-               responses={404: {**_PROBLEM, "description": "The profile is not watched."}})
-def remove_watch(username: Username) -> Response:
+               responses={**FORBIDDEN, 404: {**_PROBLEM, "description": "The profile is not watched."}})
+def remove_watch(username: Username, _: Admin) -> Response:
     try:
         watches.remove_watches(get_database(), [username])
     except (watches.UnknownWatch, submission.InvalidSubmission) as exc:

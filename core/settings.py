@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     api_public_docs: str = _env("REELSCOPE_API_PUBLIC_DOCS", "`1`: serve `/docs`, `/redoc` and `/openapi.json` without the token", "0")
     api_trusted_proxies: str = _env("REELSCOPE_API_TRUSTED_PROXIES", "comma-separated addresses (or `*`) of reverse proxies whose X-Forwarded-For/-Proto are believed", "")
     api_allowed_hosts: str = _env("REELSCOPE_API_ALLOWED_HOSTS", "comma-separated Host names the API answers to (`*.example.com` wildcards, `*` any); unset: the loopback names on a loopback `--host`, else any", "")
+    api_tokens: str | None = _env("REELSCOPE_API_TOKENS", "named API tokens with a role: name:role:token,…")
+    # --- dashboard sign-in and roles (core.signin; sign-in itself is [auth] in .streamlit/secrets.toml) ------------
+    allowed_emails: str | None = _env("REELSCOPE_ALLOWED_EMAILS", "addresses that may enter once signed in")
+    allowed_domains: str | None = _env("REELSCOPE_ALLOWED_DOMAINS", "email domains that may enter once signed in")
+    admin_emails: str | None = _env("REELSCOPE_ADMIN_EMAILS", "addresses with the admin role")
+    allow_open_flag: str | None = _env("REELSCOPE_ALLOW_OPEN", "1: serve without sign-in on a non-loopback address")
 
     # --- metrics and built-in system alerts (core.observability) ---------------------------------------------
     metrics_public: str = _env("REELSCOPE_METRICS_PUBLIC", "1: /metrics without the API token", "0")
@@ -121,6 +127,10 @@ class Settings(BaseSettings):
     @property
     def demo(self) -> bool:
         return self.demo_flag == "1"
+
+    @property
+    def allow_open(self) -> bool:
+        return (self.allow_open_flag or "").lower() in TRUE_WORDS
 
     @property
     def request_delay(self) -> bool:

@@ -6,15 +6,16 @@ import streamlit as st
 
 from core.domain.errors import is_retryable
 from core.instagram.data_source import label as data_source_label
-from core.jobs.submission import cancel_analysis, create_analyses, retry_analysis
+from core.jobs.submission import access_asked_for, cancel_analysis, create_analyses, retry_analysis
 from core.storage import analyses as store
 from ui import state
 from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.overview import all_profiles_table
+from ui.signin import current_person, may_delete, requested_by_filter
 from ui.text import data_source_badge, escape_markdown, fmt_time, status_badge
 from ui.watchlist import alerts_table
-from ui.widgets import analyses_table, analysis_label, follower_growth, reel_growth_table
+from ui.widgets import access_label, analyses_table, analysis_label, follower_growth, reel_growth_table
 
 db = setup_page("History", icon=":material/history:")
 st.title("History")
@@ -26,12 +27,13 @@ if not analyses:
     st.stop()
 
 names = sorted({a.username for a in analyses})
-filter_col, status_col = st.columns(2)
+filter_col, status_col, by_col = st.columns(3)
 chosen_names = filter_col.multiselect("Usernames", names, placeholder="All usernames")
 chosen_status = status_col.multiselect("Status", ["pending", "processing", "completed", "failed"],
                                        placeholder="Any status")
+chosen_by = requested_by_filter(by_col, analyses)
 shown = [a for a in analyses if (not chosen_names or a.username in chosen_names)
-         and (not chosen_status or a.status in chosen_status)]
+         and (not chosen_status or a.status in chosen_status) and (not chosen_by or a.requested_by in chosen_by)]
 st.caption(f"{len(shown)} of {len(analyses)} analyses · newest first")
 analyses_table(shown, key="history")
 
@@ -45,7 +47,8 @@ selected = by_id[st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{
 st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} "
             f"{data_source_badge(selected.data_source)} · {selected.progress}% · "
             f"created {fmt_time(selected.created_at)} · started {fmt_time(selected.started_at)} · "
-            f"finished {fmt_time(selected.finished_at)}")
+            f"finished {fmt_time(selected.finished_at)} · {escape_markdown(access_label(selected))} · "
+            f"requested by {escape_markdown(selected.requested_by or 'unknown')}")
 if selected.error:
     st.error(selected.error, icon=":material/error:")
 
@@ -61,15 +64,18 @@ if rerun_col.button("Re-run", disabled=not can_rerun, help="Failed: retried in p
         retry_analysis(selected.analysis_id, db=db)
         state.remember_submitted([selected.analysis_id])
     else:
-        state.remember_submitted(create_analyses([selected.username], max_reels=selected.max_reels, db=db))
+        state.remember_submitted(create_analyses([selected.username], max_reels=selected.max_reels, db=db,
+                                                 requested_by=current_person().name,
+                                                 requested_access=access_asked_for(selected)))
     st.switch_page("streamlit_app.py")
 if cancel_col.button("Cancel", disabled=not selected.is_active):
     cancel_analysis(selected.analysis_id, db=db)
     st.toast("Cancellation requested; the analysis stops at its next step.")
     st.rerun()
-if delete_col.button("Delete…", disabled=selected.is_active, help="Delete this analysis and its stored reels."):
+if may_delete(selected) and delete_col.button("Delete…", disabled=selected.is_active,
+                                              help="Delete this analysis and its stored reels."):
     st.session_state[state.CONFIRM_DELETE] = selected.analysis_id
-if st.session_state.get(state.CONFIRM_DELETE) == selected.analysis_id:
+if st.session_state.get(state.CONFIRM_DELETE) == selected.analysis_id and may_delete(selected):
     st.warning(f"Delete the analysis of @{escape_markdown(selected.username)} from {fmt_time(selected.created_at)} "
                f"and its {selected.reels_stored} reels? This cannot be undone.")
     yes, no = st.columns(2)

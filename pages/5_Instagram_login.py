@@ -8,6 +8,7 @@ from core.instagram.login import LoginFailed, log_in_with_cookies
 from core.instagram.session import InvalidSession, parse_session_input
 from ui.layout import setup_page
 from ui.login import browser_import, logged_in, show_session_status
+from ui.signin import admin_only
 from ui.text import escape_markdown
 
 setup_page("Instagram login", icon=":material/key:")
@@ -17,6 +18,7 @@ st.markdown("ReelScope works anonymously, but Instagram sends play and view coun
             "checked with Instagram, stored in an owner-only file, and never shown or logged.")
 
 show_session_status()
+admin_only("change or remove the Instagram session")
 browser_import()
 
 st.subheader("Paste cookies")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.settings import load_settings
-from core.watchlists.watches import list_watches, remove_watches, start_due_watches
+from core.watchlists.watches import list_watches
 from ui.layout import setup_page
-from ui.watchlist import add_watch_form, alerts_table, growth_section, watches_table
+from ui.watchlist import add_watch_form, alerts_table, growth_section, watch_actions, watches_table
 
 db = setup_page("Watchlist", icon=":material/visibility:")
 st.title("Watchlist")
@@ -23,18 +23,7 @@ if not watches:
     st.stop()
 
 watches_table(watches)
-run_col, remove_col = st.columns(2)
-if run_col.button("Run due watches now", disabled=not any(w.due for w in watches),
-                  help="Start every watch that is due (the same step the scheduler runs)."):
-    started = start_due_watches(db)
-    st.toast(f"Started {len(started)} analyses" if started else "Nothing was due", icon=":material/play_arrow:")
-    st.rerun()
-to_remove = remove_col.selectbox("Stop watching", [None] + [w.username for w in watches],
-                                 format_func=lambda n: "choose a profile…" if n is None else f"@{n}")
-if to_remove and remove_col.button(f"Stop watching @{to_remove}"):
-    remove_watches(db, [to_remove])
-    st.toast(f"Stopped watching @{to_remove}; its analyses and alerts are kept.")
-    st.rerun()
+watch_actions(db, watches)
 
 st.subheader("Alerts")
 alerts_table(db)

@@ -24,6 +24,7 @@ from core.exports.documents import (
 from core.exports.history import list_exports, record_export, regenerate
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.storage.engine import get_database
+from ui.signin import current_person
 from ui.tables import show_table
 
 _KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide
@@ -56,11 +57,12 @@ def _size_label(size: int) -> str:
     return f"{size} bytes"
 
 
-def _generate_and_record(analysis_id: str, options: ExportOptions, exported_at: datetime) -> bytes:
+def _generate_and_record(analysis_id: str, options: ExportOptions, exported_at: datetime,
+                         requested_by: str | None = None) -> bytes:
     db = get_database()
     stream = open_export(db, analysis_id, options, exported_at=exported_at)
     data = stream.read_all()
-    record_export(db, stream)
+    record_export(db, stream, requested_by)
     return data
 
 
@@ -88,7 +90,7 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
     filename = open_export(db, analysis_id, options, exported_at=exported_at).filename
     download_col, dictionary_col = st.columns(2)
     download_col.download_button(
-        f"Download {filename}", data=lambda: _generate_and_record(analysis_id, options, exported_at),
+        f"Download {filename}", data=lambda person=current_person().name: _generate_and_record(analysis_id, options, exported_at, person),
         file_name=filename, mime=_MIME[fmt] if not options.gzip else "application/gzip",
         icon=":material/download:", type="primary", on_click="ignore", key=_key(analysis_id, "download"))
     if fmt == "csv":

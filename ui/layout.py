@@ -10,12 +10,13 @@ from pathlib import Path
 import streamlit as st
 
 from core.exports.leftovers import clean_export_leftovers
-from core.instagram.demo import demo_enabled, demo_logged_in, set_demo_logged_in, start_demo, stop_demo
+from core.instagram.demo import demo_enabled, start_demo, stop_demo
 from core.jobs.submission import recover_orphans
 from core.observability.exposition import metrics_port_from_argv, serve_metrics_once
 from core.storage.engine import Database, get_database
 from core.watchlists.scheduler import WatchScheduler, start_scheduler
 from ui import state
+from ui.signin import is_admin, require_sign_in, signed_in_sidebar
 
 DEMO_LABEL = "Demo mode — demo data from the built-in emulator, not Instagram"
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
@@ -59,6 +60,7 @@ def setup_page(title: str, icon: str = ":material/movie:", *, sidebar: bool = Tr
     ``sidebar=False`` the page calls draw_sidebar itself, later (Results: after its first chart, which the
     browser then draws without first loading the sidebar's widgets)."""
     st.set_page_config(page_title=f"{title} · ReelScope", page_icon=icon, layout="wide")
+    require_sign_in()  # the sign-in screen, or the refusal, stops the page here: nothing from the store is shown
     if demo_enabled():
         start_demo()  # idempotent: starts the emulator once per process
     db = get_database()
@@ -88,10 +90,13 @@ def draw_sidebar() -> None:
         for path, label, icon in navigation():
             st.page_link(path, label=label, icon=icon)
         st.divider()
+        signed_in_sidebar()
         st.session_state[state.DEMO_TOGGLE] = demo_enabled()
         st.toggle("Demo mode (built-in emulator, not Instagram)", key=state.DEMO_TOGGLE, on_change=_on_demo_toggle,
+                  disabled=not is_admin(),
                   help="Analyses run against ReelScope's built-in Instagram emulator with synthetic profiles "
-                       "(demo_creator, demo_travel, demo_food). Applies to the whole server process.")
+                       "(demo_creator, demo_travel, demo_food). Applies to the whole server process, so only "
+                       "an admin may switch it.")
         if demo_enabled():
             st.caption("Try: `demo_creator`, `demo_travel`, `demo_food`, `demo_topics`")
             _demo_access()
@@ -100,13 +105,10 @@ def draw_sidebar() -> None:
 _DEMO_ACCESS = {True: "Built-in demo session (with plays)", False: "Anonymous (no plays, as Instagram answers)"}
 
 
-def _on_demo_access() -> None:
-    set_demo_logged_in(bool(st.session_state.get(state.DEMO_ACCESS)))
-
-
 def _demo_access() -> None:
-    """Demo mode shows both ways of reaching Instagram: the built-in demo session, or anonymous."""
-    st.session_state[state.DEMO_ACCESS] = demo_logged_in()
+    """Demo mode shows both ways of reaching Instagram: the built-in demo session, or anonymous. The choice is this
+    browser session's (``state.requested_access``), never the process's: another person's choice leaves it alone."""
+    st.session_state.setdefault(state.DEMO_ACCESS, True)
     st.radio("Demo access", list(_DEMO_ACCESS), format_func=_DEMO_ACCESS.get, key=state.DEMO_ACCESS,
-             on_change=_on_demo_access,
-             help="Logged in, Instagram sends play counts; anonymous visitors get none. Applies to new analyses.")
+             help="Logged in, Instagram sends play counts; anonymous visitors get none. Applies to the analyses you "
+                  "start from now on (in this browser only).")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,25 +11,15 @@ from core.instagram.browser_cookies import SUPPORTED_BROWSERS
 from core.instagram.login import LoginFailed, log_in_from_browser, log_out
 from core.instagram.session import SessionStatus, session_file_version, stored_session_status
 from core.settings import load_settings
+from core.signin.binding import is_loopback_address
 from ui import state
+from ui.signin import is_admin
 from ui.text import escape_markdown
 
 _BROWSER_LABELS = {"opera_gx": "Opera GX", "librewolf": "LibreWolf", "w3m": "w3m"}
 _STATUS_BOX = {"logged_in": (st.success, ":material/check_circle:"), "expired": (st.error, ":material/timer_off:"),
                "unreadable": (st.error, ":material/block:"), "unchecked": (st.warning, ":material/wifi_off:"),
                "none": (st.info, ":material/public:")}
-
-
-def is_loopback_address(address: str | None) -> bool:
-    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost); unset means every address."""
-    if not address:
-        return False
-    if address.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address.strip("[] ")).is_loopback
-    except ValueError:
-        return False
 
 
 _PROXY_HEADERS = {"x-forwarded-for", "forwarded", "x-real-ip"}
@@ -64,7 +53,7 @@ def show_session_status() -> None:
     if base_url and status.state != "none":
         st.caption(f"Checked against {escape_markdown(base_url)} (`INSTAGRAM_BASE_URL`), not instagram.com: a real "
                    "Instagram session shows as expired there.")
-    if status.state == "none":
+    if status.state == "none" or not is_admin():  # only an admin may change or remove the team's session
         return
     check, remove = st.columns([1, 3])
     if check.button("Check again", icon=":material/refresh:"):

@@ -10,8 +10,17 @@ from core.jobs.submission import InvalidSubmission
 from core.storage.engine import Database, get_database
 from core.storage.snapshots import completed_snapshots
 from core.watchlists.alerts import alert_record, list_alerts
-from core.watchlists.watches import InvalidDuration, WatchState, add_watches, format_duration, parse_duration
+from core.watchlists.watches import (
+    InvalidDuration,
+    WatchState,
+    add_watches,
+    format_duration,
+    parse_duration,
+    remove_watches,
+    start_due_watches,
+)
 from ui import growth_charts
+from ui.signin import current_person, is_admin
 from ui.text import escape_markdown
 
 DELIVERY_LABELS = {"delivered": "delivered", "pending": "not yet: retried later", "failed": "failed: gave up",
@@ -20,7 +29,10 @@ INTERVALS = {"every 12 hours": "12h", "daily": "1d", "weekly": "7d", "every hour
 
 
 def add_watch_form(db: Database) -> None:
-    """Usernames, an interval (a preset or any duration such as 90m) and an optional reel cap."""
+    """Usernames, an interval (a preset or any duration such as 90m) and an optional reel cap (admins only)."""
+    if not is_admin():
+        st.caption(":material/admin_panel_settings: Only an admin may add, run or stop watches.")
+        return
     with st.form("add-watch", border=True):
         names = st.text_input("Usernames to watch", placeholder="@creator_one, creator_two", max_chars=2000,
                               help="Separated by commas or spaces; '@' is optional.")
@@ -34,12 +46,30 @@ def add_watch_form(db: Database) -> None:
         return
     try:
         every = parse_duration(custom.strip() or INTERVALS[preset])
-        added = add_watches(db, names, every, int(max_reels) or None)
+        added = add_watches(db, names, every, int(max_reels) or None, requested_by=current_person().name)
     except (InvalidSubmission, InvalidDuration) as exc:
         st.error(f"Nothing was added. {escape_markdown(str(exc))}", icon=":material/block:")
         return
     st.toast(f"Watching {', '.join('@' + n for n in added)} every {format_duration(every)}",
              icon=":material/visibility:")
+
+
+def watch_actions(db: Database, watches: list[WatchState]) -> None:
+    """Run the due watches now, or stop watching one (admins only)."""
+    if not is_admin():
+        return
+    run_col, remove_col = st.columns(2)
+    if run_col.button("Run due watches now", disabled=not any(w.due for w in watches),
+                      help="Start every watch that is due (the same step the scheduler runs)."):
+        started = start_due_watches(db)
+        st.toast(f"Started {len(started)} analyses" if started else "Nothing was due", icon=":material/play_arrow:")
+        st.rerun()
+    to_remove = remove_col.selectbox("Stop watching", [None] + [w.username for w in watches],
+                                     format_func=lambda n: "choose a profile…" if n is None else f"@{n}")
+    if to_remove and remove_col.button(f"Stop watching @{to_remove}"):
+        remove_watches(db, [to_remove])
+        st.toast(f"Stopped watching @{to_remove}; its analyses and alerts are kept.")
+        st.rerun()
 
 
 def watches_table(states: list[WatchState]) -> None:

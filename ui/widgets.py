@@ -8,15 +8,24 @@ import streamlit as st
 from core.instagram.data_source import INSTAGRAM
 from core.instagram.data_source import label as data_source_label
 from core.storage.analyses import AnalysisState
+from core.storage.models import ANONYMOUS
 from ui.tables import count_column, show_table
 from ui.text import data_source_badge, escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
 
 RESULTS_URL = "./Results?analysis={}"
 
 
+def access_label(analysis: AnalysisState) -> str:
+    """How it reached Instagram ("anonymous", "logged in as @name"), or what it asked for before it got there."""
+    if analysis.access:
+        return analysis.access
+    return "anonymous (asked)" if analysis.requested_access == ANONYMOUS else "access not yet known"
+
+
 def analysis_label(analysis: AnalysisState) -> str:
     source = "" if analysis.data_source == INSTAGRAM else f" · {data_source_label(analysis.data_source)}"
-    return f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored:,} reels{source}"
+    return (f"@{analysis.username} · {fmt_time(analysis.created_at)} · {analysis.reels_stored:,} reels{source} · "
+            f"{access_label(analysis)}")
 
 
 def analyses_table(states: list[AnalysisState], *, key: str) -> None:
@@ -28,6 +37,8 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "reels": s.reels_stored,
         "message": s.error if s.status == "failed" else (s.message or ""),
         "data": s.data_source,
+        "access": access_label(s),
+        "requested by": s.requested_by or "",
         "created": s.created_at,
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
@@ -40,6 +51,10 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "message": st.column_config.TextColumn("message", width="medium"),
         "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
                                             "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
+        "access": st.column_config.TextColumn("access", width="small", help="Anonymous visitors get no plays "
+                                              "from Instagram; logged in, they are included"),
+        "requested by": st.column_config.TextColumn("requested by", width="small", help="A signed-in email, an "
+                                                    "API token's name, cli or dashboard (blank: not recorded)"),
         "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
                                                    width=130),
         "open": st.column_config.LinkColumn("open", display_text="Open results", width="small"),

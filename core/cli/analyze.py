@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 from core.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from core.signin.people import CLI
 
 
 def register(sub) -> None:
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     recover_orphans()
     reuse = timedelta(minutes=args.reuse_within) if args.reuse_within else None
-    ids = [s.analysis_id for s in submit_analyses(args.usernames, args.max_reels, reuse_within=reuse)]
+    ids = [s.analysis_id for s in submit_analyses(args.usernames, args.max_reels, reuse_within=reuse, requested_by=CLI)]
     states = wait_for(ids, on_poll=progress_printer(args.quiet), poll=0.1)
     return print_results(states, args.json)
 

@@ -15,4 +15,5 @@ COMMAND_MODULES = [
     "core.cli.watch",
     "core.cli.alerts",
     "core.cli.beat",
+    "core.cli.dashboard",
 ]

@@ -7,6 +7,7 @@ import os
 import sys
 
 from core.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from core.signin.people import CLI
 
 
 def register(sub) -> None:
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"python -m core export: error: cannot write the export: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        record_export(db, stream)
+        record_export(db, stream, requested_by=CLI)
     except SQLAlchemyError as exc:  # the file is complete; only its history entry is missing (as in the API)
         print(f"python -m core export: warning: the export was written but not recorded in the export history: "
               f"{one_line(exc)}", file=sys.stderr)

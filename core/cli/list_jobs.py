@@ -31,10 +31,14 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"analysis_id": state.analysis_id, "username": state.username, "status": state.status,
                               "progress": state.progress, "error": state.error, "reels": state.reels_stored,
-                              "data_source": state.data_source, "created_at": state.created_at.isoformat()}, ensure_ascii=False))
+                              "data_source": state.data_source, "created_at": state.created_at.isoformat(),
+                              "access": state.access, "requested_access": state.requested_access,
+                              "requested_by": state.requested_by}, ensure_ascii=False))
         else:
             print(f"{state.analysis_id}\t@{state.username}\t{state.status}\t{state.progress}%\t"
-                  f"{state.reels_stored} reels\t{state.data_source}\t{state.created_at:%Y-%m-%d %H:%M}")
+                  f"{state.reels_stored} reels\t{state.data_source}\t{state.created_at:%Y-%m-%d %H:%M}\t"
+                  f"{state.access or state.requested_access or 'access not yet known'}\t"
+                  f"{state.requested_by or 'unknown'}")
     return EXIT_OK
 
 

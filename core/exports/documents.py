@@ -374,7 +374,7 @@ def access_info(analysis: Analysis) -> dict:
     """How the analysis reached Instagram and what Instagram withheld (README: Limits of scraping Instagram); None when not recorded."""
     withheld = analysis.withheld_fields
     return {"access": analysis.access, "withheld_fields": list(withheld) if withheld is not None else None,
-            "access_notice": analysis.access_notice}
+            "access_notice": analysis.access_notice, "requested_by": analysis.requested_by}
 
 
 def describe_withheld(fields: Sequence[str] | None) -> str:

@@ -66,8 +66,8 @@ def _info(record: ExportRecord) -> ExportInfo:
                       record.filename, record.created_at)
 
 
-def record_export(db: Database, stream: ExportStream) -> ExportInfo:
-    """Record a fully iterated export (its rows, size and checksum) in the history."""
+def record_export(db: Database, stream: ExportStream, requested_by: str | None = None) -> ExportInfo:
+    """Record a fully iterated export (its rows, size and checksum) in the history, with who asked for it."""
     if not stream.sha256:
         raise ExportError("An export is recorded after its bytes were produced.")
     options = stream.options
@@ -75,7 +75,7 @@ def record_export(db: Database, stream: ExportStream) -> ExportInfo:
         record = ExportRecord(analysis_id=stream.analysis_id, format=options.format, fields=list(stream.fields),
                               filters=filters_to_dict(options.filters), plain=options.plain, gzip=options.gzip,
                               rows=stream.rows, bytes=stream.size, sha256=stream.sha256, filename=stream.filename,
-                              created_at=stream.exported_at)
+                              created_at=stream.exported_at, requested_by=requested_by)
         session.add(record)
         session.flush()
         return _info(record)

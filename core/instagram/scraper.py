@@ -715,10 +715,20 @@ _client_session: tuple | None = None  # the session file version the client was 
 _client_lock = threading.Lock()
 
 
-def get_client() -> InstagramClient:
-    """The process-wide client, rebuilt when the Instagram-related settings or the stored session change."""
-    global _client, _client_session
+_anonymous_client: InstagramClient | None = None  # for analyses asked to run anonymously (never logs in)
+
+
+def get_client(anonymous: bool = False) -> InstagramClient:
+    """The process-wide client, rebuilt when the Instagram-related settings or the stored session change;
+    ``anonymous``: the process-wide client that never uses the stored session."""
+    global _client, _client_session, _anonymous_client
     settings = load_settings()
+    if anonymous:
+        with _client_lock:
+            if _anonymous_client is None or \
+                    _client_settings_key(_anonymous_client.settings) != _client_settings_key(settings):
+                _anonymous_client = InstagramClient(settings)
+            return _anonymous_client
     session = session_file_version()
     with _client_lock:
         if (_client is None or _client_settings_key(_client.settings) != _client_settings_key(settings)
@@ -736,6 +746,7 @@ def _client_settings_key(s: Settings) -> tuple:
 
 def reset_client() -> None:
     """Forget the process-wide client (e.g. after the login session changed); the next job builds a new one."""
-    global _client
+    global _client, _anonymous_client
     with _client_lock:
         _client = None
+        _anonymous_client = None

@@ -25,7 +25,7 @@ from core.observability.process_metrics import observe_analysis
 from core.storage import analyses as store
 from core.storage import columnar, topics
 from core.storage.engine import Database, get_database
-from core.storage.models import Status, utcnow
+from core.storage.models import ANONYMOUS, Status, utcnow
 from core.watchlists import alerts
 
 log = logging.getLogger("reelscope.jobs")
@@ -138,7 +138,8 @@ def _run_analysis(analysis_id: str, db: Database | None, client: InstagramClient
     reporter = _ProgressReporter(db, analysis_id, owner)
     started = time.monotonic()
     try:
-        client = client or get_client()
+        requested = store.get_state(db, analysis_id)
+        client = client or get_client(anonymous=requested is not None and requested.requested_access == ANONYMOUS)
         log.info("analysis started")
         _scrape_and_store(db, client, analysis_id, reporter)
         log.info("analysis completed")

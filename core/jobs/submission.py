@@ -15,7 +15,7 @@ from core.jobs.owners import owner_is_alive
 from core.settings import load_settings
 from core.storage import analyses as store
 from core.storage.engine import Database, get_database
-from core.storage.models import Status
+from core.storage.models import ANONYMOUS, Status
 
 MAX_REELS_LIMIT = 100_000  # the largest "most recent N reels" accepted (CLI, API, dashboard)
 
@@ -48,8 +48,10 @@ def validate_submission(usernames: list[str] | str) -> list[str]:
 
 
 def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *, db: Database | None = None,
-                    start: bool = True) -> list[str]:
-    """Validate every name first (nothing is stored if any is invalid), store them pending, start them."""
+                    start: bool = True, requested_by: str | None = None,
+                    requested_access: str | None = None) -> list[str]:
+    """Validate every name first (nothing is stored if any is invalid), store them pending, start them.
+    ``requested_by`` names who asked; ``requested_access`` "anonymous" runs them without the stored session."""
     names = validate_submission(usernames)
     check_max_reels(max_reels)
     db = db or get_database()
@@ -57,7 +59,8 @@ def create_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
     if lease_until is not None:
         keep_leases(db)
     ids = store.insert_analyses(db, names, max_reels, owner, data_source=current_data_source(),
-                                lease_expires_at=lease_until)
+                                lease_expires_at=lease_until, requested_by=requested_by,
+                                requested_access=requested_access)
     if start:
         dispatch_many(ids, db)
     return ids
@@ -77,9 +80,11 @@ class Submission:
 
 
 def submit_analyses(usernames: list[str] | str, max_reels: int | None = None, *, db: Database | None = None,
-                    reuse_within: timedelta | None = None) -> list[Submission]:
-    """Like ``create_analyses``, but a profile analysed (completed, same reel cap) within ``reuse_within``
-    is answered by that stored analysis instead of a new scrape; ``reuse_within=None`` always scrapes."""
+                    reuse_within: timedelta | None = None, requested_by: str | None = None,
+                    requested_access: str | None = None) -> list[Submission]:
+    """Like ``create_analyses``, but a profile analysed (completed, same reel cap, same access asked for) within
+    ``reuse_within`` is answered by that stored analysis instead of a new scrape; ``reuse_within=None`` always
+    scrapes."""
     names = validate_submission(usernames)
     db = db or get_database()
     reused: dict[str, store.AnalysisState] = {}
@@ -87,13 +92,20 @@ def submit_analyses(usernames: list[str] | str, max_reels: int | None = None, *,
         cutoff = datetime.now(UTC) - reuse_within
         source = current_data_source()  # an answer never comes from another source (demo vs Instagram)
         for name in names:
-            recent = store.latest_completed(db, name, max_reels, source)
+            recent = store.latest_completed(db, name, max_reels, source, requested_access)
             if recent is not None and recent.finished_at is not None and recent.finished_at >= cutoff:
                 reused[name] = recent
     fresh = [name for name in names if name not in reused]
-    new_ids = dict(zip(fresh, create_analyses(fresh, max_reels, db=db), strict=True)) if fresh else {}
+    new_ids = dict(zip(fresh, create_analyses(fresh, max_reels, db=db, requested_by=requested_by,
+                                              requested_access=requested_access), strict=True)) if fresh else {}
     return [Submission(reused[name].analysis_id, name, reused[name].finished_at) if name in reused
             else Submission(new_ids[name], name) for name in names]
+
+
+def access_asked_for(state: store.AnalysisState) -> str | None:
+    """The access a re-run of this analysis keeps: the one it was asked for, or (made before that was recorded)
+    anonymous when it ran anonymously."""
+    return state.requested_access or (ANONYMOUS if state.access == ANONYMOUS else None)
 
 
 def create_analysis(username: str, max_reels: int | None = None, *, db: Database | None = None) -> str:

@@ -45,6 +45,8 @@ class AnalysisState:
     access: str | None = None
     access_notice: str | None = None
     withheld_fields: tuple[str, ...] | None = None
+    requested_by: str | None = None
+    requested_access: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -73,17 +75,20 @@ def _state(analysis: Analysis, reels_stored: int) -> AnalysisState:
         data_source=analysis.data_source or "instagram",
         access=analysis.access, access_notice=analysis.access_notice,
         withheld_fields=tuple(analysis.withheld_fields) if analysis.withheld_fields is not None else None,
+        requested_by=analysis.requested_by, requested_access=analysis.requested_access,
     )
 
 
 @retry_when_locked
 def insert_analyses(db: Database, usernames: Sequence[str], max_reels: int | None, owner: str | None,
-                    data_source: str = "instagram", lease_expires_at: datetime | None = None) -> list[str]:
+                    data_source: str = "instagram", lease_expires_at: datetime | None = None,
+                    requested_by: str | None = None, requested_access: str | None = None) -> list[str]:
     """Create one pending analysis per username, all in one transaction; return their ids in order."""
     with db.transaction() as session:
         analyses = [Analysis(username=name, max_reels=max_reels, owner=owner, status=Status.PENDING, progress=0,
                              data_source=data_source, is_demo=data_source == "emulator",
-                             lease_expires_at=lease_expires_at,
+                             lease_expires_at=lease_expires_at, requested_by=requested_by,
+                             requested_access=requested_access,
                              status_message="Waiting to start") for name in usernames]
         session.add_all(analyses)
         session.flush()
@@ -368,14 +373,17 @@ def job_counts(db: Database, since: datetime) -> dict[str, int]:
 
 
 def latest_completed(db: Database, username: str, max_reels: int | None,
-                     data_source: str | None = None) -> AnalysisState | None:
-    """The newest completed analysis of a profile made with the same reel cap (and, when given, from the same
-    data source), if any."""
+                     data_source: str | None = None, requested_access: str | None = None) -> AnalysisState | None:
+    """The newest completed analysis of a profile made with the same reel cap and asked for the same access (and,
+    when given, from the same data source), if any."""
     cap = Analysis.max_reels.is_(None) if max_reels is None else Analysis.max_reels == max_reels
     source = Analysis.data_source == data_source if data_source is not None else True
+    access = Analysis.requested_access.is_(None) if requested_access is None else \
+        Analysis.requested_access == requested_access
     with db.session() as session:
         analysis_id = session.scalar(select(Analysis.id).where(Analysis.username == username,
-                                                               Analysis.status == Status.COMPLETED, cap, source)
+                                                               Analysis.status == Status.COMPLETED, cap, source,
+                                                               access)
                                      .order_by(Analysis.finished_at.desc()).limit(1))
     return get_state(db, analysis_id) if analysis_id else None
 

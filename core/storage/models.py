@@ -53,6 +53,9 @@ class Base(DeclarativeBase):
     pass
 
 
+ANONYMOUS = "anonymous"  # Analysis.requested_access of an analysis asked to run anonymously (and Access's label)
+
+
 class Status:
     PENDING = "pending"
     PROCESSING = "processing"
@@ -90,6 +93,10 @@ class Analysis(Base):
     access_notice: Mapped[str | None] = mapped_column(Text)
     # export field names Instagram sent no value for, e.g. ["plays", "views"] to anonymous visitors
     withheld_fields: Mapped[list[str] | None] = mapped_column(JSON)
+    # who asked for it (a signed-in email, an API token's name, "cli" or "dashboard"; migration 0014)
+    requested_by: Mapped[str | None] = mapped_column(String(320))
+    # the access it was asked to use: "anonymous", or NULL for the stored session when there is one
+    requested_access: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -187,6 +194,7 @@ class ExportRecord(Base):
     bytes: Mapped[int] = mapped_column(Integer, default=0)
     sha256: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_exports_analysis_created", "analysis_id", "created_at"),)
@@ -202,6 +210,7 @@ class Watch(Base):
     max_reels: Mapped[int | None] = mapped_column(Integer)
     last_analysis_id: Mapped[str | None] = mapped_column(ForeignKey("analyses.id", ondelete="SET NULL"))
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requested_by: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -134,9 +134,10 @@ def _iso(value: datetime | None) -> str | None:
 
 
 @retry_when_locked
-def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, max_reels: int | None = None) -> list[str]:
+def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, max_reels: int | None = None,
+                requested_by: str | None = None) -> list[str]:
     """Watch each profile (or change the interval and reel cap of one already watched); every name is validated
-    first and nothing is stored if any is invalid. Returns the normalised names."""
+    first and nothing is stored if any is invalid. Returns the normalised names. ``requested_by``: who asked."""
     names = submission.validate_submission(usernames)  # the same rules and cap as a submission
     check_interval(every_seconds)
     check_max_reels(max_reels)
@@ -144,8 +145,10 @@ def add_watches(db: Database, usernames: list[str] | str, every_seconds: int, ma
         for name in names:
             watch = session.get(Watch, name)
             if watch is None:
-                session.add(Watch(username=name, every_seconds=every_seconds, max_reels=max_reels))
+                session.add(Watch(username=name, every_seconds=every_seconds, max_reels=max_reels,
+                                  requested_by=requested_by))
             else:
+                watch.requested_by = requested_by or watch.requested_by
                 watch.every_seconds = every_seconds
                 if max_reels is not None:
                     watch.max_reels = max_reels

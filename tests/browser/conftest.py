@@ -43,14 +43,16 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 
 @contextmanager
-def serve_dashboard(env: dict[str, str], log_path: Path) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free loopback port with ``env``, its output in ``log_path``; yields the
-    URL once healthy, and stops the server after (printing the log's end if it crashed)."""
-    port = _free_port()
+def serve_dashboard(env: dict[str, str], log_path: Path, *, port: int | None = None, address: str = "127.0.0.1",
+                    extra_args: tuple[str, ...] = ()) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free loopback port (or ``port``) with ``env``, its output in
+    ``log_path``; yields the URL once healthy, and stops the server after (printing the log's end if it crashed)."""
+    port = port or _free_port()
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+             "--server.address", address, "--server.port", str(port), "--browser.gatherUsageStats", "false",
+             *extra_args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:

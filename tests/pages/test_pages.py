@@ -241,7 +241,13 @@ def test_demo_mode_sidebar_offers_the_demo_session_and_anonymous_access(empty_st
         [radio] = [r for r in at.sidebar.radio if r.label == "Demo access"]
         assert radio.value is True and demo_logged_in()
         radio.set_value(False).run()
-        assert not demo_logged_in()
+        assert demo_logged_in()  # the choice is this browser session's: the process (and everyone else) keeps it
+        at.text_area[0].input("demo_creator")
+        at.button[0].click().run()
+        [analysis] = store.list_states(empty_store)
+        assert (analysis.requested_access, analysis.requested_by) == ("anonymous", "dashboard")
+        other = open_page("streamlit_app.py")  # another browser
+        assert [r.value for r in other.sidebar.radio if r.label == "Demo access"] == [True]
     finally:
         stop_demo()
 
