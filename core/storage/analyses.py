@@ -368,14 +368,21 @@ def job_counts(db: Database, since: datetime) -> dict[str, int]:
 
 
 def latest_completed(db: Database, username: str, max_reels: int | None,
-                     data_source: str | None = None) -> AnalysisState | None:
+                     data_source: str | None = None, access_kind: str | None = None) -> AnalysisState | None:
     """The newest completed analysis of a profile made with the same reel cap (and, when given, from the same
-    data source), if any."""
+    data source and with the same kind of access: ``anonymous`` or ``logged in``), if any."""
     cap = Analysis.max_reels.is_(None) if max_reels is None else Analysis.max_reels == max_reels
     source = Analysis.data_source == data_source if data_source is not None else True
+    if access_kind is None:
+        access = True
+    elif access_kind == "anonymous":
+        access = Analysis.access == "anonymous"
+    else:
+        access = Analysis.access.like(f"{access_kind}%")
     with db.session() as session:
         analysis_id = session.scalar(select(Analysis.id).where(Analysis.username == username,
-                                                               Analysis.status == Status.COMPLETED, cap, source)
+                                                               Analysis.status == Status.COMPLETED, cap, source,
+                                                               access)
                                      .order_by(Analysis.finished_at.desc()).limit(1))
     return get_state(db, analysis_id) if analysis_id else None
 
