@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.instagram.session import ANONYMOUS, access_kind
 from core.storage.analyses import AnalysisState
 
 LOGIN_PAGE = "pages/5_Instagram_login.py"
@@ -39,3 +40,19 @@ def show_access_notice(analysis: AnalysisState) -> None:
         st.warning(message, icon=":material/visibility_off:")
         if analysis.access == "anonymous":
             st.page_link(LOGIN_PAGE, label="Log in to Instagram", icon=":material/login:")
+
+
+def rerun_access_note(recorded: str | None, next_kind: str, demo: bool) -> str | None:
+    """What a re-run would change about access (it runs with the access set up now), or None when nothing."""
+    kind = access_kind(recorded)
+    if kind is None or kind == next_kind:
+        return None
+    if demo:
+        fix = "switch **Demo access** in the sidebar"
+    elif next_kind == ANONYMOUS:
+        fix = "log in on the **Instagram login** page"
+    else:
+        fix = "log out on the **Instagram login** page"
+    lost = ", without plays or views" if next_kind == ANONYMOUS else ""
+    return (f"This analysis ran {recorded}; a re-run now would run {next_kind}{lost}, so the two would not compare "
+            f"like with like. To re-run it as it ran, {fix} first.")

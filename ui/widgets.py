@@ -28,6 +28,7 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "reels": s.reels_stored,
         "message": s.error if s.status == "failed" else (s.message or ""),
         "data": s.data_source,
+        "access": s.access or ("not yet known" if s.is_active else "unknown"),
         "created": s.created_at,
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
@@ -40,6 +41,8 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "message": st.column_config.TextColumn("message", width="medium"),
         "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
                                             "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
+        "access": st.column_config.TextColumn("access", width=150, help="How the analysis reached Instagram: "
+                                              "anonymous (no plays or views) or logged in as @name"),
         "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
                                                    width=130),
         "open": st.column_config.LinkColumn("open", display_text="Open results", width="small"),
