@@ -3,6 +3,7 @@ readable numbers, advice that leads somewhere. Real pages through AppTest, on an
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -58,3 +59,39 @@ def test_jobs_lists_access_under_a_header_row(empty_store):
     assert header.split("\t") == ["analysis_id", "username", "status", "progress", "reels", "source", "access",
                                   "created (UTC)"]
     assert row.split("\t")[1:7] == ["@few_posts", "completed", "100%", "3", "emulator", "anonymous"]
+
+
+# --- 13. growth without numbers -----------------------------------------------------------------------------------
+
+def test_history_says_why_plays_growth_is_blank_when_both_snapshots_are_anonymous(empty_store):
+    analyse(empty_store)
+    analyse(empty_store)
+    at = open_page("pages/3_History.py")
+    assert not at.exception, at.exception
+    assert any(i.value.startswith("Plays growth per reel is blank: both snapshots ran anonymously") for i in at.info)
+    assert not any("plays_growth" in df.value.columns for df in at.dataframe)
+
+
+def test_history_cards_compare_the_same_two_snapshots_and_say_no_change_in_grey(empty_store):
+    from sqlalchemy import update
+
+    from core.storage.models import ProfileSnapshot
+
+    snapshots = [analyse(empty_store, logged_in=True) for _ in range(3)]
+    for state, followers in zip(snapshots, (100, 230, 230), strict=True):
+        with empty_store.transaction() as session:
+            session.execute(update(ProfileSnapshot).where(ProfileSnapshot.analysis_id == state.analysis_id)
+                            .values(followers=followers, following=50 + followers))
+    at = open_page("pages/3_History.py")
+    assert not at.exception, at.exception
+    followers = at.metric[0].proto
+    assert (followers.body, followers.delta) == ("230", "no change")  # against the second snapshot, not the first
+    assert (followers.color, followers.direction) == (2, 2)  # grey (color off), no arrow
+    baseline = next(c.value for c in at.caption if c.value.startswith("Changes are between the two most recent"))
+    assert snapshots[1].finished_at.strftime("%Y-%m-%d %H:%M") in baseline
+    per_reel = next(df for df in at.dataframe if "plays_growth" in df.value.columns)
+    assert per_reel.value["plays_growth"].tolist() == [0, 0, 0]
+    columns = json.loads(per_reel.proto.columns)
+    assert {name: columns[name]["label"] for name in ("plays_before", "plays_growth", "plays_growth_per_day")} == {
+        "plays_before": "Plays before", "plays_growth": "Plays gained", "plays_growth_per_day": "Gained per day"}
+    assert all(columns[name]["type_config"]["format"] == "localized" for name in ("plays_before", "plays_growth"))
