@@ -194,7 +194,7 @@ def plays_over_time(enriched: pd.DataFrame, window: int = 5, filtered: bool = Fa
     known = trend[trend["effective_plays"].notna()]
     if known.empty:
         return empty_figure("No play counts: Instagram withheld the plays of every reel shown "
-                            "(log in to get them; the Engagement tiers need no plays)")
+                            "(the notice above says how to get them; the Engagement tiers need no plays)")
     shown = plotted_sample(known)
     figure = _plays_scatter_by_tier(shown, x=lambda reels: reels["posted_at"], hovertemplate=REEL_HOVER)
     line = plotted_sample(trend.rename(columns={"effective_plays": "_plays"})

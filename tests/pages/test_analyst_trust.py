@@ -95,3 +95,38 @@ def test_history_cards_compare_the_same_two_snapshots_and_say_no_change_in_grey(
     assert {name: columns[name]["label"] for name in ("plays_before", "plays_growth", "plays_growth_per_day")} == {
         "plays_before": "Plays before", "plays_growth": "Plays gained", "plays_growth_per_day": "Gained per day"}
     assert all(columns[name]["type_config"]["format"] == "localized" for name in ("plays_before", "plays_growth"))
+
+
+# --- 18. advice that leads somewhere ------------------------------------------------------------------------------
+
+def test_an_anonymous_demo_analysis_advises_the_demo_access_switch_not_logging_in(empty_store, monkeypatch):
+    from core.instagram.demo import stop_demo
+
+    state = analyse(empty_store)  # anonymous, from the emulator
+    monkeypatch.setenv("REELSCOPE_DEMO", "1")
+    try:
+        at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+        assert not at.exception, at.exception
+        [warning] = [w.value for w in at.warning]
+        assert "Switch **Demo access** in the sidebar" in warning and "Log in to Instagram" not in warning
+        assert "Log in to Instagram" not in [e.proto.label for e in at.get("page_link")]
+    finally:
+        stop_demo()
+
+
+def test_the_notice_never_says_plays_fall_back_to_views_when_views_are_withheld_too(empty_store):
+    state = analyse(empty_store)
+    assert set(state.withheld_fields) == {"plays", "views"}
+    at = open_page("pages/1_Results.py", {"analysis": state.analysis_id})
+    [warning] = [w.value for w in at.warning]
+    assert "fall back to views" not in warning
+    assert "Metrics that need plays are left blank, and the engagement tiers (likes and comments) are used" in warning
+
+
+def test_the_cli_against_the_emulator_is_told_its_demo_session_not_to_import_firefox_cookies(empty_store):
+    result = subprocess.run([sys.executable, "-m", "core", "analyze", "few_posts"], cwd=ROOT, env=dict(os.environ),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "firefox" not in result.stderr.lower()
+    assert 'save {"sessionid": "reelscope-demo-session"} to a file and run `python -m core login --cookies-file FILE`' \
+        in result.stderr
