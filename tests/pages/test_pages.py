@@ -172,7 +172,7 @@ def test_an_anonymous_analysis_opens_on_engagement_tiers_and_says_how_to_get_pla
     assert not at.exception, at.exception
     assert at.button_group(key=f"tierkind-{state.analysis_id}").value == "engagement"
     plays_chart = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert "the notice above says how" in json.dumps(plays_chart["layout"])
+    assert "the notice above says<br>how to get them" in json.dumps(plays_chart["layout"])
 
 
 def test_history_never_compares_snapshots_from_two_data_sources(empty_store):
