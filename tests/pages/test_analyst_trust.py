@@ -130,3 +130,26 @@ def test_the_cli_against_the_emulator_is_told_its_demo_session_not_to_import_fir
     assert "firefox" not in result.stderr.lower()
     assert 'save {"sessionid": "reelscope-demo-session"} to a file and run `python -m core login --cookies-file FILE`' \
         in result.stderr
+
+
+# --- 16. filters and cards ----------------------------------------------------------------------------------------
+
+def test_with_a_filter_set_the_kpi_cards_describe_the_reels_shown_and_say_so(seeded_store):
+    from core.storage import analyses as store
+    from tests.pages.conftest import open_filters, open_tab
+    from ui.text import fmt_count
+
+    analysis = next(s for s in store.list_states(seeded_store, username="demo_creator") if s.status == "completed")
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
+                  "Reels table")
+    total = len(at.dataframe[0].value)
+    assert at.metric[0].label == "Reels analysed" and at.metric[0].value == str(total)
+    open_filters(at, analysis.analysis_id)
+    at.multiselect(key=f"f-tiers-{analysis.analysis_id}").select("viral").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert (at.metric[0].label, at.metric[0].value) == ("Reels shown", f"{len(shown)} of {total}")
+    median = shown["effective_plays"].dropna().median()
+    assert at.metric[1].value == fmt_count(median)
+    assert any(c.value.startswith(f"These figures are of the {len(shown)} reels that match the filters (of {total})")
+               for c in at.caption)
