@@ -153,3 +153,23 @@ def test_with_a_filter_set_the_kpi_cards_describe_the_reels_shown_and_say_so(see
     assert at.metric[1].value == fmt_count(median)
     assert any(c.value.startswith(f"These figures are of the {len(shown)} reels that match the filters (of {total})")
                for c in at.caption)
+
+
+# --- 15. small samples --------------------------------------------------------------------------------------------
+
+def test_posting_times_add_weekday_and_hour_totals_with_a_best_slot_sentence(seeded_store):
+    from core.storage import analyses as store
+    from tests.pages.conftest import open_tab
+
+    analysis = next(s for s in store.list_states(seeded_store, username="demo_creator") if s.status == "completed")
+    at = open_tab(open_page("pages/1_Results.py", {"analysis": analysis.analysis_id}), analysis.analysis_id,
+                  "Posting times")
+    assert not at.exception, at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [s["layout"]["title"]["text"] for s in specs]
+    assert titles[0].startswith("Posting times (UTC)")
+    assert any(t.startswith("By weekday (UTC)") for t in titles) and any(t.startswith("By hour of day") for t in titles)
+    weekday = next(s for s in specs if s["layout"]["title"]["text"].startswith("By weekday"))
+    assert sum(int(t.split()[0]) for t in weekday["data"][0]["text"] if t) == analysis.reels_stored
+    sentences = [c.value for c in at.caption if c.value.startswith(("Best weekday", "No best weekday"))]
+    assert len(sentences) == 1
