@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import streamlit as st
 
 from core.jobs.health import health_report
 from ui.layout import setup_page
+from ui.text import fmt_time
 
 db = setup_page("Health", icon=":material/monitor_heart:")
 st.title("Health")
@@ -31,4 +34,5 @@ for name in ("database", "workers", "disk"):
     with st.expander(f"{name.capitalize()}: {'ok' if check.get('ok') else 'problem'}", icon=icon,
                      expanded=not check.get("ok")):
         st.json({k: v for k, v in check.items() if k != "ok"})
-st.caption(f"Schema version: {report.get('schema_version') or 'unversioned'} · checked at {report['checked_at']}")
+st.caption(f"Schema version: {report.get('schema_version') or 'unversioned'} · checked at "
+           f"{fmt_time(datetime.fromisoformat(report['checked_at']))}")

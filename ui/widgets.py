@@ -33,7 +33,7 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
     show_table(frame, key=key, column_config={
-        "username": st.column_config.TextColumn("username", width="small"),
+        "username": st.column_config.TextColumn("username", width=170),  # 30-character names fit, not cut
         "status": st.column_config.TextColumn("status", width="small"),
         "progress": st.column_config.ProgressColumn("progress", min_value=0, max_value=100, format="%d%%",
                                                     width="small"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -173,3 +174,19 @@ def test_posting_times_add_weekday_and_hour_totals_with_a_best_slot_sentence(see
     assert sum(int(t.split()[0]) for t in weekday["data"][0]["text"] if t) == analysis.reels_stored
     sentences = [c.value for c in at.caption if c.value.startswith(("Best weekday", "No best weekday"))]
     assert len(sentences) == 1
+
+
+# --- 17. readable numbers and columns -----------------------------------------------------------------------------
+
+def test_health_shows_a_readable_utc_time_not_a_raw_iso_timestamp(empty_store):
+    at = open_page("pages/4_Health.py")
+    assert not at.exception, at.exception
+    [checked] = [c.value for c in at.caption if "checked at" in c.value]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", checked.split("checked at ")[1])
+
+
+def test_usernames_in_the_analyses_tables_are_wide_enough_not_to_be_cut(empty_store):
+    analyse(empty_store)
+    at = open_page("pages/3_History.py")
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["username"]["width"] == 170
