@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.analytics.aggregates import profile_summary
 from core.analytics.context import METHODOLOGY as CONTEXT_METHODOLOGY
 from core.analytics.metrics import methodology_markdown
 from core.storage import analyses as store
@@ -48,7 +49,8 @@ reels, profile = cache.enriched(db, analysis)
 above_the_charts = st.container()
 
 
-def draw_above_the_charts() -> None:
+def draw_above_the_charts(shown=None) -> None:
+    """``shown``: the reels matching the filters, when some are set (the KPI cards then describe those)."""
     with above_the_charts:
         st.session_state[state.RESULTS_PICKER] = chosen
         # A popover: its picker's code loads when it opens, not before the first chart.
@@ -58,6 +60,9 @@ def draw_above_the_charts() -> None:
                          on_change=lambda: st.query_params.update(analysis=st.session_state[state.RESULTS_PICKER]))
         profile_header(profile, analysis)
         show_access_notice(analysis)
+        if shown is not None:
+            kpi_cards(profile_summary(shown, profile), of_total=len(reels))
+            return
         previous = cache.previous_completed(db, analysis)
         kpi_cards(cache.summary(db, analysis), cache.summary(db, previous) if previous else None,
                   previous.created_at if previous else None)
@@ -76,7 +81,7 @@ log_plays = sections.log_plays_toggle(key=chosen)
 # The reels shown are named by the analysis, its last update and the filters set: the Overview figures are cached.
 version = f"{chosen}|{analysis.updated_at.isoformat()}|{chosen_filters!r}"
 sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays, version=version)
-draw_above_the_charts()
+draw_above_the_charts(shown if narrowed else None)
 draw_sidebar()
 
 # Expanders load on demand (opening one reruns the page): closed, they cost the first chart nothing.

@@ -6,9 +6,12 @@ import streamlit as st
 
 from core.domain.errors import is_retryable
 from core.instagram.data_source import label as data_source_label
+from core.instagram.demo import demo_enabled
+from core.instagram.session import ANONYMOUS, next_access_kind
 from core.jobs.submission import access_asked_for, cancel_analysis, create_analyses, retry_analysis
 from core.storage import analyses as store
 from ui import state
+from ui.access_notice import rerun_access_note
 from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.overview import all_profiles_table
@@ -45,7 +48,8 @@ by_id = {a.analysis_id: a for a in shown}
 selected = by_id[st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{analysis_label(by_id[i])} · "
                               f"{by_id[i].status}")]
 st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} "
-            f"{data_source_badge(selected.data_source)} · {selected.progress}% · "
+            f"{data_source_badge(selected.data_source)} · {escape_markdown(selected.access or 'access not yet known')} · "
+            f"{selected.progress}% · "
             f"created {fmt_time(selected.created_at)} · started {fmt_time(selected.started_at)} · "
             f"finished {fmt_time(selected.finished_at)} · {escape_markdown(access_label(selected))} · "
             f"requested by {escape_markdown(selected.requested_by or 'unknown')}")
@@ -57,9 +61,13 @@ if selected.status == "completed":
     open_col.page_link("pages/1_Results.py", label="Open results", icon=":material/analytics:",
                        query_params={"analysis": selected.analysis_id})
 can_rerun = not selected.is_active and (selected.status != "failed" or is_retryable(selected.error_kind))
+rerun_access = ANONYMOUS if access_asked_for(selected) == ANONYMOUS else next_access_kind()  # as the re-run sets out
+access_change = rerun_access_note(selected.access, rerun_access, demo_enabled())
+if can_rerun and access_change:
+    st.warning(access_change, icon=":material/swap_horiz:")
 if rerun_col.button("Re-run", disabled=not can_rerun, help="Failed: retried in place (not offered when a retry "
                     "cannot help: a missing, private or invalid profile). Otherwise a new analysis of the same "
-                    "username starts, so snapshots can be compared."):
+                    "username starts, so snapshots can be compared. An analysis asked to run anonymously stays anonymous."):
     if selected.status == "failed":
         retry_analysis(selected.analysis_id, db=db)
         state.remember_submitted([selected.analysis_id])

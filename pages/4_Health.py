@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import streamlit as st
 
 from core.jobs.health import health_report
 from ui.instagram_routes import show_instagram_routes
 from ui.layout import setup_page
 from ui.system_health import render_system
+from ui.text import fmt_time
 
 db = setup_page("Health", icon=":material/monitor_heart:")
 st.title("Health")
@@ -35,4 +38,5 @@ for name in ("database", "workers", "disk"):
         st.json({k: v for k, v in check.items() if k != "ok"})
 show_instagram_routes()
 render_system(report.get("system"))
-st.caption(f"Schema version: {report.get('schema_version') or 'unversioned'} · checked at {report['checked_at']}")
+st.caption(f"Schema version: {report.get('schema_version') or 'unversioned'} · checked at "
+           f"{fmt_time(datetime.fromisoformat(report['checked_at']))}")

@@ -194,7 +194,7 @@ def plays_over_time(enriched: pd.DataFrame, window: int = 5, filtered: bool = Fa
     known = trend[trend["effective_plays"].notna()]
     if known.empty:
         return empty_figure("No play counts: Instagram withheld the plays of every reel shown "
-                            "(log in to get them; the Engagement tiers need no plays)")
+                            "(the notice above says how to get them; the Engagement tiers need no plays)")
     shown = plotted_sample(known)
     figure = _plays_scatter_by_tier(shown, x=lambda reels: reels["posted_at"], hovertemplate=REEL_HOVER)
     line = plotted_sample(trend.rename(columns={"effective_plays": "_plays"})
@@ -344,8 +344,30 @@ def posting_heatmap(enriched: pd.DataFrame, tz: str = "UTC", filtered: bool = Fa
         colorscale="Viridis", colorbar={"title": {"text": value_label}}, hoverongaps=False,
         hovertemplate="%{y} %{x}:00<br>" + value_label + " %{z:.2f}<br>%{customdata} reels<extra></extra>"))
     figure.update_yaxes(autorange="reversed")
-    return _layout(figure, f"Best posting time ({html.escape(tz)}); numbers = reels posted; grey = fewer than "
+    return _layout(figure, f"Posting times ({html.escape(tz)}); numbers = reels posted; grey = fewer than "
                    f"{MIN_SLOT_REELS} reels, not ranked", xaxis_title="Hour", xaxis={"dtick": 1}, title_font_size=14)
+
+
+def posting_totals_chart(totals: pd.DataFrame, by: str, tz: str = "UTC") -> go.Figure:
+    """Bars of the median engagement rate (median plays when no follower count is known) per weekday or per hour
+    (core.analytics.aggregates.posting_totals); each bar's text is its reels; bars with fewer than
+    MIN_GROUP_REELS reels are grey (shown, not ranked)."""
+    if totals["reels"].sum() == 0:
+        return empty_figure("No posting dates known")
+    use_rate = totals["median_engagement_rate"].notna().any()
+    column, label, fmt = (("median_engagement_rate", "Median engagement rate (%)", ".2f") if use_rate
+                          else ("median_plays", "Median plays", ",.0f"))
+    enough = totals["reels"] >= analytics.MIN_GROUP_REELS
+    values = [None if pd.isna(v) else float(v) for v in totals[column]]
+    figure = go.Figure(go.Bar(
+        x=list(totals["label"]), y=values, text=[f"{n} reels" if n else "" for n in totals["reels"]],
+        textposition="outside", customdata=list(totals["reels"]),
+        marker={"color": [ACCENT_COLOR if ok else UNDER_SAMPLED_COLOR for ok in enough]},
+        hovertemplate=f"%{{x}}<br>{label} %{{y:{fmt}}}<br>%{{customdata}} reels<extra></extra>"))
+    what = "weekday" if by == "weekday" else "hour of day"
+    return _layout(figure, f"By {what} ({html.escape(tz)}); grey = fewer than {analytics.MIN_GROUP_REELS} reels",
+                   showlegend=False, yaxis={"title": {"text": label}, "rangemode": "tozero"},
+                   xaxis={"type": "category"}, title_font_size=14)
 
 
 def cadence(enriched: pd.DataFrame, filtered: bool = False) -> go.Figure:

@@ -95,7 +95,8 @@ def _ranking(table: pd.DataFrame, key: str) -> None:
 
 def render_context_tab(reels: pd.DataFrame, *, key: str) -> None:
     """Sponsored vs organic, collab vs solo, top audio, top locations and collaborators, each with its sample."""
-    st.caption(f"From the data Instagram sent with each reel. Figures need at least {MIN_SAMPLE} reels; reels "
+    st.caption(f"From the data Instagram sent with each reel. Figures need at least {MIN_SAMPLE} reels, and the "
+               f"rankings list only tracks, places and collaborators with at least {MIN_SAMPLE} reels each; reels "
                "whose sponsorship or collaborators Instagram did not send are left out (see Methodology).")
     sponsored, collab, audio, places, people = context_figures(reels)
     # full width: each comparison table has six columns, which half the page would cut

@@ -42,9 +42,18 @@ def delta_text(value, before, fmt) -> str | None:
     return ("+" if value > before else "-") + text
 
 
-def kpi_cards(summary: dict, previous: dict | None = None, previous_when=None) -> None:
+def filtered_note(shown: int, total: int) -> str:
+    return (f"These figures are of the {shown:,} reels that match the filters (of {total:,}); changes since the "
+            "previous analysis are shown without filters.")
+
+
+def kpi_cards(summary: dict, previous: dict | None = None, previous_when=None, *, of_total: int | None = None) -> None:
     """One row of st.metric cards; deltas show the change since the creator's previous completed analysis (same
-    data source), whose date is said once above the cards."""
+    data source), whose date is said once above the cards. ``of_total``: the summary is of the reels matching the
+    filters, out of that many; the cards say so, and show no deltas (the previous analysis is not filtered)."""
+    if of_total is not None:
+        st.caption(filtered_note(summary["reels_analysed"], of_total))
+        previous = None
     if previous is not None:
         st.caption(f"Changes are since this creator's previous analysis, {fmt_time(previous_when)} "
                    "(from the same data source).")
@@ -52,7 +61,10 @@ def kpi_cards(summary: dict, previous: dict | None = None, previous_when=None) -
     for column, (label, read, fmt, help_text) in zip(columns, _KPIS, strict=True):
         delta = delta_text(read(summary), read(previous), fmt) if previous is not None else None
         neutral = delta == NO_CHANGE
-        column.metric(label, fmt(read(summary)), delta=delta, help=help_text, border=True,
+        value = fmt(read(summary))
+        if of_total is not None and label == "Reels analysed":
+            label, value = "Reels shown", f"{value} of {fmt_count(of_total)}"
+        column.metric(label, value, delta=delta, help=help_text, border=True,
                       delta_color="off" if neutral else "normal", delta_arrow="off" if neutral else "auto")
     notes = [summary.get("hidden_likes_text"), summary.get("missing_plays_text")]
     extra = f" · benchmark: median engagement rate is **{summary['benchmark_tier']}** for a " \

@@ -65,7 +65,8 @@ def progress_card(db: Database, analysis: AnalysisState) -> None:
         reused_from = state.reused_at(analysis.analysis_id)
         if analysis.status == "completed" and reused_from is not None:
             note, again = st.columns([3, 1], vertical_alignment="center")
-            note.info(f"Cached from {reused_from.astimezone():%H:%M} (analysed recently, nothing scraped).",
+            note.info(f"Cached from {reused_from.astimezone():%H:%M} (analysed recently with the same access, "
+                      f"{analysis.access or 'unknown'}; nothing scraped).",
                       icon=":material/history:")
             if again.button("Refresh", key=f"refresh-{analysis.analysis_id}",
                             help="Scrape this profile again now"):

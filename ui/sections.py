@@ -10,7 +10,7 @@ import streamlit as st
 from core.analytics.aggregates import TOP_PERFORMER_METRICS, hashtag_stats, ranking_metric, tag_pairs
 from core.analytics.filters import ReelFilters, apply_filters, describe
 from core.analytics.metrics import METRICS, PLAYS_TIERS, TIER_RULES
-from ui import charts, context_tab, topics_tab
+from ui import charts, context_tab, posting_times, topics_tab
 from ui.reels_table import reels_table
 from ui.tables import count_column, show_table
 from ui.text import link_url
@@ -206,3 +206,5 @@ def _timing_tab(tab, reels: pd.DataFrame, filtered: bool, *, key: str) -> None:
         zone = st.selectbox("Time zone", TIME_ZONES, index=0, key=f"tz-{key}",
                             help="Posting times are shown in this time zone (stored times are UTC).")
         chart(charts.posting_heatmap(reels, tz=zone, filtered=filtered), key=f"heatmap-{key}", clickable=False)
+        if not reels.empty:
+            posting_times.render_totals(reels, zone, key=key)

@@ -9,7 +9,7 @@ import streamlit as st
 WITHHELD_WHY = {
     "likes": "Blank: hidden by the creator.",
     "comments": "Blank: not shown by Instagram.",
-    "plays": "Blank: not shown to anonymous visitors (log in to get play counts).",
+    "plays": "Blank: not shown to anonymous visitors (the notice above the figures says how to get them).",
     "derived": "Blank: a count it needs is hidden by the creator or not shown to anonymous visitors.",
     "followers": "Blank: not shown to anonymous visitors.",
 }

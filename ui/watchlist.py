@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.analytics import growth
+from core.instagram.demo import demo_enabled
 from core.jobs.submission import InvalidSubmission
 from core.storage.engine import Database, get_database
 from core.storage.snapshots import completed_snapshots
@@ -21,11 +22,13 @@ from core.watchlists.watches import (
 )
 from ui import growth_charts
 from ui.signin import current_person, is_admin
-from ui.text import escape_markdown
+from ui.text import escape_markdown, fmt_time
 
 DELIVERY_LABELS = {"delivered": "delivered", "pending": "not yet: retried later", "failed": "failed: gave up",
                    "no_webhook": "no webhook set"}
 INTERVALS = {"every 12 hours": "12h", "daily": "1d", "weekly": "7d", "every hour": "1h"}
+# demo profiles post a reel every few minutes (emulator.timeline), so a demo watch can show growth at once
+DEMO_INTERVALS = {"every 5 minutes (demo data grows by the minute)": "5m", **INTERVALS}
 
 
 def add_watch_form(db: Database) -> None:
@@ -37,7 +40,8 @@ def add_watch_form(db: Database) -> None:
         names = st.text_input("Usernames to watch", placeholder="@creator_one, creator_two", max_chars=2000,
                               help="Separated by commas or spaces; '@' is optional.")
         interval_col, custom_col, reels_col = st.columns(3)
-        preset = interval_col.selectbox("Interval", list(INTERVALS), index=1)
+        intervals = DEMO_INTERVALS if demo_enabled() else INTERVALS
+        preset = interval_col.selectbox("Interval", list(intervals), index=0 if demo_enabled() else 1)
         custom = custom_col.text_input("…or any interval", placeholder="e.g. 90m, 2d", max_chars=16)
         max_reels = reels_col.number_input("Most recent N reels (0 = all)", min_value=0, max_value=10_000, value=0,
                                            step=12)
@@ -45,7 +49,7 @@ def add_watch_form(db: Database) -> None:
     if not submitted:
         return
     try:
-        every = parse_duration(custom.strip() or INTERVALS[preset])
+        every = parse_duration(custom.strip() or intervals[preset])
         added = add_watches(db, names, every, int(max_reels) or None, requested_by=current_person().name)
     except (InvalidSubmission, InvalidDuration) as exc:
         st.error(f"Nothing was added. {escape_markdown(str(exc))}", icon=":material/block:")
@@ -111,6 +115,15 @@ def alerts_table(db: Database, username: str | None = None, limit: int = 50, key
     return len(rows)
 
 
+def snapshot_count_sentence(username: str, count: int, taken_at: pd.Series) -> str:
+    """How many snapshots there are, and what that allows: one snapshot shows levels, growth needs a second."""
+    name = f"@{escape_markdown(username)}"
+    if count == 1:
+        return f"1 completed snapshot of {name} so far: growth needs two, and the watch's next run adds the second."
+    return (f"{count} completed snapshots of {name}, from {fmt_time(taken_at.min())} to {fmt_time(taken_at.max())}; "
+            "changes are measured from each snapshot to the next.")
+
+
 @st.cache_data(max_entries=16, show_spinner=False, ttl=30)
 def _growth(database_url: str, username: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     snapshots = completed_snapshots(get_database(database_url), username)
@@ -126,14 +139,18 @@ def growth_section(db: Database, username: str) -> None:
         st.info(f"@{escape_markdown(username)} has no completed snapshot yet: it is analysed when due.")
         return
     count = len(profile_growth)
-    st.caption(f"{count} completed snapshot{'s' if count != 1 else ''} of @{escape_markdown(username)}.")
+    st.caption(snapshot_count_sentence(username, count, profile_growth["snapshot_at"]))
     left, right = st.columns(2)
     left.plotly_chart(growth_charts.followers_over_time(profile_growth), key="growth-followers")
     right.plotly_chart(growth_charts.median_plays_and_engagement(profile_growth), key="growth-median")
-    st.plotly_chart(growth_charts.reel_plays_gained(history), key="growth-reels")
+    note = growth_charts.plays_gained_note(history, count)
+    if note:
+        st.info(f"{note}.", icon=":material/show_chart:")
+    else:
+        st.plotly_chart(growth_charts.reel_plays_gained(history), key="growth-reels")
     st.markdown("**New reels since the previous snapshot**")
     if fresh.empty:
-        st.caption("None." if len(profile_growth) >= 2 else "Needs two snapshots.")
+        st.caption("None." if count >= 2 else "Appear from the second snapshot on.")
     else:
         st.dataframe(fresh[["shortcode", "url", "posted_at", "plays", "views", "likes", "comments", "caption"]],
                      hide_index=True, key="growth-new", column_config={

@@ -43,7 +43,7 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
     show_table(frame, key=key, column_config={
-        "username": st.column_config.TextColumn("username", width="small"),
+        "username": st.column_config.TextColumn("username", width=170),  # 30-character names fit, not cut
         "status": st.column_config.TextColumn("status", width="small"),
         "progress": st.column_config.ProgressColumn("progress", min_value=0, max_value=100, format="%d%%",
                                                     width="small"),
@@ -82,26 +82,32 @@ def profile_header(profile: dict | None, analysis: AnalysisState) -> None:
 
 
 def follower_growth(db, snapshots: list[AnalysisState]) -> None:
-    """Followers, following and posts of each completed snapshot of one creator, oldest first."""
+    """Followers, following and posts of each completed snapshot of one creator, oldest first; the cards show the
+    change between the two most recent snapshots, the same two the plays growth below compares."""
     from ui import cache  # local: widgets stays importable without a database
+    from ui.kpis import NO_CHANGE
 
     rows = []
     for snap in sorted(snapshots, key=lambda s: s.created_at):
         profile = cache.profile(db, snap) or {}
         rows.append({"snapshot": snap.finished_at or snap.created_at, "followers": profile.get("followers"),
                      "following": profile.get("following"), "posts": profile.get("media_count"),
-                     "reels analysed": snap.reels_stored})
+                     "reels analysed": snap.reels_stored, "access": snap.access or "unknown"})
     frame = pd.DataFrame(rows)
-    first, last = frame.iloc[0], frame.iloc[-1]
+    before, last = frame.iloc[-2], frame.iloc[-1]
+    st.caption(f"Changes are between the two most recent snapshots, {fmt_time(before['snapshot'])} and "
+               f"{fmt_time(last['snapshot'])}, as in the plays growth below.")
     cols = st.columns(3)
     for col, name in zip(cols, ("followers", "following", "posts"), strict=True):
-        change = None if pd.isna(first[name]) or pd.isna(last[name]) else int(last[name]) - int(first[name])
-        col.metric(f"{name.capitalize()} (latest)", fmt_count(last[name]),
-                   delta=None if change is None else f"{change:+,} since {fmt_time(first['snapshot'])}", border=True)
+        change = None if pd.isna(before[name]) or pd.isna(last[name]) else int(last[name]) - int(before[name])
+        delta = None if change is None else NO_CHANGE if change == 0 else f"{change:+,}"
+        col.metric(f"{name.capitalize()} (latest)", fmt_count(last[name]), delta=delta, border=True,
+                   delta_color="off" if change == 0 else "normal", delta_arrow="off" if change == 0 else "auto")
     show_table(frame, key="growth", column_config={
-        "snapshot": st.column_config.DatetimeColumn("snapshot (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
-        "followers": count_column("followers", withheld="followers"), "following": count_column("following"),
-        "posts": count_column("posts"), "reels analysed": count_column("reels analysed"),
+        "snapshot": st.column_config.DatetimeColumn("Snapshot (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
+        "followers": count_column("Followers", withheld="followers"), "following": count_column("Following"),
+        "posts": count_column("Posts"), "reels analysed": count_column("Reels analysed"),
+        "access": st.column_config.TextColumn("Access"),
     })
 
 
@@ -118,9 +124,33 @@ def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
     if growth.empty:
         st.info("No reel appears in both snapshots.")
         return
-    growth = growth.assign(url=growth["url"].map(link_url))
+    why = blank_growth_reason(growth, earlier.access, later.access)
+    if why:
+        st.info(why, icon=":material/visibility_off:")
+        return
+    growth = growth.assign(url=growth["url"].map(link_url), plays_growth_per_day=growth["plays_growth_per_day"].round())
     show_table(growth.drop(columns=["media_id"]), key="reel-growth", column_config={
-        "url": st.column_config.LinkColumn("reel", display_text="Open ↗"),
-        "caption": st.column_config.TextColumn("caption", max_chars=80),
-        "plays_growth_per_day": count_column("growth per day", withheld="plays"),
+        "shortcode": st.column_config.TextColumn("Shortcode"),
+        "url": st.column_config.LinkColumn("Reel", display_text="Open ↗"),
+        "caption": st.column_config.TextColumn("Caption", max_chars=80),
+        "plays_before": count_column("Plays before", withheld="plays"),
+        "plays_after": count_column("Plays after", withheld="plays"),
+        "plays_growth": count_column("Plays gained", withheld="plays"),
+        "plays_growth_per_day": count_column("Gained per day", withheld="plays"),
     })
+
+
+def blank_growth_reason(growth: pd.DataFrame, earlier_access: str | None, later_access: str | None) -> str | None:
+    """Why every reel's plays growth is blank (None when some is known): which snapshot lacked plays, and why."""
+    if growth["plays_growth"].notna().any():
+        return None
+    anonymous = [when for when, access in (("earlier", earlier_access), ("later", later_access))
+                 if access == "anonymous"]
+    if len(anonymous) == 2:
+        cause = "both snapshots ran anonymously, and Instagram withholds plays and views from anonymous visitors"
+    elif anonymous:
+        cause = (f"the {anonymous[0]} snapshot ran anonymously, and Instagram withholds plays and views from "
+                 "anonymous visitors")
+    else:
+        cause = "Instagram sent no plays or views for these reels in one of the snapshots"
+    return f"Plays growth per reel is blank: {cause}. Two logged-in snapshots are needed to measure it."

@@ -7,6 +7,7 @@ and they are counted separately. Nothing here reads the database or the clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -359,6 +360,60 @@ def posting_heatmap(enriched: pd.DataFrame, tz: str = "UTC") -> pd.DataFrame:
         "median_engagement_rate": _float_series(rate.reindex(cells).to_numpy(dtype="float64")),
         "median_plays": _float_series(plays.reindex(cells).to_numpy(dtype="float64")),
     })
+
+
+MIN_GROUP_REELS = 5  # reels a weekday or an hour needs before its median can be ranked
+BEST_LEAD = 0.10  # a best weekday/hour is named only when its median leads the runner-up by this share
+
+
+def posting_totals(enriched: pd.DataFrame, by: str, tz: str = "UTC") -> pd.DataFrame:
+    """Reels posted per weekday (``by="weekday"``, 0 = Monday) or per hour of day (``by="hour"``) in time zone ``tz``,
+    every weekday or hour listed: columns ``by``, label, reels, median_engagement_rate, median_plays (unknown values
+    skipped). These totals reach a useful sample long before the 168 cells of the weekday × hour grid do."""
+    if by not in ("weekday", "hour"):
+        raise ValueError(f"by must be 'weekday' or 'hour', not {by!r}")
+    try:
+        local = enriched["posted_at"].dropna().dt.tz_convert(tz)
+    except (KeyError, ValueError, TypeError) as error:
+        raise ValueError(f"unknown time zone {tz!r}") from error
+    keys = (local.dt.day_of_week if by == "weekday" else local.dt.hour).to_numpy(dtype=np.int64)
+    size = 7 if by == "weekday" else 24
+    rate = pd.Series(_float(enriched.loc[local.index, "engagement_rate"])).groupby(keys).median()
+    plays = pd.Series(_float(enriched.loc[local.index, "effective_plays"])).groupby(keys).median()
+    slots = np.arange(size)
+    return pd.DataFrame({
+        by: slots,
+        "label": [WEEKDAY_NAMES[d] for d in slots] if by == "weekday" else [f"{h:02d}:00" for h in slots],
+        "reels": np.bincount(keys, minlength=size).astype(np.int64),
+        "median_engagement_rate": _float_series(rate.reindex(slots).to_numpy(dtype="float64")),
+        "median_plays": _float_series(plays.reindex(slots).to_numpy(dtype="float64")),
+    })
+
+
+@dataclass(frozen=True)
+class BestSlot:
+    """The weekday or hour whose median leads: its label, median, reels, and the runner-up it leads by ``lead``."""
+
+    label: str
+    value: float
+    reels: int
+    runner_up: str
+    lead: float  # share above the runner-up's median, e.g. 0.25
+
+
+def best_slot(totals: pd.DataFrame, value_column: str, min_reels: int = MIN_GROUP_REELS,
+              lead: float = BEST_LEAD) -> BestSlot | None:
+    """The best weekday or hour of ``posting_totals``, or None when naming one would mislead: fewer than two with at
+    least ``min_reels`` reels and a known median, or the best leads the runner-up by less than ``lead``."""
+    ranked = totals[(totals["reels"] >= min_reels) & totals[value_column].notna()]
+    if len(ranked) < 2:
+        return None
+    ordered = ranked.sort_values(value_column, ascending=False, kind="stable")
+    first, second = ordered.iloc[0], ordered.iloc[1]
+    if second[value_column] <= 0 or first[value_column] < (1 + lead) * second[value_column]:
+        return None
+    return BestSlot(str(first["label"]), float(first[value_column]), int(first["reels"]), str(second["label"]),
+                    float(first[value_column] / second[value_column] - 1))
 
 
 # --------------------------------------------------------------------------------------------------------------

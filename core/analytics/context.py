@@ -107,8 +107,8 @@ def top_audio(reels: pd.DataFrame, n: int = TOP_N) -> ContextFigure:
         rows.append({"audio_type": first["audio_type"], "audio_title": first["audio_title"],
                      "audio_artist": first["audio_artist"], "audio_id": first["audio_id"], "reels": len(group),
                      "total_plays": _sum(group["effective_plays"]), "shortcodes": list(group["shortcode"])})
-    table = pd.DataFrame(rows).sort_values(["reels", "total_plays"], ascending=False, kind="stable").head(n)
-    return ContextFigure("Top audio", len(known), table.reset_index(drop=True))
+    table = pd.DataFrame(rows).sort_values(["reels", "total_plays"], ascending=False, kind="stable")
+    return _ranked("Top audio", len(known), table, n, "track")
 
 
 def _sum(series: pd.Series) -> int | None:
@@ -125,8 +125,8 @@ def top_locations(reels: pd.DataFrame, n: int = TOP_N) -> ContextFigure:
     rows = [{"location_name": name, "reels": len(group), "total_plays": _sum(group["effective_plays"]),
              "median_plays": _median(group["effective_plays"])}
             for name, group in known.groupby("location_name", sort=False)]
-    table = pd.DataFrame(rows).sort_values(["reels", "total_plays"], ascending=False, kind="stable").head(n)
-    return ContextFigure("Top locations", len(known), table.reset_index(drop=True))
+    table = pd.DataFrame(rows).sort_values(["reels", "total_plays"], ascending=False, kind="stable")
+    return _ranked("Top locations", len(known), table, n, "place")
 
 
 def collaborator_ranking(reels: pd.DataFrame, n: int = TOP_N) -> ContextFigure:
@@ -141,8 +141,18 @@ def collaborator_ranking(reels: pd.DataFrame, n: int = TOP_N) -> ContextFigure:
             for name, group in exploded.groupby("collaborators", sort=True)]
     table = pd.DataFrame(rows)
     table = table.assign(_plays=table["total_plays"].fillna(-1)).sort_values(
-        ["_plays", "reels"], ascending=False, kind="stable").drop(columns="_plays").head(n)
-    return ContextFigure("Collaborators", len(shared), table.reset_index(drop=True))
+        ["_plays", "reels"], ascending=False, kind="stable").drop(columns="_plays")
+    return _ranked("Collaborators", len(shared), table, n, "collaborator")
+
+
+def _ranked(title: str, sample: int, table: pd.DataFrame, n: int, what: str) -> ContextFigure:
+    """The first ``n`` rows of a ranking that have at least ``MIN_SAMPLE`` reels each (a place seen on 2 reels is
+    not ranked); None, saying the largest count, when no row has."""
+    kept = table[table["reels"] >= MIN_SAMPLE].head(n).reset_index(drop=True)
+    if kept.empty:
+        most = int(table["reels"].max()) if len(table) else 0
+        return ContextFigure(title, sample, None, f"no {what} has at least {MIN_SAMPLE} reels (the most: {most})")
+    return ContextFigure(title, sample, kept)
 
 
 def context_shares(reels: pd.DataFrame) -> dict[str, float | int | None]:
@@ -172,6 +182,7 @@ no extra request. A field Instagram did not send is unknown (empty), never "no".
   sample size, and none is shown below {MIN_SAMPLE} reels (a comparison needs {MIN_SAMPLE} on each side).
 - *Top audio*: tracks by Instagram's audio id (title and artist when there is none), most used first, with the
   reels using each; *top locations*: tagged places by reels; *collaborators*: ranked by the total plays of the
-  reels they share. Each table needs at least {MIN_SAMPLE} reels with that field known.
+  reels they share. Each table needs at least {MIN_SAMPLE} reels with that field known, and lists only the tracks,
+  places and collaborators with at least {MIN_SAMPLE} reels each.
 - *Sponsored share* and *collab share* (Compare): of the reels whose status is known.
 """

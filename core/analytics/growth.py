@@ -16,7 +16,7 @@ from core.storage.snapshots import Snapshot
 
 GROWTH_COLUMNS = ["analysis_id", "snapshot_at", "followers", "followers_change", "followers_change_pct",
                   "median_plays", "median_engagement_rate", "reels", "new_reels"]
-REEL_HISTORY_COLUMNS = ["media_id", "shortcode", "url", "snapshot_at", "plays", "plays_gained"]
+REEL_HISTORY_COLUMNS = ["media_id", "shortcode", "url", "caption", "posted_at", "snapshot_at", "plays", "plays_gained"]
 
 
 def new_reels(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -78,6 +78,7 @@ def reel_plays_history(snapshots: Sequence[Snapshot]) -> pd.DataFrame:
         reels = snapshot.reels
         frames.append(pd.DataFrame({
             "media_id": reels["media_id"], "shortcode": reels["shortcode"], "url": reels["url"],
+            "caption": reels["caption"], "posted_at": reels["posted_at"],
             "snapshot_at": pd.Series([snapshot.taken_at] * len(reels), index=reels.index, dtype="object"),
             "plays": metrics.effective_plays(reels["plays"], reels["views"])}))
     if not frames:

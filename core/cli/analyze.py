@@ -8,7 +8,9 @@ import sys
 from datetime import timedelta
 
 from core.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from core.instagram.data_source import EMULATOR, OTHER
 from core.signin.people import CLI
+from emulator.server import DEMO_SESSION_ID
 
 
 def register(sub) -> None:
@@ -67,6 +69,20 @@ def progress_printer(quiet: bool):
     return show_progress
 
 
+def withheld_advice(withheld: tuple[str, ...] | list[str], data_source: str | None) -> str:
+    """What an anonymous analysis lacked, and a way to get it that works for where its data came from: a browser's
+    instagram.com cookies only log in to Instagram itself, not to the emulator or another base URL."""
+    what = f"Instagram withheld {', '.join(withheld)} from this anonymous analysis"
+    if data_source == EMULATOR:
+        return (f"{what}; the emulator logs in with its demo session: save "
+                f'{{"sessionid": "{DEMO_SESSION_ID}"}} to a file and run `python -m core login --cookies-file FILE`.')
+    if data_source == OTHER:
+        return (f"{what}; log in with cookies the server at INSTAGRAM_BASE_URL accepts: "
+                "`python -m core login --cookies-file FILE`.")
+    return (f"{what}; log in with your browser's Instagram session to get them: "
+            "`python -m core login --from-browser firefox` (or chrome, edge, …).")
+
+
 def print_results(states, as_json: bool) -> int:
     """What `analyze` prints for finished analyses (README: Command line), and its exit status."""
     exit_code = EXIT_OK
@@ -77,8 +93,7 @@ def print_results(states, as_json: bool) -> int:
         if state.access_notice:
             print(f"@{state.username}: {state.access_notice}", file=sys.stderr)
         if state.withheld_fields and state.access == "anonymous":
-            print(f"@{state.username}: Instagram withheld {', '.join(state.withheld_fields)} from this anonymous "
-                  "analysis; log in with `python -m core login --from-browser firefox` to get them.", file=sys.stderr)
+            print(f"@{state.username}: {withheld_advice(state.withheld_fields, state.data_source)}", file=sys.stderr)
         if as_json:
             print(json.dumps({"analysis_id": state.analysis_id, "username": state.username, "status": state.status,
                               "error": state.error if state.status != "completed" else None,

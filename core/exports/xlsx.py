@@ -10,7 +10,7 @@ text, never a formula), and text longer than Excel's 32,767-character cell limit
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -29,6 +29,9 @@ URL_FIELDS = ("url", "thumbnail_url")
 DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
 SHEETS = ("Profile", "Reels", "Hashtags", "Data dictionary")
 _WIDTHS = {"text": 18, "integer": 12, "number": 12, "boolean": 10, "datetime": 20, "list": 24}
+# number formats of the computed metrics (the values stay exact; Excel shows them rounded, percent units named)
+NUMBER_FORMATS = {"engagement_rate": '0.00" %"', "engagement_per_play": '0.00" %"', "plays_per_day": "#,##0.0",
+                  "plays_per_follower": "0.000", "comments_per_1k_plays": "0.00"}
 _WIDE = {"caption": 60, "url": 44, "thumbnail_url": 44, "audio_title": 28, "location_name": 24}
 
 
@@ -53,6 +56,7 @@ class _Formats:
     date: object
     link: object
     wrap: object
+    numbers: dict = field(default_factory=dict)  # field name -> its column's number format (NUMBER_FORMATS)
 
 
 class _CellWriter:
@@ -73,7 +77,7 @@ class _CellWriter:
         elif isinstance(value, (int, float)):
             if isinstance(value, float) and value != value:
                 return
-            sheet.write_number(row, col, value)
+            sheet.write_number(row, col, value, self.formats.numbers.get(name))
         else:
             text = LIST_SEPARATOR.join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
             if not text:  # an empty list or text is an empty cell, as in the CSV
@@ -127,7 +131,8 @@ def write_workbook(path: Path, *, analysis: dict, profile: dict, exported_at: da
     formats = _Formats(header=workbook.add_format({"bold": True, "bg_color": "#E8EEF7", "bottom": 1}),
                        date=workbook.add_format({"num_format": DATE_FORMAT}),
                        link=workbook.add_format({"font_color": "blue", "underline": 1}),
-                       wrap=workbook.add_format({"text_wrap": True, "valign": "top"}))
+                       wrap=workbook.add_format({"text_wrap": True, "valign": "top"}),
+                       numbers={name: workbook.add_format({"num_format": fmt}) for name, fmt in NUMBER_FORMATS.items()})
     sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
     try:
         _write_profile(sheets["Profile"], formats, _profile_rows(analysis, profile, exported_at))
@@ -155,7 +160,8 @@ def _write_reels(sheet: Worksheet, formats: _Formats, fields: tuple[str, ...], k
     for col, name in enumerate(fields):
         sheet.write_string(0, col, name, formats.header)
         width = _WIDE.get(name) or _WIDTHS.get(kinds.get(name, "text"), 14)
-        sheet.set_column(col, col, max(width, len(name) + 2))
+        number_format = formats.numbers.get(name)
+        sheet.set_column(col, col, max(width, len(name) + 2), number_format)
     if "posted_at" in fields:
         sheet.write_comment(0, fields.index("posted_at"), "Excel dates and times in UTC.")
     sheet.freeze_panes(1, 0)

@@ -20,6 +20,7 @@ DEMO_PROFILES = ("demo_creator", "demo_travel", "demo_food", "demo_topics")
 
 _lock = threading.Lock()
 _server = None
+_demo_clock = None  # the event that stops the emulator's demo growth clock (emulator.timeline)
 _DEMO_OVERRIDES = ("instagram_base_url", "demo_flag", "session_file_setting")
 _demo_session_file = Path(tempfile.gettempdir()) / f"reelscope-demo-{os.getpid()}" / "instagram-session.json"
 
@@ -39,13 +40,15 @@ def demo_enabled() -> bool:
 def start_demo() -> str:
     """Start the emulator once per process, point this process's settings at it (an override: the
     environment is left alone), and return its URL."""
-    global _server
+    global _server, _demo_clock
     with _lock:
         if _server is None:
             from emulator import NEWEST_ERA, EmulatorServer  # demo-only dependency
+            from emulator.timeline import start_demo_clock
 
             _server = EmulatorServer(port=0, era=NEWEST_ERA)  # demo mode answers as Instagram does now
             _server.start()
+            _demo_clock = start_demo_clock(_server)  # demo profiles grow with the wall clock
             first_start = True
         else:
             first_start = False
@@ -72,8 +75,11 @@ def set_demo_logged_in(logged_in: bool) -> None:
 
 
 def stop_demo() -> None:
-    global _server
+    global _server, _demo_clock
     with _lock:
+        if _demo_clock is not None:
+            _demo_clock.set()
+            _demo_clock = None
         if _server is not None:
             _server.stop()
             _server = None

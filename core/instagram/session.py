@@ -110,6 +110,25 @@ def load_session() -> dict[str, str] | None:
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else None
 
 
+ANONYMOUS = "anonymous"
+LOGGED_IN = "logged in"  # an analysis's recorded access reads "logged in as @name"
+
+
+def access_kind(access: str | None) -> str | None:
+    """``anonymous`` or ``logged in`` for an analysis's recorded access (None before it is known)."""
+    if not access:
+        return None
+    return LOGGED_IN if access.startswith(LOGGED_IN) else ANONYMOUS
+
+
+def next_access_kind() -> str:
+    """The access the next analysis sets out with: ``logged in`` when a session is stored, else ``anonymous``."""
+    try:
+        return LOGGED_IN if load_session() else ANONYMOUS
+    except OSError:  # an unreadable session file: the analysis runs anonymously
+        return ANONYMOUS
+
+
 def session_file_version() -> tuple | None:
     """Identifies the stored session file as it is now (path, inode, size, mtime); None when there is none.
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from core.domain.errors import Cancelled
 from core.domain.usernames import RejectedUsername, parse_usernames
 from core.instagram.data_source import current_data_source
+from core.instagram.session import next_access_kind
 from core.jobs.dispatch import dispatch, dispatch_many
 from core.jobs.leasing import keep_leases, pending_owner
 from core.jobs.owners import owner_is_alive
@@ -82,17 +83,19 @@ class Submission:
 def submit_analyses(usernames: list[str] | str, max_reels: int | None = None, *, db: Database | None = None,
                     reuse_within: timedelta | None = None, requested_by: str | None = None,
                     requested_access: str | None = None) -> list[Submission]:
-    """Like ``create_analyses``, but a profile analysed (completed, same reel cap, same access asked for) within
-    ``reuse_within`` is answered by that stored analysis instead of a new scrape; ``reuse_within=None`` always
-    scrapes."""
+    """Like ``create_analyses``, but a profile analysed (completed, same reel cap, same data source, same access:
+    anonymous or logged in) within ``reuse_within`` is answered by that stored analysis instead of a new scrape;
+    ``reuse_within=None`` always scrapes."""
     names = validate_submission(usernames)
     db = db or get_database()
     reused: dict[str, store.AnalysisState] = {}
     if reuse_within is not None and reuse_within.total_seconds() > 0:
         cutoff = datetime.now(UTC) - reuse_within
         source = current_data_source()  # an answer never comes from another source (demo vs Instagram)
+        # nor from another access (anonymous analyses have no plays): the access this request sets out with
+        access = ANONYMOUS if requested_access == ANONYMOUS else next_access_kind()
         for name in names:
-            recent = store.latest_completed(db, name, max_reels, source, requested_access)
+            recent = store.latest_completed(db, name, max_reels, source, access)
             if recent is not None and recent.finished_at is not None and recent.finished_at >= cutoff:
                 reused[name] = recent
     fresh = [name for name in names if name not in reused]

@@ -373,13 +373,17 @@ def job_counts(db: Database, since: datetime) -> dict[str, int]:
 
 
 def latest_completed(db: Database, username: str, max_reels: int | None,
-                     data_source: str | None = None, requested_access: str | None = None) -> AnalysisState | None:
-    """The newest completed analysis of a profile made with the same reel cap and asked for the same access (and,
-    when given, from the same data source), if any."""
+                     data_source: str | None = None, access_kind: str | None = None) -> AnalysisState | None:
+    """The newest completed analysis of a profile made with the same reel cap (and, when given, from the same
+    data source and with the same kind of access: ``anonymous`` or ``logged in``), if any."""
     cap = Analysis.max_reels.is_(None) if max_reels is None else Analysis.max_reels == max_reels
     source = Analysis.data_source == data_source if data_source is not None else True
-    access = Analysis.requested_access.is_(None) if requested_access is None else \
-        Analysis.requested_access == requested_access
+    if access_kind is None:
+        access = True
+    elif access_kind == "anonymous":
+        access = Analysis.access == "anonymous"
+    else:
+        access = Analysis.access.like(f"{access_kind}%")
     with db.session() as session:
         analysis_id = session.scalar(select(Analysis.id).where(Analysis.username == username,
                                                                Analysis.status == Status.COMPLETED, cap, source,

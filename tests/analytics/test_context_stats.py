@@ -72,34 +72,39 @@ def test_a_median_of_too_few_known_values_is_nan_while_the_group_shows():
 def test_top_audio_groups_by_id_and_lists_the_reels():
     song = {"audio_type": "licensed", "audio_title": "Song", "audio_artist": "Band", "audio_id": "9007199254740993"}
     own = {"audio_type": "original", "audio_title": "Original audio", "audio_artist": "me"}
-    reels = frame([{**song, "shortcode": "a", "effective_plays": 10}, {**song, "shortcode": "b", "effective_plays": 5},
-                   {**own, "shortcode": "c", "audio_id": "1"}, {**own, "shortcode": "d", "audio_id": "2"},
-                   {**song, "shortcode": "e"}, {"shortcode": "f"}])
+    reels = frame([{**song, "shortcode": s, "effective_plays": 10} for s in "abcd"] + [{**song, "shortcode": "e"}]
+                  + [{**own, "shortcode": "f", "audio_id": "1"}, {**own, "shortcode": "g", "audio_id": "2"},
+                     {"shortcode": "h"}])
     figure = top_audio(reels)
-    assert figure.sample == 5
-    first = figure.table.iloc[0]
-    assert (first["audio_id"], first["reels"], first["total_plays"], first["shortcodes"]) == \
-        ("9007199254740993", 3, 15, ["a", "b", "e"])
-    assert len(figure.table) == 3
+    assert figure.sample == 7
+    [first] = figure.table.itertuples()  # the original sounds used once each are not ranked
+    assert (first.audio_id, first.reels, first.total_plays, first.shortcodes) == \
+        ("9007199254740993", 5, 40, ["a", "b", "c", "d", "e"])
 
 
-def test_top_locations_needs_enough_tagged_reels():
+def test_no_track_used_by_enough_reels_is_ranked_and_the_figure_says_why():
+    own = {"audio_type": "original", "audio_title": "Original audio", "audio_artist": "me"}
+    figure = top_audio(frame([{**own, "audio_id": str(i)} for i in range(6)] + [{**own, "audio_id": "0"}]))
+    assert figure.table is None
+    assert figure.reason == f"no track has at least {MIN_SAMPLE} reels (the most: 2)"
+
+
+def test_top_locations_lists_only_places_with_enough_reels():
     assert top_locations(frame([{"location_name": "Lisbon"}] * 4)).table is None
-    table = top_locations(frame([{"location_name": "Lisbon", "effective_plays": 1}] * 3
-                                + [{"location_name": "Tokyo", "effective_plays": 10}] * 2)).table
-    assert table[["location_name", "reels", "total_plays"]].values.tolist() == [["Lisbon", 3, 3], ["Tokyo", 2, 20]]
+    table = top_locations(frame([{"location_name": "Lisbon", "effective_plays": 1}] * 5
+                                + [{"location_name": "Tokyo", "effective_plays": 10}] * 3)).table
+    assert table[["location_name", "reels", "total_plays"]].values.tolist() == [["Lisbon", 5, 5]]
+    few = top_locations(frame([{"location_name": "Lisbon"}] * 3 + [{"location_name": "Tokyo"}] * 2))
+    assert few.table is None and few.reason == f"no place has at least {MIN_SAMPLE} reels (the most: 3)"
 
 
-def test_collaborators_are_ranked_by_the_plays_of_shared_reels():
-    reels = frame([{"collaborators": ["ann", "bob"], "effective_plays": 100, "shortcode": "a"},
-                   {"collaborators": ["bob"], "effective_plays": 50, "shortcode": "b"},
-                   {"collaborators": ["cat"], "effective_plays": 1, "shortcode": "c"},
-                   {"collaborators": ["cat"], "effective_plays": 1, "shortcode": "d"},
-                   {"collaborators": ["dan"], "shortcode": "e"}, {"collaborators": []}])
+def test_collaborators_are_ranked_by_the_plays_of_shared_reels_among_those_with_enough():
+    reels = frame([{"collaborators": ["ann", "bob"], "effective_plays": 100, "shortcode": "a"}]
+                  + [{"collaborators": ["bob"], "effective_plays": 50, "shortcode": s} for s in "bcde"]
+                  + [{"collaborators": ["cat"], "effective_plays": 1, "shortcode": s} for s in "fghij"]
+                  + [{"collaborators": ["dan"], "shortcode": "k"}, {"collaborators": []}])
     table = collaborator_ranking(reels).table
-    assert table[["collaborator", "reels", "total_plays"]].values.tolist()[:3] == [
-        ["bob", 2, 150], ["ann", 1, 100], ["cat", 2, 2]]
-    assert table.iloc[-1]["collaborator"] == "dan"
+    assert table[["collaborator", "reels", "total_plays"]].values.tolist() == [["bob", 5, 300], ["cat", 5, 5]]
 
 
 def test_shares_are_of_known_reels_and_withheld_below_the_minimum():

@@ -146,3 +146,15 @@ def test_cli_writes_the_workbook(export_env, tmp_path):
     assert result.returncode == 0, result.stderr
     rows = list(openpyxl.load_workbook(out)["Reels"].iter_rows(values_only=True))
     assert list(rows[0]) == list(all_fields()) and len(rows) == len(catalogue["demo_creator"].videos) + 1
+
+
+def test_engagement_rate_cells_show_two_decimals_in_percent_units_and_keep_their_exact_value(export_env):
+    db, ids, _, _ = export_env
+    book = _workbook(export_bytes(db, ids[PROFILES[0]], ExportOptions(format="xlsx"), exported_at=EXPORTED_AT))
+    sheet = book["Reels"]
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("engagement_rate")] for row in sheet.iter_rows(min_row=2)]
+    known = [c for c in cells if isinstance(c.value, float)]
+    assert known and all(c.number_format == '0.00" %"' for c in known)
+    per_day = [row[header.index("plays_per_day")] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.number_format == "#,##0.0" for c in per_day if isinstance(c.value, float))

@@ -77,7 +77,7 @@ def test_results_shows_plotly_charts_for_every_section(seeded_store):
         figures += [chart.proto.spec for chart in open_tab(at, analysis.analysis_id, tab).get("plotly_chart")]
     titles = " | ".join(figures)
     for title in ("Plays over time", "Plays tiers", "Most used hashtags", "Top 10 reels", "Duration vs plays",
-                  "Posting cadence", "Best posting time (UTC)"):
+                  "Posting cadence", "Posting times (UTC)", "By weekday (UTC)", "By hour of day (UTC)"):
         assert title in titles
     assert not any("How the numbers are computed" in m.value for m in at.markdown)  # loaded when opened
     at.session_state[f"methodology-{analysis.analysis_id}"] = True
@@ -114,7 +114,7 @@ def test_the_time_zone_selector_changes_the_heatmap(seeded_store):
     open_tab(at, analysis.analysis_id, "Posting times")
     at.selectbox(key=f"tz-{analysis.analysis_id}").select("Asia/Tokyo").run()
     titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in at.get("plotly_chart")]
-    assert any(t.startswith("Best posting time (Asia/Tokyo); numbers = reels posted") for t in titles)
+    assert any(t.startswith("Posting times (Asia/Tokyo); numbers = reels posted") for t in titles)
 
 
 def test_compare_shows_two_profiles_side_by_side(seeded_store):
@@ -172,7 +172,7 @@ def test_an_anonymous_analysis_opens_on_engagement_tiers_and_says_how_to_get_pla
     assert not at.exception, at.exception
     assert at.button_group(key=f"tierkind-{state.analysis_id}").value == "engagement"
     plays_chart = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert "log in to get them" in json.dumps(plays_chart["layout"])
+    assert "the notice above says<br>how to get them" in json.dumps(plays_chart["layout"])
 
 
 def test_history_never_compares_snapshots_from_two_data_sources(empty_store):

@@ -69,8 +69,11 @@ def test_the_watchlist_shows_alerts_and_growth_charts_of_two_snapshots(watched_t
     alerts = next(df.value for df in at.dataframe if "kind" in df.value.columns)
     assert sorted(alerts["kind"]) == ["follower_change", "viral_reel"]
     charts = at.get("plotly_chart")
-    assert len(charts) == 3
+    assert len(charts) == 2  # no plays-gained chart: the anonymous snapshots have no plays, and the page says so
     assert '"followers per snapshot"' in charts[0].proto.spec.lower()
+    assert any(c.value.startswith("2 completed snapshots of @demo\\_travel, from") for c in at.caption)
+    assert any("withheld play and view counts" in i.value for i in at.info)
+    assert not any("needs two snapshots" in i.value.lower() for i in at.info)
     new = next(df.value for df in at.dataframe if "shortcode" in df.value.columns and "views" in df.value.columns)
     assert len(new) == 1
 
@@ -80,3 +83,19 @@ def test_history_lists_the_alerts_too(watched_twice):
     assert not at.exception, at.exception
     alerts = next(df.value for df in at.dataframe if "kind" in df.value.columns)
     assert sorted(alerts["kind"]) == ["follower_change", "viral_reel"]
+
+
+def test_in_demo_mode_the_watch_form_offers_a_five_minute_interval(empty_store, monkeypatch):
+    monkeypatch.setenv("REELSCOPE_WATCH_POLL_SECONDS", "0")
+    monkeypatch.setenv("REELSCOPE_DEMO", "1")
+    try:
+        at = open_page("pages/6_Watchlist.py")
+        assert not at.exception, at.exception
+        assert at.selectbox[0].value.startswith("every 5 minutes")
+        at.text_input[0].input("demo_travel")
+        at.button[0].click().run()
+        assert [w.every_seconds for w in watches.list_watches(get_database())] == [300]
+    finally:
+        from core.instagram.demo import stop_demo
+
+        stop_demo()
