@@ -29,6 +29,8 @@ from sqlalchemy import select
 from core.analytics.metrics import metrics_time
 from core.exports.csv_encoding import CsvEncoder, csv_block, csv_cell
 from core.exports.fields import all_fields, field_infos, unknown_fields
+from core.exports.parquet import MEDIA_TYPE as PARQUET_MEDIA_TYPE
+from core.exports.parquet import arrow_schema, write_parquet
 from core.exports.rows import ReelBatches
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports.xlsx import file_chunks, write_workbook
@@ -37,7 +39,8 @@ from core.storage.models import Analysis, ProfileSnapshot, Reel
 from core.storage.queries import PROFILE_FIELDS, profile_dict
 
 SCHEMA_VERSION = 1
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "parquet")
+SELF_COMPRESSED = ("xlsx", "parquet")  # a zip archive, and zstd-compressed columns: gzip adds nothing
 CHUNK_BYTES = 256 * 1024
 GZIP_OFFER_BYTES = 5 * 1024 * 1024  # the dashboard offers compression above this size
 BOM = "\ufeff"
@@ -85,8 +88,8 @@ class ExportOptions:
 
     @property
     def compressible(self) -> bool:
-        """Whether ``gzip`` applies: an .xlsx workbook is a zip archive already."""
-        return self.format != "xlsx"
+        """Whether ``gzip`` applies: an .xlsx workbook is a zip archive, a Parquet file compressed, already."""
+        return self.format not in SELF_COMPRESSED
 
 
 def parse_fields(text: str | None) -> tuple[str, ...] | None:
@@ -192,6 +195,8 @@ class ExportStream:
             return "application/gzip"
         if self.options.format == "xlsx":
             return XLSX_MEDIA_TYPE
+        if self.options.format == "parquet":
+            return PARQUET_MEDIA_TYPE
         return "text/csv; charset=utf-8" if self.options.format == "csv" else "application/json"
 
     def __iter__(self) -> Iterator[bytes]:
@@ -214,6 +219,8 @@ class ExportStream:
             yield from self._csv()
         elif self.options.format == "xlsx":
             yield from self._xlsx()
+        elif self.options.format == "parquet":
+            yield from self._parquet()
         else:
             yield from self._json()
 
@@ -253,6 +260,19 @@ class ExportStream:
             write_workbook(path, analysis=ctx.analysis, profile=ctx.profile, exported_at=ctx.exported_at,
                            fields=ctx.fields, kinds=batches.kinds, batches=counted, hashtags=hashtags,
                            dictionary={name: field_infos()[name].as_dict() for name in ctx.fields}, tmpdir=folder)
+            yield from file_chunks(path, CHUNK_BYTES)
+
+    def _parquet(self) -> Iterator[bytes]:
+        """The Parquet file (core.exports.parquet), written in a temporary folder and then streamed from it."""
+        ctx = self.context
+        batches = self._batches()
+        counted = (batch for batch in batches if self._count(batch))
+        metadata = {"schema_version": SCHEMA_VERSION, "exported_at": ctx.exported_at.isoformat(),
+                    "analysis": _json_safe(ctx.analysis), "profile": _json_safe(ctx.profile),
+                    "data_dictionary": {name: field_infos()[name].as_dict() for name in ctx.fields}}
+        with tempfile.TemporaryDirectory(prefix="reelscope-parquet-") as folder:
+            path = Path(folder) / "export.parquet"
+            write_parquet(path, counted, lambda: arrow_schema(ctx.fields, batches.kinds, metadata))
             yield from file_chunks(path, CHUNK_BYTES)
 
     def _json(self) -> Iterator[str]:
