@@ -20,6 +20,8 @@ from api.settings import ApiSettings
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 # Swagger UI's and ReDoc's own scripts and styles, served from the fastapi-offline package (no CDN).
 DOCS_ASSETS = "/docs-assets"
+# Signed download links (core.exports.links): the signature is the credential, so no bearer token is asked.
+SIGNED_PATHS = "/api/v1/downloads/"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -87,8 +89,8 @@ class GuardMiddleware:
 
     def _unauthorised(self, scope: Scope, path: str):
         token = self.settings.token
-        if token is None or (self.settings.public_docs
-                             and (path in DOCS_PATHS or path.startswith(DOCS_ASSETS + "/"))):
+        if token is None or path.startswith(SIGNED_PATHS) or (self.settings.public_docs and (
+                path in DOCS_PATHS or path.startswith(DOCS_ASSETS + "/"))):
             return None
         header = _header(scope, b"authorization")
         if token_matches(header, token):

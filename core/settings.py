@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     columns_dir: Path = _env("REELSCOPE_COLUMNS_DIR", "Parquet analytics cache", DATA_DIR / "columns")
     export_dir: Path = _env("REELSCOPE_EXPORT_DIR", "written export files", DATA_DIR / "exports")
     export_retention_days: float = _env("REELSCOPE_EXPORT_RETENTION_DAYS", "days export files are kept", 7.0)
+    download_ttl_seconds: int = _env("REELSCOPE_DOWNLOAD_TTL_SECONDS", "lifetime of a signed download link", 900)
+    secret_key: SecretStr | None = _env("REELSCOPE_SECRET_KEY", "signs download links; rotating it voids them")
+    secret_key_file: Path = _env("REELSCOPE_SECRET_KEY_FILE", "generated key kept here without REELSCOPE_SECRET_KEY",
+                                 DATA_DIR / "secret_key")
     backup_dir: Path = _env("REELSCOPE_BACKUP_DIR", "default folder of backups", DATA_DIR / "backups")
     log_level: str = _env("REELSCOPE_LOG_LEVEL", "log level", "INFO")
     log_file: str = _env("REELSCOPE_LOG_FILE", "log file; - for stderr", str(DATA_DIR / "logs" / "reelscope.log"))
@@ -82,11 +86,20 @@ class Settings(BaseSettings):
     api_public_docs: str = _env("REELSCOPE_API_PUBLIC_DOCS", "1: docs without the token", "0")
     api_trusted_proxies: str = _env("REELSCOPE_API_TRUSTED_PROXIES", "proxies whose X-Forwarded-For counts", "")
     api_allowed_hosts: str = _env("REELSCOPE_API_ALLOWED_HOSTS", "Host header names accepted", "")
+    api_public_url: str = _env("REELSCOPE_API_PUBLIC_URL", "the API's address in links the dashboard hands out",
+                               "http://localhost:8000")
 
     @field_validator("max_attempts", "alert_webhook_attempts")
     @classmethod
     def _at_least_one(cls, value: int) -> int:
         return max(1, value)
+
+    @field_validator("download_ttl_seconds")
+    @classmethod
+    def _positive_ttl(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError(f"REELSCOPE_DOWNLOAD_TTL_SECONDS must be more than 0, not {value!r}")
+        return value
 
     @field_validator("lease_seconds")
     @classmethod

@@ -18,6 +18,9 @@ def pytest_configure(config):
     os.environ["REELSCOPE_SESSION_FILE"] = os.path.join(tempfile.mkdtemp(prefix="reelscope-session-"), "s.json")
     # The analytics cache (core.storage.columnar) of every test's analyses goes to a throwaway folder, never data/columns.
     os.environ["REELSCOPE_COLUMNS_DIR"] = tempfile.mkdtemp(prefix="reelscope-columns-")
+    # Export job files and the generated link-signing key: throwaway folders, never data/exports or data/secret_key.
+    os.environ.setdefault("REELSCOPE_EXPORT_DIR", tempfile.mkdtemp(prefix="reelscope-exports-"))
+    os.environ["REELSCOPE_SECRET_KEY_FILE"] = os.path.join(tempfile.mkdtemp(prefix="reelscope-key-"), "secret_key")
 
 
 @pytest.fixture(autouse=True)

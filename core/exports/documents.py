@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import select
 
@@ -90,6 +90,14 @@ class ExportOptions:
     def compressible(self) -> bool:
         """Whether ``gzip`` applies: an .xlsx workbook is a zip archive, a Parquet file compressed, already."""
         return self.format not in SELF_COMPRESSED
+
+
+def media_type(options: ExportOptions) -> str:
+    """The Content-Type of an export made with these (resolved) options."""
+    if options.gzip:
+        return "application/gzip"
+    return {"csv": "text/csv; charset=utf-8", "json": "application/json", "xlsx": XLSX_MEDIA_TYPE,
+            "parquet": PARQUET_MEDIA_TYPE}[options.format]
 
 
 def parse_fields(text: str | None) -> tuple[str, ...] | None:
@@ -184,6 +192,7 @@ class ExportStream:
     size: int = 0
     sha256: str = ""
     _digest: Any = field(default_factory=hashlib.sha256, repr=False)
+    on_rows: Callable[[int], None] | None = field(default=None, repr=False)  # told the rows so far, per batch
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -191,13 +200,7 @@ class ExportStream:
 
     @property
     def media_type(self) -> str:
-        if self.options.gzip:
-            return "application/gzip"
-        if self.options.format == "xlsx":
-            return XLSX_MEDIA_TYPE
-        if self.options.format == "parquet":
-            return PARQUET_MEDIA_TYPE
-        return "text/csv; charset=utf-8" if self.options.format == "csv" else "application/json"
+        return media_type(self.options)
 
     def __iter__(self) -> Iterator[bytes]:
         self.rows = self.size = 0
@@ -227,6 +230,8 @@ class ExportStream:
     def _count(self, batch: dict[str, list]) -> int:
         n = len(next(iter(batch.values()))) if batch else 0
         self.rows += n
+        if self.on_rows is not None:
+            self.on_rows(self.rows)
         return n
 
     def _batches(self, arrays: bool = False) -> ReelBatches:
