@@ -132,14 +132,15 @@ def poll_export(export_id: ExportId) -> ExportOut:
         raise _unknown_export(export_id) from exc
 
 
-@router.api_route("/downloads/{token}", methods=["GET", "HEAD"], tags=["results"], response_class=FileResponse,
-                  summary="Download an export by its signed link (no bearer token; Range, If-Range, ETag)",
-                  responses={200: {"description": "The whole file.", "content": {"application/octet-stream": {}}},
-                             206: {"description": "The requested byte range (Content-Range)."},
-                             404: {**_PROBLEM, "description": "Not a link this server signed, or no such export."},
-                             410: {**_PROBLEM, "description": "The link expired (or its data changed since)."},
-                             416: {"description": "The Range cannot be satisfied (Content-Range: bytes */size)."}})
-def download(token: Token) -> FileResponse:
+_DOWNLOAD_RESPONSES = {
+    200: {"description": "The whole file (an attachment).", "content": {"application/octet-stream": {}}},
+    206: {"description": "The requested byte range (Content-Range)."},
+    404: {**_PROBLEM, "description": "Not a link this server signed, or no such export."},
+    410: {**_PROBLEM, "description": "The link expired (or its data changed since)."},
+    416: {"description": "The Range cannot be satisfied (Content-Range: bytes */size)."}}
+
+
+def _file(token: str) -> FileResponse:
     try:
         found = download_file(get_database(), token)
     except LinkNotFound as exc:
@@ -149,6 +150,18 @@ def download(token: Token) -> FileResponse:
     return FileResponse(found.path, media_type=found.media_type, filename=found.filename,
                         headers={"ETag": f'"{found.sha256}"', "Cache-Control": "private",
                                  "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/downloads/{token}", tags=["results"], response_class=FileResponse, responses=_DOWNLOAD_RESPONSES,
+            summary="Download an export by its signed link (no bearer token; Range, If-Range, ETag)")
+def download(token: Token) -> FileResponse:
+    return _file(token)
+
+
+@router.head("/downloads/{token}", tags=["results"], response_class=FileResponse, responses=_DOWNLOAD_RESPONSES,
+             summary="The headers of a download (size, ETag, Last-Modified, Accept-Ranges) without the bytes")
+def download_headers(token: Token) -> FileResponse:
+    return _file(token)
 
 
 def startup_housekeeping() -> None:
