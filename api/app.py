@@ -10,6 +10,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi_offline import FastAPIOffline
 
 import core
+from api.export_routes import router as export_router
+from api.export_routes import startup_housekeeping
 from api.guard import DOCS_ASSETS, GuardMiddleware, TrustedHosts
 from api.metrics_route import instrument
 from api.problems import install_problem_handlers
@@ -21,7 +23,8 @@ log = logging.getLogger("reelscope.api")
 
 DESCRIPTION = """\
 Submit Instagram usernames, poll each analysis, read its reels (with every metric) and summary, and download
-the same CSV/JSON export as `python -m core export`.
+the same CSV/JSON/Excel/Parquet export as `python -m core export`, inline or as an export job whose signed link
+works without the token until it expires (resumable with Range requests).
 
 * Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem details (`application/problem+json`).
 * When `REELSCOPE_API_TOKEN` is set, every `/api/v1` request needs `Authorization: Bearer <token>`
@@ -43,6 +46,10 @@ async def _lifespan(app: FastAPI):
             log.info("marked %d analyses of stopped processes as failed", failed)
     except Exception:  # noqa: BLE001 - a broken database shows up in /health; the API still starts
         log.exception("could not check for interrupted analyses")
+    try:
+        startup_housekeeping()
+    except Exception:  # noqa: BLE001 - as above: the API starts; the housekeeping loop tries again
+        log.exception("could not delete expired export files")
     yield
 
 
@@ -61,6 +68,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(watch_router)
     instrument(app)  # GET /metrics (Prometheus) and the HTTP request metrics
+    app.include_router(export_router)
     app.add_middleware(GuardMiddleware, settings=settings)
     app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)  # outermost: checked first
     app.openapi = lambda: _openapi(app)

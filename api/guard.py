@@ -27,6 +27,8 @@ DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.js
 METRICS_PATH = "/metrics"
 # Swagger UI's and ReDoc's own scripts and styles, served from the fastapi-offline package (no CDN).
 DOCS_ASSETS = "/docs-assets"
+# Signed download links (core.exports.links): the signature is the credential, so no bearer token is asked.
+SIGNED_PATHS = "/api/v1/downloads/"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -97,7 +99,7 @@ class GuardMiddleware:
     def _unauthorised(self, scope: Scope, path: str):
         """None when the request may go on (its Person then in ``scope["state"]["person"]``), else the 401."""
         scope.setdefault("state", {})["person"] = OPEN_API
-        if not self.tokens or (self.settings.public_docs
+        if not self.tokens or path.startswith(SIGNED_PATHS) or (self.settings.public_docs
                                and (path in DOCS_PATHS or path.startswith(DOCS_ASSETS + "/"))):
             return None
         if self.settings.metrics_public and path == METRICS_PATH:

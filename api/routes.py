@@ -289,20 +289,20 @@ def _record(db: Database, stream, requested_by: str | None = None) -> None:
             response_class=StreamingResponse,
             responses={**_NOT_FOUND,
                        200: {"description": "The export file as an attachment named "
-                                            "reelscope_<username>_<YYYYmmdd-HHMMSS>.csv|.json[.gz]|.xlsx.",
+                                            "reelscope_<username>_<YYYYmmdd-HHMMSS>.csv|.json[.gz]|.xlsx|.parquet.",
                              "content": {"text/csv": {}, "application/json": {}, "application/gzip": {},
-                                         XLSX_MEDIA_TYPE: {}}},
+                                         XLSX_MEDIA_TYPE: {}, "application/vnd.apache.parquet": {}}},
                        422: {**_PROBLEM, "description": "Unknown field name or bad option."}})
 def export_analysis(
     analysis_id: AnalysisId,
     params: Annotated[_FilterParams, Depends()],
     person: Caller,
-    format_: Annotated[Literal["csv", "json", "xlsx"], Query(alias="format")] = "csv",
+    format_: Annotated[Literal["csv", "json", "xlsx", "parquet"], Query(alias="format")] = "csv",
     plain: Annotated[bool, Query(description="CSV table only, without the BOM and profile header.")] = False,
     fields: Annotated[FieldList | None, Query(max_length=4000, description="Comma-separated field names, in order "
                                                                            "(default: all): " + ", ".join(all_fields()))
                       ] = None,
-    gzip: Annotated[bool, Query(description="Gzip the file (.csv.gz / .json.gz; ignored for xlsx).")] = False,
+    gzip: Annotated[bool, Query(description="Gzip the file (.csv.gz / .json.gz; ignored for xlsx and parquet).")] = False,
 ) -> StreamingResponse:
     db = _db()
     filters = None if params.filters.is_empty else params.filters

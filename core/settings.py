@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     backup_dir: Path = _env("REELSCOPE_BACKUP_DIR", "default folder of `python -m core backup`", DATA_DIR / "backups")
     log_level: str = _env("REELSCOPE_LOG_LEVEL", "log level of the JSON-lines log", "INFO")
     log_file: str = _env("REELSCOPE_LOG_FILE", "log file (rotated); `-` for stderr", str(DATA_DIR / "logs" / "reelscope.log"))
+    download_ttl_seconds: int = _env("REELSCOPE_DOWNLOAD_TTL_SECONDS", "seconds a signed download link works", 900)
+    secret_key: SecretStr | None = _env("REELSCOPE_SECRET_KEY", "signs download links; changing it voids every link given out")
+    secret_key_file: Path = _env("REELSCOPE_SECRET_KEY_FILE", "where a generated link-signing key is kept (owner-only) when "
+                                 "REELSCOPE_SECRET_KEY is unset", DATA_DIR / "secret_key")
     # --- watchlists and alerts ------------------------------------------------------------------------
     viral_multiple: float = _env("REELSCOPE_VIRAL_MULTIPLE", "a `viral_reel` alert needs a new reel above this multiple of the creator's median plays (views, then likes, when plays are withheld)", 3.0)
     follower_change_percent: float = _env("REELSCOPE_FOLLOWER_CHANGE_PERCENT", "a `follower_change` alert needs followers to move more than this percentage since the previous snapshot", 5.0)
@@ -92,6 +96,8 @@ class Settings(BaseSettings):
     allowed_domains: str | None = _env("REELSCOPE_ALLOWED_DOMAINS", "email domains that may enter once signed in")
     admin_emails: str | None = _env("REELSCOPE_ADMIN_EMAILS", "addresses with the admin role")
     allow_open_flag: str | None = _env("REELSCOPE_ALLOW_OPEN", "1: serve without sign-in on a non-loopback address")
+    api_public_url: str = _env("REELSCOPE_API_PUBLIC_URL", "the API's address in the download links the dashboard hands out",
+                               "http://localhost:8000")
 
     # --- metrics and built-in system alerts (core.observability) ---------------------------------------------
     metrics_public: str = _env("REELSCOPE_METRICS_PUBLIC", "1: /metrics without the API token", "0")
@@ -116,6 +122,13 @@ class Settings(BaseSettings):
     @classmethod
     def _at_least_one(cls, value: int) -> int:
         return max(1, value)
+
+    @field_validator("download_ttl_seconds")
+    @classmethod
+    def _positive_ttl(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError(f"REELSCOPE_DOWNLOAD_TTL_SECONDS must be more than 0, not {value!r}")
+        return value
 
     @field_validator("lease_seconds")
     @classmethod

@@ -21,6 +21,9 @@ def pytest_configure(config):
     # Built-in system alerts are checked only where a test asks (tests/observability): a lease keeper's housekeeping
     # must not post a system alert (say, a nearly full disk on the test machine) to another test's webhook receiver.
     os.environ.setdefault("REELSCOPE_SYSTEM_ALERT_CHECK_SECONDS", "0")
+    # Export job files and the generated link-signing key: throwaway folders, never data/exports or data/secret_key.
+    os.environ.setdefault("REELSCOPE_EXPORT_DIR", tempfile.mkdtemp(prefix="reelscope-exports-"))
+    os.environ["REELSCOPE_SECRET_KEY_FILE"] = os.path.join(tempfile.mkdtemp(prefix="reelscope-key-"), "secret_key")
 
 
 @pytest.fixture(autouse=True)

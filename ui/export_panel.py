@@ -21,28 +21,33 @@ from core.exports.documents import (
     normalise_filters,
     open_export,
 )
+from core.exports.fields import PANDAS_CSV_READ
 from core.exports.history import list_exports, record_export, regenerate
+from core.exports.jobs import get_job, start_export
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from core.settings import load_settings
 from core.storage.engine import get_database
 from ui.signin import current_person
 from ui.tables import show_table
 
 _KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide
 _WHAT_I_SEE, _EVERYTHING = "Export what I see", "Export everything"
-# The default CSV is the plain table (opens with a bare pandas.read_csv); the Excel variant adds the profile header
-# section and a UTF-8 byte-order mark, which Excel needs to read accents and emoji.
+# The default CSV is the plain table (pandas.read_csv with the id dtypes of PANDAS_CSV_READ); the Excel variant adds
+# the profile header section and a UTF-8 byte-order mark, which Excel needs to read accents and emoji.
 FORMAT_CHOICES = {
-    "csv": "CSV: plain table (pandas.read_csv, BI tools, Sheets)",
+    "csv": "CSV: plain table (pandas.read_csv with ids as text, BI tools, Sheets)",
     "csv-excel": "CSV for Excel: profile header section above the table, UTF-8 BOM",
     "json": "JSON: nested, with the data dictionary",
     "xlsx": "Excel (.xlsx)",
+    "parquet": "Parquet: typed columns, ids exact (pandas, polars, DuckDB)",
 }
-_MIME = {"csv": "text/csv", "json": "application/json", "xlsx": XLSX_MEDIA_TYPE}
+_MIME = {"csv": "text/csv", "json": "application/json", "xlsx": XLSX_MEDIA_TYPE,
+         "parquet": "application/vnd.apache.parquet"}
 
 
 def export_options(choice: str, fields=None, filters=None, gzip: bool = False) -> ExportOptions:
     """The ExportOptions of a FORMAT_CHOICES key."""
-    return ExportOptions(format=choice if choice in ("json", "xlsx") else "csv", plain=choice == "csv",
+    return ExportOptions(format=choice if choice in ("json", "xlsx", "parquet") else "csv", plain=choice == "csv",
                          fields=tuple(fields) or None if fields else None, gzip=gzip, filters=filters)
 
 
@@ -70,7 +75,7 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
     """Format, fields, filters and compression choices, then a download button with the CLI's exact bytes."""
     db = get_database()
     choice = st.radio("Format", list(FORMAT_CHOICES), key=_key(analysis_id, "format"), format_func=FORMAT_CHOICES.get)
-    fmt = choice if choice in ("json", "xlsx") else "csv"
+    fmt = choice if choice in ("json", "xlsx", "parquet") else "csv"
     fields = st.multiselect("Fields, in this order (empty = all)", list(all_fields()), key=_key(analysis_id, "fields"),
                             placeholder="All fields")
     chosen_filters = None
@@ -94,14 +99,45 @@ def render_export_panel(analysis_id: str, filters=None) -> None:
         file_name=filename, mime=_MIME[fmt] if not options.gzip else "application/gzip",
         icon=":material/download:", type="primary", on_click="ignore", key=_key(analysis_id, "download"))
     if fmt == "csv":
+        dictionary_col.caption(f"Read it with `{PANDAS_CSV_READ}`: ids stay exact (or take Parquet).")
         dictionary_col.download_button(
             "Data dictionary (CSV)", data=lambda: data_dictionary_csv(options.fields),
             file_name=filename.split(".")[0] + "_data_dictionary.csv", mime="text/csv",
             icon=":material/menu_book:", on_click="ignore", key=_key(analysis_id, "dictionary"))
     elif fmt == "xlsx":
         dictionary_col.caption("Sheets: *Profile*, *Reels*, *Hashtags* and the *Data dictionary*.")
+    elif fmt == "parquet":
+        dictionary_col.caption("The data dictionary is in the file's `reelscope` metadata.")
     else:
         dictionary_col.caption("The data dictionary is inside the JSON (`data_dictionary`).")
+    render_download_link(analysis_id, options)
+
+
+def render_download_link(analysis_id: str, options: ExportOptions) -> None:
+    """"Copy download link": builds the export as a job (a progress bar while a large one builds) and shows its
+    signed link, which works without the API token until the expiry shown (docs/exports.md)."""
+    key = _key(analysis_id, "link")
+    if st.button("Copy download link", icon=":material/link:", key=key + "_button",
+                 help="A signed link for curl, a browser or a BI tool; it expires."):
+        st.session_state[key] = start_export(get_database(), analysis_id, options).export_id
+    export_id = st.session_state.get(key)
+    if export_id:
+        _show_link(export_id)
+
+
+@st.fragment(run_every=1.0)
+def _show_link(export_id: str) -> None:
+    job = get_job(get_database(), export_id)
+    if job.status == "building":
+        st.progress(job.progress / 100, text=f"Building the export… {job.progress}%")
+    elif job.status == "ready" and job.url:
+        st.code(load_settings().api_public_url.rstrip("/") + job.url, language=None)
+        st.caption(f"Expires {job.expires_at:%Y-%m-%d %H:%M:%S} UTC · {job.rows:,} reels · {_size_label(job.bytes or 0)}"
+                   " · resumable (Range requests)")
+    elif job.status == "expired":
+        st.caption("This link has expired; ask for a new one.")
+    else:
+        st.error(job.error or "The export failed.")
 
 
 def render_export_history(analysis_id: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""`python -m core export ANALYSIS_ID --format csv|json|xlsx [--gzip] [--plain] [--fields f1,f2,…] [-o PATH]`."""
+"""`python -m core export ANALYSIS_ID --format csv|json|xlsx|parquet [--gzip] [--plain] [--fields f1,f2,…] [-o PATH]`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from core.signin.people import CLI
 
 
 def register(sub) -> None:
-    export = sub.add_parser("export", help="export an analysis as CSV, JSON or an Excel workbook (stdout unless -o)")
+    export = sub.add_parser("export", help="export an analysis as CSV, JSON, an Excel workbook or Parquet (stdout unless -o)")
     export.add_argument("analysis_id")
-    export.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
-    export.add_argument("--gzip", action="store_true", help="gzip the output (.csv.gz / .json.gz; ignored for xlsx, a zip already)")
+    export.add_argument("--format", choices=["csv", "json", "xlsx", "parquet"], default="csv")
+    export.add_argument("--gzip", action="store_true", help="gzip the output (.csv.gz / .json.gz; ignored for xlsx and parquet, compressed already)")
     export.add_argument("--plain", action="store_true", help="CSV table only, without BOM and profile header")
     export.add_argument("--fields", help="comma-separated field names, in the order wanted (default: all)")
     export.add_argument("--filters", metavar="JSON",

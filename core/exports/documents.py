@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import select
 
@@ -29,6 +29,8 @@ from core.analytics.metrics import metrics_time
 from core.exports.csv_encoding import CsvEncoder, csv_block, csv_cell
 from core.exports.fields import all_fields, field_infos, unknown_fields
 from core.exports.leftovers import workbook_folder
+from core.exports.parquet import MEDIA_TYPE as PARQUET_MEDIA_TYPE
+from core.exports.parquet import arrow_schema, write_parquet
 from core.exports.rows import ReelBatches
 from core.exports.topics import exported_topics
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
@@ -38,7 +40,8 @@ from core.storage.models import Analysis, ProfileSnapshot, Reel
 from core.storage.queries import PROFILE_FIELDS, profile_dict
 
 SCHEMA_VERSION = 1
-FORMATS = ("csv", "json", "xlsx")
+FORMATS = ("csv", "json", "xlsx", "parquet")
+SELF_COMPRESSED = ("xlsx", "parquet")  # a zip archive, and zstd-compressed columns: gzip adds nothing
 CHUNK_BYTES = 256 * 1024
 GZIP_OFFER_BYTES = 5 * 1024 * 1024  # the dashboard offers compression above this size
 BOM = "\ufeff"
@@ -86,8 +89,16 @@ class ExportOptions:
 
     @property
     def compressible(self) -> bool:
-        """Whether ``gzip`` applies: an .xlsx workbook is a zip archive already."""
-        return self.format != "xlsx"
+        """Whether ``gzip`` applies: an .xlsx workbook is a zip archive, a Parquet file compressed, already."""
+        return self.format not in SELF_COMPRESSED
+
+
+def media_type(options: ExportOptions) -> str:
+    """The Content-Type of an export made with these (resolved) options."""
+    if options.gzip:
+        return "application/gzip"
+    return {"csv": "text/csv; charset=utf-8", "json": "application/json", "xlsx": XLSX_MEDIA_TYPE,
+            "parquet": PARQUET_MEDIA_TYPE}[options.format]
 
 
 def parse_fields(text: str | None) -> tuple[str, ...] | None:
@@ -182,6 +193,7 @@ class ExportStream:
     size: int = 0
     sha256: str = ""
     _digest: Any = field(default_factory=hashlib.sha256, repr=False)
+    on_rows: Callable[[int], None] | None = field(default=None, repr=False)  # told the rows so far, per batch
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -189,11 +201,7 @@ class ExportStream:
 
     @property
     def media_type(self) -> str:
-        if self.options.gzip:
-            return "application/gzip"
-        if self.options.format == "xlsx":
-            return XLSX_MEDIA_TYPE
-        return "text/csv; charset=utf-8" if self.options.format == "csv" else "application/json"
+        return media_type(self.options)
 
     def __iter__(self) -> Iterator[bytes]:
         self.rows = self.size = 0
@@ -215,12 +223,16 @@ class ExportStream:
             yield from self._csv()
         elif self.options.format == "xlsx":
             yield from self._xlsx()
+        elif self.options.format == "parquet":
+            yield from self._parquet()
         else:
             yield from self._json()
 
     def _count(self, batch: dict[str, list]) -> int:
         n = len(next(iter(batch.values()))) if batch else 0
         self.rows += n
+        if self.on_rows is not None:
+            self.on_rows(self.rows)
         return n
 
     def _batches(self, arrays: bool = False) -> ReelBatches:
@@ -264,6 +276,19 @@ class ExportStream:
             return {}
         return {"topics": exported_topics(self.db, self.analysis_id, followers=ctx.profile["followers"],
                                           metrics_at=ctx.metrics_at, filters=ctx.filters)}
+
+    def _parquet(self) -> Iterator[bytes]:
+        """The Parquet file (core.exports.parquet), written in a temporary folder and then streamed from it."""
+        ctx = self.context
+        batches = self._batches()
+        counted = (batch for batch in batches if self._count(batch))
+        metadata = {"schema_version": SCHEMA_VERSION, "exported_at": ctx.exported_at.isoformat(),
+                    "analysis": _json_safe(ctx.analysis), "profile": _json_safe(ctx.profile),
+                    "data_dictionary": {name: field_infos()[name].as_dict() for name in ctx.fields}}
+        with workbook_folder() as folder:  # locked while in use: clean_leftovers removes it only if we die
+            path = Path(folder) / "export.parquet"
+            write_parquet(path, counted, lambda: arrow_schema(ctx.fields, batches.kinds, metadata))
+            yield from file_chunks(path, CHUNK_BYTES)
 
     def _json(self) -> Iterator[str]:
         ctx = self.context

@@ -11,10 +11,15 @@ from dataclasses import dataclass
 
 from core.domain.reel_fields import EXPORTED_NAMES, LIST_SEPARATOR, REEL_FIELDS
 
-__all__ = ["LIST_SEPARATOR", "RAW_FIELDS", "FieldInfo", "all_fields", "computed_fields", "field_infos",
+__all__ = ["CSV_READ_DTYPES", "LIST_SEPARATOR", "PANDAS_CSV_READ", "RAW_FIELDS", "FieldInfo", "all_fields", "computed_fields", "field_infos",
            "unknown_fields"]
 
 RAW_FIELDS: tuple[str, ...] = EXPORTED_NAMES  # the stored reel fields an export can contain, in export order
+# Instagram's ids are text (they exceed 2^53). In a CSV column with blanks (an audio or place Instagram did not
+# send) pandas would guess float64 and round them, so the CSV is read with these dtypes (or use Parquet).
+ID_FIELDS: tuple[str, ...] = tuple(name for name in RAW_FIELDS if name.endswith("_id"))
+CSV_READ_DTYPES: dict[str, type] = dict.fromkeys(ID_FIELDS, str)
+PANDAS_CSV_READ = "pandas.read_csv(path, dtype={" + ", ".join(f'"{name}": str' for name in ID_FIELDS) + "})"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ def field_infos() -> dict[str, FieldInfo]:
         text = reel_field.description
         if reel_field.kind == "list" and LIST_SEPARATOR not in text:
             text = f"{text} CSV: joined with '{LIST_SEPARATOR}'."
+        if reel_field.name in ID_FIELDS:
+            text = f"{text} CSV: read it as text ({PANDAS_CSV_READ}); a float would round it."
         infos[reel_field.name] = FieldInfo(reel_field.name, reel_field.kind, reel_field.label, reel_field.unit, text)
     for name, entry in metrics.items():
         if name not in infos:

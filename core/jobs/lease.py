@@ -95,6 +95,18 @@ def fail_lapsed(db: Database, analysis_id: str, owner: str | None, now: datetime
         return result.rowcount == 1
 
 
+# Housekeeping chores other parts register (``add_chore``): each keeper runs them after every tick, e.g. deleting
+# export files whose download link expired (core.exports.jobs.remove_expired_files).
+Chore = Callable[[Database, datetime], object]
+_chores: list[Chore] = []
+
+
+def add_chore(chore: Chore) -> None:
+    """Run ``chore(db, now)`` in every keeper's loop from now on (once, however often it is added)."""
+    if chore not in _chores:
+        _chores.append(chore)
+
+
 class LeaseKeeper:
     """Renews one process's leases and reclaims lapsed ones, on a daemon thread (or by calling ``tick``)."""
 
@@ -117,6 +129,11 @@ class LeaseKeeper:
                      if self.reclaim(self.db, analysis_id, owner, now)]
         for analysis_id in reclaimed:
             log.warning("analysis %s: its process stopped renewing its lease; reclaimed", analysis_id)
+        for chore in list(_chores):
+            try:
+                chore(self.db, now)
+            except Exception:  # noqa: BLE001 - one failing chore must not stop the leases
+                log.exception("housekeeping chore %s failed", getattr(chore, "__name__", chore))
         return reclaimed
 
     def start(self) -> LeaseKeeper:

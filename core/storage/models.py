@@ -200,6 +200,35 @@ class ExportRecord(Base):
     __table_args__ = (Index("ix_exports_analysis_created", "analysis_id", "created_at"),)
 
 
+class ExportJob(Base):
+    """An export built into a file for a signed download link (core.exports.jobs): its options, progress and file.
+
+    ``cache_key`` (analysis, its last update, the options) finds a ready export to hand out again; ``expires_at``
+    is when its link stops working and its file is deleted; ``record_id`` is its row in the export history."""
+
+    __tablename__ = "export_jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    analysis_id: Mapped[str] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    cache_key: Mapped[str] = mapped_column(String(64))
+    options: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="building")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[int | None] = mapped_column(Integer)
+    bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    record_id: Mapped[str | None] = mapped_column(String(36))
+    exported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_export_jobs_cache_key", "cache_key", "created_at"),
+                      Index("ix_export_jobs_expires_at", "expires_at"))
+
+
 class Watch(Base):
     """A profile re-analysed on a schedule: due when it never ran or its last run started ``every_seconds`` ago."""
 

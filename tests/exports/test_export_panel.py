@@ -79,3 +79,16 @@ def test_panel_offers_excel_and_its_download_is_the_workbook(export_env, monkeyp
     exported_at = datetime(2026, 5, 2, 8, 0, 0, tzinfo=UTC)
     assert _generate_and_record(ids["demo_creator"], options, exported_at) == \
         export_bytes(db, ids["demo_creator"], options, exported_at=exported_at)
+
+
+def test_copy_download_link_shows_a_signed_link_with_its_expiry(export_env, monkeypatch, tmp_path):
+    db, ids, _, env = export_env
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("REELSCOPE_API_PUBLIC_URL", "http://reelscope.test:8000")
+    at = AppTest.from_function(_panel_app, args=(ids["demo_creator"], None), default_timeout=30)
+    at.run()
+    next(b for b in at.button if b.label == "Copy download link").click().run()
+    assert not at.exception, at.exception
+    assert at.code[0].value.startswith("http://reelscope.test:8000/api/v1/downloads/")
+    assert any(c.value.startswith("Expires ") for c in at.caption)
