@@ -19,7 +19,7 @@ from core.instagram.error_mapping import map_exception
 from core.instagram.scraper import InstagramClient, get_client, profile_from_instaloader, withheld_fields
 from core.jobs.leasing import keep_leases, lease_policy
 from core.jobs.owners import process_owner
-from core.jobs.reel_pages import ReelPages
+from core.jobs.reel_pages import ReelPages, expected_reels
 from core.logs import analysis_context, configure_logging
 from core.storage import analyses as store
 from core.storage import columnar
@@ -43,13 +43,6 @@ WAIT_REASONS = {
     "network": "Instagram did not answer",
     "bad_response": "Instagram sent an unreadable answer",
 }
-
-
-def expected_reels(media_count: int | None, max_reels: int | None, fetched: int) -> int:
-    """How many reels progress is measured against: the cap, else the profile's post count (an upper bound)."""
-    candidates = [n for n in (media_count, max_reels) if n is not None]
-    expected = min(candidates) if candidates else fetched + 12
-    return max(expected, fetched, 1)
 
 
 def fetch_progress(fetched: int, expected: int) -> int:

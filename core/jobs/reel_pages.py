@@ -12,6 +12,14 @@ from typing import Callable, Sequence
 
 from core.domain.fetched import FetchedReel
 
+
+def expected_reels(media_count: int | None, max_reels: int | None, fetched: int) -> int:
+    """How many reels progress is measured against: the cap, else the profile's post count (an upper bound)."""
+    candidates = [n for n in (media_count, max_reels) if n is not None]
+    expected = min(candidates) if candidates else fetched + 12
+    return max(expected, fetched, 1)
+
+
 PageWriter = Callable[[Sequence[FetchedReel], int], None]  # (reels, first position) -> stored, or raises
 
 
