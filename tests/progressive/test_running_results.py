@@ -12,7 +12,6 @@ from tests.api.api_helpers import api_settings
 from tests.pages.conftest import open_page
 from tests.storage.conftest import ALPHA_REELS, profile
 
-
 OWNER = process_owner()  # a live owner: the page's orphan recovery leaves the analysis running
 
 
