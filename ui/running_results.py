@@ -16,6 +16,7 @@ from core.storage import analyses as store
 from core.storage import queries
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database
+from ui.access_notice import show_access_notice
 from ui.kpis import kpi_cards
 from ui.reels_table import reels_table
 from ui.sections import overview_charts
@@ -53,6 +54,7 @@ def _running(db: Database, analysis_id: str) -> None:
         profile_header(profile, state)
     else:
         st.title(f"@{state.username}")
+    show_access_notice(state)
     if state.reels_stored == 0:
         st.caption("The first reels appear here as soon as their listing page has been read.")
         return
