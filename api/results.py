@@ -175,6 +175,9 @@ def summary_json(state: AnalysisState, enriched: pd.DataFrame, profile: dict | N
         "analysis_id": state.analysis_id,
         "username": state.username,
         "status": state.status,
+        # Not completed: the reels stored so far (a running analysis grows; a failed one kept what it stored).
+        "partial": state.is_partial,
+        "reels_stored": state.reels_stored,
         "access": state.access,
         "withheld_fields": list(state.withheld_fields) if state.withheld_fields is not None else None,
         "access_notice": state.access_notice,

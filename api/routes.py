@@ -32,7 +32,15 @@ from api.schemas import (
 from core.analytics.filters import ReelFilters
 from core.analytics.metrics import PLAYS_TIERS
 from core.domain.usernames import normalise_username, split_usernames
-from core.exports.documents import ExportError, ExportOptions, UnknownAnalysis, UnknownFields, open_export, parse_fields
+from core.exports.documents import (
+    AnalysisStillRunning,
+    ExportError,
+    ExportOptions,
+    UnknownAnalysis,
+    UnknownFields,
+    open_export,
+    parse_fields,
+)
 from core.exports.fields import all_fields
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.jobs import submission
@@ -259,7 +267,8 @@ def list_reels(
     except BadCursor as exc:
         raise ApiProblem(400, str(exc), slug="invalid-cursor", title="Invalid cursor") from exc
     # Plain JSON (the model documents it): reel keys keep the export's field order.
-    return JSONResponse({"reels": page.reels, "next_cursor": page.next_cursor, "total": page.total})
+    return JSONResponse({"reels": page.reels, "next_cursor": page.next_cursor, "total": page.total,
+                         "partial": state.is_partial})
 
 
 @router.get("/analyses/{analysis_id}/summary", response_model=SummaryOut, tags=["results"], responses=_NOT_FOUND,
@@ -292,6 +301,7 @@ def _record(db: Database, stream, requested_by: str | None = None) -> None:
                                             "reelscope_<username>_<YYYYmmdd-HHMMSS>.csv|.json[.gz]|.xlsx|.parquet.",
                              "content": {"text/csv": {}, "application/json": {}, "application/gzip": {},
                                          XLSX_MEDIA_TYPE: {}, "application/vnd.apache.parquet": {}}},
+                       409: {**_PROBLEM, "description": "The analysis is still running: export it once completed."},
                        422: {**_PROBLEM, "description": "Unknown field name or bad option."}})
 def export_analysis(
     analysis_id: AnalysisId,
@@ -316,6 +326,8 @@ def export_analysis(
         stream = open_export(db, analysis_id, options)
     except UnknownAnalysis as exc:
         raise not_found(analysis_id) from exc
+    except AnalysisStillRunning as exc:
+        raise ApiProblem(409, str(exc), slug="analysis-running", title="Analysis still running") from exc
     except UnknownFields as exc:
         raise ApiProblem(422, str(exc), slug="unknown-fields", title="Unknown export fields",
                          errors=[{"detail": f"unknown field {name!r}", "pointer": "#/query/fields",

@@ -135,6 +135,7 @@ class ReelPageOut(BaseModel):
     reels: list[ReelOut]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
     total: int = Field(description="Reels matching the filters (all pages).")
+    partial: bool = Field(description="True until the analysis completes: the reels stored so far.")
 
 
 class SummaryOut(BaseModel):
@@ -143,6 +144,9 @@ class SummaryOut(BaseModel):
     analysis_id: str
     username: str
     status: StatusName
+    partial: bool = Field(description="True until the analysis completes: the summary of the reels stored so far "
+                                      "(medians and tiers over those).")
+    reels_stored: int = Field(description="Reels the summary is computed over.")
     reference_time: datetime | None = Field(description="Ages and per-day rates are measured at this moment.")
     profile: dict[str, Any] | None
     kpis: dict[str, Any] = Field(description="core.analytics.aggregates.profile_summary: medians, means, known counts, "

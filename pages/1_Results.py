@@ -14,6 +14,7 @@ from ui.export_panel import render_export_history, render_export_panel
 from ui.kpis import kpi_cards
 from ui.layout import draw_sidebar, setup_page
 from ui.progress import show_progress
+from ui.running_results import show_running_results
 from ui.widgets import analysis_label, profile_header
 
 # The sidebar is drawn after the first chart (or before stopping): the browser then loads Plotly first.
@@ -24,9 +25,12 @@ requested = st.query_params.get("analysis")
 requested_state = store.get_state(db, requested) if requested else None
 if requested and requested_state is None:
     st.warning("That analysis no longer exists (it may have been deleted). Pick another one below.", icon=":material/search_off:")
+elif requested_state is not None and requested_state.is_active:
+    show_running_results(db, requested_state)  # the reels so far, until it completes and the page redraws
+    draw_sidebar()
+    st.stop()
 elif requested_state is not None and requested_state.status != "completed":
     st.title(f"@{requested_state.username}")
-    st.info("This analysis has not completed yet; results appear here when it does.", icon=":material/hourglass_top:")
     show_progress(db, [requested_state.analysis_id])
     draw_sidebar()
     st.stop()

@@ -62,6 +62,9 @@ def progress_card(db: Database, analysis: AnalysisState) -> None:
             if side.button("Cancel", key=f"cancel-{analysis.analysis_id}"):
                 cancel_analysis(analysis.analysis_id, db=db)
                 st.rerun(scope="app")
+            if analysis.reels_stored:
+                side.page_link(RESULTS_PAGE, label="Results so far", icon=":material/analytics:",
+                               query_params={"analysis": analysis.analysis_id})
         reused_from = state.reused_at(analysis.analysis_id)
         if analysis.status == "completed" and reused_from is not None:
             note, again = st.columns([3, 1], vertical_alignment="center")

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"analysis_id": state.analysis_id, "username": state.username, "status": state.status,
                               "progress": state.progress, "error": state.error, "reels": state.reels_stored,
+                              "reels_stored": state.reels_stored,
                               "data_source": state.data_source, "access": state.access,
                               "requested_access": state.requested_access, "requested_by": state.requested_by,
                               "created_at": state.created_at.isoformat()}, ensure_ascii=False))

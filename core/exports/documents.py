@@ -36,7 +36,7 @@ from core.exports.topics import exported_topics
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.exports.xlsx import file_chunks, write_workbook
 from core.storage.engine import Database
-from core.storage.models import Analysis, ProfileSnapshot, Reel
+from core.storage.models import Analysis, ProfileSnapshot, Reel, Status
 from core.storage.queries import PROFILE_FIELDS, profile_dict
 
 SCHEMA_VERSION = 1
@@ -56,6 +56,14 @@ class UnknownAnalysis(ExportError):
     def __init__(self, analysis_id: str) -> None:
         self.analysis_id = analysis_id
         super().__init__(f"No analysis with id {analysis_id!r}.")
+
+
+class AnalysisStillRunning(ExportError):
+    """Exports are of completed analyses: while one runs, its reels so far are shown, never exported."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"The analysis of @{username} is still running; export it when it has completed "
+                         f"(its Results page shows the reels so far).")
 
 
 class UnknownFields(ExportError):
@@ -333,6 +341,8 @@ def open_export(db: Database, analysis_id: str, options: ExportOptions | None = 
         analysis = session.get(Analysis, analysis_id)
         if analysis is None:
             raise UnknownAnalysis(analysis_id)
+        if analysis.status in Status.ACTIVE:
+            raise AnalysisStillRunning(analysis.username)
         snapshot = session.scalar(select(ProfileSnapshot).where(ProfileSnapshot.analysis_id == analysis_id))
         analysis_info = {
             "analysis_id": analysis.id, "username": analysis.username, "status": analysis.status,

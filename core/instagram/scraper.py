@@ -273,6 +273,18 @@ class ReelListing:
     context: object = None
     detail_requests: int = 0
     detail_requests_by_field: Counter = field(default_factory=Counter)
+    # Called (outside the lock) once every node of a listing page has been read, before the next page is asked
+    # for: the pipeline stores the page's reels then (core.jobs.reel_pages).
+    on_page_end: Callable[[], None] | None = None
+
+    def page_served(self) -> bool:
+        """Whether every node of the current listing page has been read (so the next read asks for a page).
+        Known for instaloader's NodeIterator (from its public ``freeze()``); False for other iterators."""
+        freeze = getattr(self.nodes, "freeze", None)
+        if freeze is None or not getattr(self.nodes, "total_index", 0):
+            return False
+        remaining = freeze().remaining_data  # the page's nodes from the last one read on
+        return remaining is not None and len(remaining.get("edges") or ()) <= 1
 
     @property
     def current_source(self) -> str:
@@ -675,6 +687,8 @@ class InstagramClient:
         """
         context = listing.context if listing.context is not None else self.context
         while True:
+            if listing.on_page_end is not None and listing.page_served():
+                listing.on_page_end()
             media = self.call(lambda: next(listing.nodes, None), on_wait)
             if media is None:
                 return None

@@ -15,11 +15,11 @@ from datetime import datetime
 from functools import partial
 
 from core.domain.errors import Cancelled, InternalError, ProfilePrivate, ReelScopeError
-from core.domain.fetched import FetchedReel
 from core.instagram.error_mapping import map_exception
 from core.instagram.scraper import InstagramClient, get_client, profile_from_instaloader, withheld_fields
 from core.jobs.leasing import keep_leases, lease_policy
 from core.jobs.owners import process_owner
+from core.jobs.reel_pages import ReelPages, expected_reels
 from core.logs import analysis_context, configure_logging
 from core.observability.process_metrics import observe_analysis
 from core.storage import analyses as store
@@ -44,13 +44,6 @@ WAIT_REASONS = {
     "network": "Instagram did not answer",
     "bad_response": "Instagram sent an unreadable answer",
 }
-
-
-def expected_reels(media_count: int | None, max_reels: int | None, fetched: int) -> int:
-    """How many reels progress is measured against: the cap, else the profile's post count (an upper bound)."""
-    candidates = [n for n in (media_count, max_reels) if n is not None]
-    expected = min(candidates) if candidates else fetched + 12
-    return max(expected, fetched, 1)
 
 
 def fetch_progress(fetched: int, expected: int) -> int:
@@ -178,7 +171,6 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
     assert state is not None
     username, max_reels = state.username, state.max_reels
     save_profile = partial(store.save_profile, db, analysis_id, owner=reporter.owner)
-    complete = partial(store.complete_with_reels, db, analysis_id, owner=reporter.owner)
 
     page = client.fetch_profile(username, on_wait=reporter.waiting)
     profile = page.profile
@@ -194,30 +186,40 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
         snapshot = client.call(lambda: profile_from_instaloader(profile), reporter.waiting)
         save_profile(snapshot)
         reporter.report(PROGRESS_FETCHED, "Storing 0 reels")
-        complete([], withheld_fields([], client.access))
+        _complete(db, analysis_id, reporter, withheld_fields([], client.access))
         return
 
     snapshot, listing = client.open_reels(page, on_wait=reporter.waiting)
-    save_profile(snapshot)
+    save_profile(snapshot)  # the profile first: a running analysis's Results show it above the reels so far
     store.save_access(db, analysis_id, listing.access.label, listing.access.notice)
     expected = expected_reels(snapshot.media_count, max_reels, 0)
     reporter.report(PROGRESS_PROFILE, f"Profile stored; fetching reels 0 of up to {expected}", reels_fetched=0)
 
-    reels: list[FetchedReel] = []
-    while max_reels is None or len(reels) < max_reels:
+    # Each listing page's reels are stored as soon as the page has been read, in their own transaction.
+    pages = ReelPages(partial(store.store_reel_page, db, analysis_id, owner=reporter.owner))
+    listing.on_page_end = pages.page_ended
+    while max_reels is None or pages.count < max_reels:
         reel = client.next_reel(listing, on_wait=reporter.waiting)
         if reel is None:
             break
-        reels.append(reel)
+        if not pages.add(reel):
+            continue
         reporter.rate_limited_until = None
-        expected = expected_reels(snapshot.media_count, max_reels, len(reels))
-        reporter.report(fetch_progress(len(reels), expected), f"Fetching reels {len(reels)} of up to {expected}",
-                        reels_fetched=len(reels), force=False)
+        fetched = pages.count
+        expected = expected_reels(snapshot.media_count, max_reels, fetched)
+        reporter.report(fetch_progress(fetched, expected), f"Fetching reels {fetched} of up to {expected}",
+                        reels_fetched=fetched, force=False)
 
     if listing.detail_requests:
         log.info("%d detail requests for fields the %s lacked: %s", listing.detail_requests, listing.source,
                  dict(listing.detail_requests_by_field))
-    reporter.report(PROGRESS_FETCHED, f"Storing {len(reels)} reels", reels_fetched=len(reels))
-    complete(reels, withheld_fields(reels, listing.access))
+    reporter.report(PROGRESS_FETCHED, f"Storing {pages.count} reels", reels_fetched=pages.count)
+    pages.page_ended()  # the last page (or the part of it within max_reels)
+    _complete(db, analysis_id, reporter, withheld_fields(pages.fetched, listing.access))
+
+
+def _complete(db: Database, analysis_id: str, reporter: _ProgressReporter, withheld: list[str]) -> None:
+    """The one step that ends a run: mark the analysis completed (one transaction) and write its analytics cache."""
+    store.complete_stored(db, analysis_id, withheld, owner=reporter.owner)
     columnar.write_completed(db, analysis_id)  # the analytics cache; never raises (a reader rebuilds it)
     topics.compute_when_completed(db, analysis_id)  # so no page waits for them; never raises

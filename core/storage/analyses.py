@@ -53,6 +53,11 @@ class AnalysisState:
         return self.status in Status.ACTIVE
 
     @property
+    def is_partial(self) -> bool:
+        """Its stored reels are not (yet) the whole analysis: it runs, waits or failed; only completion ends that."""
+        return self.status != Status.COMPLETED
+
+    @property
     def eta_seconds(self) -> float | None:
         """Seconds left, extrapolated from progress so far; None before there is enough to go on."""
         if self.status != Status.PROCESSING or self.started_at is None or self.progress < 10:
@@ -145,14 +150,20 @@ def update_progress(db: Database, analysis_id: str, *, progress: int, message: s
 
 @retry_when_locked
 def mark_started(db: Database, analysis_id: str, owner: str, lease_expires_at: datetime | None = None) -> bool:
-    """Move a pending analysis to processing; False when it is not pending any more (taken or deleted)."""
+    """Move a pending analysis to processing; False when it is not pending any more (taken or deleted).
+
+    A run starts afresh: reels an earlier run of it stored (before a crash, a kill or a failure) are replaced
+    by what this run stores, never added to."""
     with db.transaction() as session:
         result = session.execute(
             update(Analysis).where(Analysis.id == analysis_id, Analysis.status == Status.PENDING)
             .values(status=Status.PROCESSING, progress=0, started_at=utcnow(), updated_at=utcnow(), owner=owner,
-                    lease_expires_at=lease_expires_at,
+                    lease_expires_at=lease_expires_at, reels_fetched=0,
                     status_message="Resolving the username", error=None, error_kind=None, error_detail=None))
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
+        return True
 
 
 @retry_when_locked
@@ -189,10 +200,10 @@ def _plain(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-def reel_rows(analysis_id: str, reels: Sequence[FetchedReel]) -> list[dict]:
+def reel_rows(analysis_id: str, reels: Sequence[FetchedReel], first_position: int = 0) -> list[dict]:
     return [{"analysis_id": analysis_id, "position": position, "is_video": True,
              **{name: _plain(value) for name, value in zip(FETCHED_NAMES, _fetched_values(r), strict=True)}}
-            for position, r in enumerate(reels)]
+            for position, r in enumerate(reels, start=first_position)]
 
 
 def _stored_time(value: datetime) -> str:
@@ -202,7 +213,8 @@ def _stored_time(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps: Callable[[object], str]) -> list[tuple]:
+def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps: Callable[[object], str],
+                     first_position: int = 0) -> list[tuple]:
     """``reel_rows`` as tuples in ``_REEL_INSERT_COLUMNS`` order, already in the form SQLAlchemy's bind processors
     give SQLite (times as text, JSON arrays serialised once per distinct tuple, None as SQL NULL), for one DBAPI
     executemany."""
@@ -216,7 +228,7 @@ def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps:
         return text
 
     rows = []
-    for position, r in enumerate(reels):
+    for position, r in enumerate(reels, start=first_position):
         values = list(_fetched_values(r))
         for i in _TIMES_AT:
             if values[i] is not None:
@@ -228,11 +240,11 @@ def sqlite_reel_rows(analysis_id: str, reels: Sequence[FetchedReel], json_dumps:
     return rows
 
 
-def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> None:
+def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel], first_position: int = 0) -> None:
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
-        session.execute(insert(Reel), reel_rows(analysis_id, reels))
+        session.execute(insert(Reel), reel_rows(analysis_id, reels, first_position))
         return
     # SQLite: one executemany of pre-converted tuples; the Core insert of dicts spent most of its time running
     # the type processors (UTCDateTime, JSON) and building parameters row by row.
@@ -240,7 +252,7 @@ def _insert_reels(session, analysis_id: str, reels: Sequence[FetchedReel]) -> No
     sql = (f"INSERT INTO {quote(Reel.__table__.name)} ({', '.join(quote(c) for c in _REEL_INSERT_COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in _REEL_INSERT_COLUMNS)})")
     json_dumps = getattr(dialect, "_json_serializer", None) or json.dumps
-    connection.exec_driver_sql(sql, sqlite_reel_rows(analysis_id, reels, json_dumps))
+    connection.exec_driver_sql(sql, sqlite_reel_rows(analysis_id, reels, json_dumps, first_position))
 
 
 @retry_when_locked
@@ -260,6 +272,33 @@ def complete_with_reels(db: Database, analysis_id: str, reels: Sequence[FetchedR
         session.execute(delete(Reel).where(Reel.analysis_id == analysis_id))
         if unique:
             _insert_reels(session, analysis_id, unique)
+
+
+@retry_when_locked
+def store_reel_page(db: Database, analysis_id: str, reels: Sequence[FetchedReel], first_position: int,
+                    owner: str | None = None) -> None:
+    """Store one listing page of a running analysis's reels, in its own short transaction, at positions
+    ``first_position``, ``first_position + 1``, …; the caller passes each media id once per run
+    (``core.jobs.reel_pages``). ``AnalysisNotRunning`` (nothing stored) when ``owner`` no longer runs it."""
+    if not reels:
+        return
+    with db.transaction() as session:
+        _lock_active(session, analysis_id, owner)
+        _insert_reels(session, analysis_id, reels, first_position)
+
+
+@retry_when_locked
+def complete_stored(db: Database, analysis_id: str, withheld_fields: Sequence[str] | None = None,
+                    owner: str | None = None) -> int:
+    """Mark a running analysis completed with the reels its pages stored (``store_reel_page``); return their
+    number. One transaction; ``AnalysisNotRunning`` (nothing changed) when ``owner`` no longer runs it."""
+    with db.transaction() as session:
+        stored = session.scalar(select(func.count()).select_from(Reel).where(Reel.analysis_id == analysis_id)) or 0
+        _lock_active(session, analysis_id, owner, status=Status.COMPLETED, progress=100,
+                     status_message=f"Completed: {stored} reels stored", reels_fetched=stored,
+                     finished_at=utcnow(), rate_limited_until=None, lease_expires_at=None,
+                     withheld_fields=list(withheld_fields) if withheld_fields is not None else None)
+        return stored
 
 
 def _lock_active(session, analysis_id: str, owner: str | None, **values) -> None:

@@ -19,7 +19,10 @@ _ISO_POSTGRES = "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+
 
 
 def instagram_data_view_sql(dialect: str) -> str:
-    """CREATE VIEW for ``instagram_data`` (README: Architecture, the instagram_data view): one row per reel, or one per reel-less analysis."""
+    """CREATE VIEW for ``instagram_data`` (README: Architecture, the instagram_data view): one row per reel, or one per reel-less analysis.
+
+    Only a completed analysis has reel rows: the reels a running (or failed) analysis stored so far stay out of
+    the view, which shows each analysis's reels once, complete."""
     iso = _ISO_POSTGRES if dialect == "postgresql" else _ISO_SQLITE
     # SQL ROUND: halves away from zero. PostgreSQL's round(double precision) rounds halves to even, numeric doesn't.
     duration = "CAST(ROUND(CAST(r.duration AS NUMERIC)) AS INTEGER)" if dialect == "postgresql" \
@@ -57,5 +60,5 @@ SELECT
     {iso.format(col="a.updated_at")} AS updated_at
 FROM analyses a
 LEFT JOIN profile_snapshots p ON p.analysis_id = a.id
-LEFT JOIN reels r ON r.analysis_id = a.id
+LEFT JOIN reels r ON r.analysis_id = a.id AND a.status = 'completed'
 """

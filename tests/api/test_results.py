@@ -171,7 +171,7 @@ def test_a_profile_without_reels_has_an_empty_page_and_a_summary(client, store_e
 
     [analysis_id] = submit_and_wait(client, ["empty_profile"])
     page = client.get(f"/api/v1/analyses/{analysis_id}/reels").json()
-    assert page == {"reels": [], "next_cursor": None, "total": 0}
+    assert page == {"reels": [], "next_cursor": None, "total": 0, "partial": False}
     summary = client.get(f"/api/v1/analyses/{analysis_id}/summary")
     assert summary.status_code == 200, summary.text
     assert summary.json()["kpis"]["reels_analysed"] == 0 and summary.json()["top_hashtags"] == []

@@ -25,9 +25,18 @@ def _progress_of(db, username):
     return states[0] if states else None
 
 
+def _media_ids(db, analysis_id):
+    with db.engine.connect() as conn:
+        return [r[0] for r in conn.execute(text("SELECT media_id FROM reels WHERE analysis_id = :a"),
+                                           {"a": analysis_id})]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_at_progress", [10, 30, 55, 80])
-def test_a_killed_analysis_becomes_interrupted_and_earlier_data_is_untouched(store_env, emulator, kill_at_progress):
+def test_a_killed_analysis_keeps_the_reels_stored_so_far_and_a_retry_stores_each_once(store_env, emulator,
+                                                                                       kill_at_progress):
+    from core.jobs.submission import retry_analysis
+
     db = store_env
     [earlier] = wait_for(create_analyses(["few_posts"]), timeout=60)
     assert earlier.status == "completed"
@@ -51,21 +60,32 @@ def test_a_killed_analysis_becomes_interrupted_and_earlier_data_is_untouched(sto
             process.kill()
 
     victim = _progress_of(db, "demo_creator")
+    videos = len(emulator.catalogue["demo_creator"].videos)
     assert victim.status in ("processing", "completed")  # never half-completed
+    kept = _media_ids(db, victim.analysis_id)
+    assert len(kept) == len(set(kept)) == victim.reels_stored  # whole pages, each reel once
     recovered = recover_orphans(db)
     final = get_state(db, victim.analysis_id)
     if victim.status == "processing":
         assert recovered == 1
         assert (final.status, final.error_kind) == ("failed", "interrupted")
         assert "Interrupted" in final.error
-        assert final.reels_stored == 0
-    else:
-        assert final.reels_stored == len(emulator.catalogue["demo_creator"].videos)
+        assert final.reels_stored == len(kept)  # what was stored before the kill stays
+        if kill_at_progress >= 55:
+            assert 0 < len(kept) < videos
+        assert retry_analysis(victim.analysis_id, db=db)
+        [final] = wait_for([victim.analysis_id], timeout=60)
+    assert final.status == "completed"
+    stored = _media_ids(db, victim.analysis_id)
+    assert len(stored) == len(set(stored)) == final.reels_stored == videos
     again = get_state(db, earlier.analysis_id)
     assert (again.status, again.reels_stored) == ("completed", earlier.reels_stored)
     with get_database().engine.connect() as conn:
         statuses = {r[0] for r in conn.execute(text("SELECT DISTINCT analysis_status FROM instagram_data"))}
+        rows = conn.execute(text("SELECT COUNT(*) FROM instagram_data WHERE analysis_id = :a"),
+                            {"a": victim.analysis_id}).scalar()
     assert "processing" not in statuses
+    assert rows == videos
 
 
 def test_an_interrupted_analysis_can_be_retried_to_completion(store_env, emulator):
@@ -118,7 +138,8 @@ def test_cancelling_a_running_analysis_ends_it_failed_cancelled_by_user(store_en
     assert cancel_analysis(analysis_id, db=store_env)
     [final] = wait_for([analysis_id], timeout=30)
     assert (final.status, final.error_kind, final.error) == ("failed", "cancelled", "Cancelled by user.")
-    assert final.reels_stored == 0
+    kept = _media_ids(store_env, analysis_id)  # the pages stored before the cancel stay, each reel once
+    assert len(kept) == len(set(kept)) == final.reels_stored < len(emulator.catalogue["demo_creator"].videos)
     assert not cancel_analysis(analysis_id, db=store_env)
 
 
