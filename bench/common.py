@@ -83,10 +83,11 @@ def interleaved(ours: Callable[[], float], baseline: Callable[[], float], repeat
 class Emulator:
     """The Instagram emulator in a separate process (its CPU work then does not share our GIL)."""
 
-    def __init__(self, latency_ms: int) -> None:
+    def __init__(self, latency_ms: int, era: str | None = None) -> None:
         self.latency_ms = latency_ms
+        era_args = ["--era", era] if era else []
         self.process = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--latency-ms",
-                                         str(latency_ms)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+                                         str(latency_ms), *era_args], cwd=ROOT, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         self.url = self.process.stdout.readline().strip()
         if not self.url.startswith("http"):

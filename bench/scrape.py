@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import Emulator, Figure, median  # noqa: E402
 
+BASELINE_ERA = "2026-09"
+
 PROFILE = "big_creator"
 ANONYMOUS_PROFILE = "demo_creator"
 LATENCY_MS = 20
@@ -203,7 +205,9 @@ def main() -> None:
 
     figures: list[Figure] = []
     latency = LATENCY_MS / 1000
-    with Emulator(LATENCY_MS) as emulator, tempfile.TemporaryDirectory() as folder:
+    # The era before late October 2026: its baseline, bare instaloader 4.16 signed in, is refused by the 2026-11 era
+    # (graphql/query). Requests per analysis in both eras: python -m bench.instagram_routes.
+    with Emulator(LATENCY_MS, era=BASELINE_ERA) as emulator, tempfile.TemporaryDirectory() as folder:
         session_file = Path(folder) / "instagram-session.json"
         os.environ.update(DATABASE_URL=f"sqlite:///{folder}/bench.db", INSTAGRAM_BASE_URL=emulator.url,
                           REELSCOPE_RATE_LIMIT_SCALE="0", REELSCOPE_WORKERS="8",
@@ -302,7 +306,7 @@ def main() -> None:
                               anonymous_s, anonymous_requests * latency, "s", "info", None,
                               f"{anonymous_requests} requests × {LATENCY_MS} ms"))
 
-        with Emulator(SLOW_LATENCY_MS) as slow:
+        with Emulator(SLOW_LATENCY_MS, era=BASELINE_ERA) as slow:
             os.environ["INSTAGRAM_BASE_URL"] = slow.url
             slow_latency = SLOW_LATENCY_MS / 1000
             for logged_in, name in ((True, profile_name), (False, args.anonymous_profile)):

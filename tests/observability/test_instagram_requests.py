@@ -74,10 +74,11 @@ def test_an_analysis_counts_each_request_instaloader_sent(store_env, emulator):
     counted = delta(before, counts())
     assert sum(counted.values()) == len(emulator.requests)
     endpoints = [r.endpoint for r in emulator.requests]
-    assert counted == {("profile", "profile_page", "ok"): endpoints.count("profile_page"),
-                       ("other", "start_page", "ok"): endpoints.count("start"),
-                       ("reels_listing", "graphql_query", "ok"): endpoints.count("reels"),
-                       ("post_detail", "api_graphql", "ok"): endpoints.count("post")}
+    expected = {("profile", "profile_page", "ok"): endpoints.count("profile_page"),
+                ("other", "start_page", "ok"): endpoints.count("start"),
+                ("reels_listing", "api_graphql", "ok"): endpoints.count("reels"),  # the web app's route first
+                ("post_detail", "api_graphql", "ok"): endpoints.count("post")}
+    assert counted == {key: count for key, count in expected.items() if count}
     assert counted[("post_detail", "api_graphql", "ok")] == 5  # one detail request per reel of few_posts
     assert {outcome for (_, _, outcome) in counted} == {"ok"}
     assert sum(instagram_requests.take_unsaved().values()) == sum(counted.values())  # tallies for the store

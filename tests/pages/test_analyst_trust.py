@@ -58,7 +58,7 @@ def test_jobs_lists_access_under_a_header_row(empty_store):
                             capture_output=True, text=True, timeout=60)
     header, row = result.stdout.splitlines()
     assert header.split("\t") == ["analysis_id", "username", "status", "progress", "reels", "source", "access",
-                                  "created (UTC)"]
+                                  "created (UTC)", "requested by"]
     assert row.split("\t")[1:7] == ["@few_posts", "completed", "100%", "3", "emulator", "anonymous"]
 
 

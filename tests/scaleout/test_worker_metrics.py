@@ -33,7 +33,12 @@ def test_a_prefork_worker_serves_its_children_metrics_and_the_store_figures(cele
     assert sorted(s.status for s in states) == ["completed", "failed"]
 
     url = f"http://127.0.0.1:{port}/metrics"
+    # A run's duration is observed after its completion step (alerts, topics), a moment after the store says done.
+    deadline = time.monotonic() + 30
     found = samples(url)
+    while value(found, "reelscope_analysis_duration_seconds_count") < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        found = samples(url)
     assert value(found, "reelscope_analysis_duration_seconds_count", status="completed") == 1
     assert value(found, "reelscope_analysis_duration_seconds_count", status="failed") == 1
     assert value(found, "reelscope_instagram_requests_total", capability="profile", outcome="ok") >= 1
