@@ -64,6 +64,7 @@ def _percent(digits: int):
 # The key figures, one row each (compare_profiles column, row label, format of a known value): a sheet with one
 # column per profile shows every figure at any screen width, however many figures there are.
 BENCHMARK_ROW = "Engagement vs size benchmark"
+ROW_PIXELS = 35  # st.dataframe's row height: the sheet is drawn tall enough for every row, with no inner scrolling
 KEY_FIGURES = (
     ("followers", "Followers", _count),
     ("account_size", "Account size", str),
@@ -97,7 +98,7 @@ def key_figures(table: pd.DataFrame) -> pd.DataFrame:
 def kpi_table(table: pd.DataFrame) -> None:
     """The key figures of the compared profiles side by side (blank = unknown), and what they mean."""
     sheet = key_figures(table)
-    show_table(sheet, key="compare-kpis", column_config={
+    show_table(sheet, key="compare-kpis", height=ROW_PIXELS * (len(sheet) + 1) + 3, column_config={
         "key figure": st.column_config.TextColumn("key figure", pinned=True, width="medium"),
         **{name: st.column_config.TextColumn(name) for name in sheet.columns[1:]},
     })
