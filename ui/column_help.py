@@ -44,3 +44,7 @@ TOOLTIPS: dict[str, str] = {
     "audio_artist": "The track's artist, or the creator of the original sound.",
     "location_name": "The place tagged on the reel.",
 }
+
+# The "source" column of the History and All profiles tables.
+SOURCE_HELP = ("Where the data came from: instagram, emulator (ReelScope's built-in demo data) or other (another "
+               "Instagram-compatible server your operator set up)")

@@ -12,6 +12,7 @@ from core.analytics.metrics import METRICS
 from core.analytics.topics import NO_TOPIC, RANKED_BY, ranked_topics, topic_performance
 from ui import cache, topic_charts
 from ui.charts import caption_preview
+from ui.column_help import TOOLTIPS
 from ui.tables import count_column, rate_column, rates, show_table
 
 BEST_REELS = 3
@@ -59,7 +60,7 @@ def _performance_table(performance: pd.DataFrame, topics_hashtags: dict[str, str
         "share": st.column_config.NumberColumn("share of reels", format="%.0f%%"),
         "plays_sample": count_column("reels with plays", "Reels of the topic whose plays are known."),
         "median_plays": st.column_config.NumberColumn("median plays", format="compact",
-                                                      help=METRICS["effective_plays"].description),
+                                                      help=TOOLTIPS["effective_plays"]),
         "median_engagement_rate": st.column_config.NumberColumn("median eng. rate", format="%.2f%%"),
         "median_plays_per_day": rate_column("median plays/day", withheld="derived"),
         "plays_lift": st.column_config.NumberColumn(

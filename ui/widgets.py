@@ -9,6 +9,7 @@ from core.instagram.data_source import INSTAGRAM
 from core.instagram.data_source import label as data_source_label
 from core.storage.analyses import AnalysisState
 from core.storage.models import ANONYMOUS
+from ui.column_help import SOURCE_HELP
 from ui.tables import count_column, rate_column, rates, show_table
 from ui.text import data_source_badge, escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
 
@@ -49,8 +50,7 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
                                                     width="small"),
         "reels": count_column("reels"),
         "message": st.column_config.TextColumn("message", width="medium"),
-        "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
-                                            "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
+        "data": st.column_config.TextColumn("source", width=80, help=SOURCE_HELP),
         "access": st.column_config.TextColumn("access", width="small", help="Anonymous visitors get no plays "
                                               "from Instagram; logged in, they are included"),
         "requested by": st.column_config.TextColumn("requested by", width="small", help="A signed-in email, an "

@@ -20,7 +20,7 @@ from ui.text import fmt_rate
 RESULTS_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers", "Trends & duration",
                 "Posting times")
 # Code words a tooltip must not quote: backticks, snake_case field names, null/True, ISO 8601, formulas.
-JARGON = re.compile(r"`|\b[a-z]+_[a-z0-9_]+\b|\bnull\b|\bTrue\b|\bFalse\b|ISO 8601|\bmax\(|\w \+ \w+\) /|\w / \w")
+JARGON = re.compile(r"`|\b[a-z]+_[a-z0-9_]+\b|\b[A-Z]+_[A-Z0-9_]+\b|\bnull\b|\bTrue\b|\bFalse\b|ISO 8601|\bmax\(|\w \+ \w+\) /|\w / \w")
 # "12,345,678" in the table's 14 px font (about 8 px a character) plus cell padding and the sort arrow.
 PIXELS_FOR_EIGHT_DIGITS = len("12,345,678") * 8 + 24
 
@@ -119,6 +119,14 @@ def test_results_kpi_tooltips_speak_an_analysts_language(seeded_store):
     helps = [m.proto.help for m in at.metric if m.proto.help]
     assert helps
     assert [h for h in helps if JARGON.search(h)] == []
+
+
+def test_history_table_tooltips_speak_an_analysts_language(seeded_store):
+    at = open_page("pages/3_History.py")
+    helps = [spec["help"] for table in at.dataframe for spec in json.loads(table.proto.columns).values()
+             if spec.get("help")]
+    assert any("Where the data came from" in text for text in helps)
+    assert [text for text in helps if JARGON.search(text)] == []
 
 
 @pytest.mark.parametrize("plain, variant", [(True, "CSV (plain table)"), (False, "CSV for Excel")])
