@@ -34,8 +34,6 @@ if len(chosen_ids) < 2:
 profiles = profiles_for(db, [by_id[i] for i in chosen_ids])
 st.subheader("Key figures")
 kpi_table(compare_profiles(profiles))
-st.caption("Medians skip hidden or missing counts. The benchmark column rates each profile's median engagement rate "
-           "against the typical range for accounts of its size (see Methodology on the Results page).")
 chart(charts.compare_kpis(profiles), key="compare-kpi-chart", clickable=False)
 
 tiers_col, plays_col = st.columns(2)
@@ -53,7 +51,8 @@ shares_table(profiles)
 st.subheader("Topic mix")
 chart(topic_charts.compare_topic_mix([(profile, topics_tab.attach(reels, analysis_id)) for (profile, reels), analysis_id
                                       in zip(profiles, chosen_ids, strict=True)]), key="compare-topics", clickable=False)
-st.caption("Each profile's own topics (core.analytics.topics), as a share of its reels; grey: no usable words.")
+st.caption("Each profile's own topics (found from caption words and hashtags), as a share of its reels; grey: no "
+           "usable words.")
 
 st.subheader("Shared hashtags")
 shared = shared_hashtags(profiles)

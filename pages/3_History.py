@@ -121,5 +121,6 @@ st.caption("Every completed analysis with its key figures side by side, to compa
 all_profiles_table(db, analyses)
 
 st.subheader("Exports")
-st.caption("Every CSV/JSON export, newest first; a re-download regenerates the identical file from stored data.")
+st.caption("Every export, newest first, with its format (plain CSV, CSV for Excel, JSON, Excel, Parquet); a "
+           "re-download regenerates the identical file from stored data.")
 render_export_history()

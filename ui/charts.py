@@ -141,8 +141,19 @@ def _plays_scatter_by_tier(known: pd.DataFrame, x, hovertemplate: str) -> go.Fig
     return figure
 
 
+# Tick labels of every log axis: SI-abbreviated whole values ("2k, 5k, 10k, 100k, 1M"). Without a format Plotly
+# labels the ticks between powers of ten with a bare digit ("5, 10k, 2, 5, 100k").
+LOG_TICK_FORMAT = "~s"
+
+
+def log_axis(title: str | None = None) -> dict:
+    """The settings of every log-scale axis: full tick labels (LOG_TICK_FORMAT) and, when given, a title."""
+    axis = {"type": "log", "tickformat": LOG_TICK_FORMAT}
+    return {**axis, "title": {"text": title}} if title else axis
+
+
 def _plays_axis(log_plays: bool) -> dict:
-    return {"type": "log", "title": {"text": "Plays (log scale)"}} if log_plays else {"title": {"text": "Plays"}}
+    return log_axis("Plays (log scale)") if log_plays else {"title": {"text": "Plays"}}
 
 
 def count_axis(largest: float) -> dict:
@@ -416,7 +427,7 @@ def compare_kpis(profiles: Sequence[tuple[dict, pd.DataFrame]]) -> go.Figure:
                                 hovertemplate="%{x}: %{y:,.2f}<extra></extra>"), row=1, col=col)
     known = [v for v in _numbers(table["median_plays"]) if v]
     if known and max(known) >= SPREAD_FOR_LOG * min(known):  # one profile dwarfs another: keep both readable
-        figure.update_yaxes(type="log", row=1, col=1)
+        figure.update_yaxes(log_axis(), row=1, col=1)
         figure.layout.annotations[0].text = COMPARE_KPIS["median_plays"] + " (log scale)"
     return _layout(figure, "Key figures side by side")
 
@@ -450,7 +461,7 @@ def compare_plays_distribution(profiles: Sequence[tuple[dict, pd.DataFrame]]) ->
         figure.add_trace(go.Box(y=_numbers(known["effective_plays"]), name=_name(profile, i), boxpoints="outliers",
                                 customdata=_reel_customdata(known), hovertemplate=REEL_HOVER,
                                 marker={"color": _profile_colors(len(profiles))[i]}))
-    return _layout(figure, "Plays per reel", yaxis_title="Plays (log scale)", yaxis_type="log", showlegend=False)
+    return _layout(figure, "Plays per reel", yaxis=log_axis("Plays (log scale)"), showlegend=False)
 
 
 def compare_tier_mix(profiles: Sequence[tuple[dict, pd.DataFrame]], kind: str = "plays") -> go.Figure:

@@ -10,7 +10,7 @@ from core.storage.analyses import AnalysisState
 from core.storage.engine import Database
 from ui import cache
 from ui.tables import count_column, show_table
-from ui.text import fmt_time
+from ui.text import fmt_rate, fmt_time
 
 
 def profiles_for(db: Database, chosen: list[AnalysisState]) -> list[tuple[dict, pd.DataFrame]]:
@@ -53,19 +53,53 @@ def shared_hashtags_table(table: pd.DataFrame) -> None:
     })
 
 
-def kpi_table(frame: pd.DataFrame) -> None:
-    show_table(frame, key="compare-kpis", column_config={
-        "username": st.column_config.TextColumn("profile"),
-        "followers": st.column_config.NumberColumn("followers", format="compact"),
-        "account_size": st.column_config.TextColumn("account size"),
-        "reels": count_column("reels analysed"),
-        "median_plays": st.column_config.NumberColumn("median plays", format="compact"),
-        "median_engagement_rate": st.column_config.NumberColumn("median eng. rate", format="%.2f%%"),
-        "median_engagement_per_play": st.column_config.NumberColumn("median eng. per play", format="%.2f%%"),
-        "median_plays_per_day": count_column("median plays/day", withheld="derived"),
-        "median_plays_per_follower": st.column_config.NumberColumn("median plays/follower", format="%.2f"),
-        "reels_per_week": st.column_config.NumberColumn("reels/week", format="%.1f"),
-        "hidden_likes_share": st.column_config.NumberColumn("likes hidden", format="%.0f%%"),
-        "viral_share": st.column_config.NumberColumn("viral reels", format="%.0f%%"),
-        "benchmark_tier": st.column_config.TextColumn("eng. vs size benchmark"),
+def _count(value) -> str:
+    return f"{round(value):,}"
+
+
+def _percent(digits: int):
+    return lambda value: f"{value:.{digits}f}%"
+
+
+# The key figures, one row each (compare_profiles column, row label, format of a known value): a sheet with one
+# column per profile shows every figure at any screen width, however many figures there are.
+BENCHMARK_ROW = "Engagement vs size benchmark"
+ROW_PIXELS = 35  # st.dataframe's row height: the sheet is drawn tall enough for every row, with no inner scrolling
+KEY_FIGURES = (
+    ("followers", "Followers", _count),
+    ("account_size", "Account size", str),
+    ("reels", "Reels analysed", _count),
+    ("median_plays", "Median plays", _count),
+    ("median_engagement_rate", "Median engagement rate", _percent(2)),
+    ("benchmark_tier", BENCHMARK_ROW, str),
+    ("median_engagement_per_play", "Median engagement per play", _percent(2)),
+    ("median_plays_per_day", "Median plays per day", fmt_rate),
+    ("median_plays_per_follower", "Median plays per follower", lambda v: f"{v:.2f}"),
+    ("reels_per_week", "Reels per week", lambda v: f"{v:.1f}"),
+    ("hidden_likes_share", "Reels with hidden likes", _percent(0)),
+    ("viral_share", "Viral reels (of reels with plays)", _percent(0)),
+)
+KEY_FIGURES_CAPTION = (f"Medians skip hidden or missing counts; a blank cell is unknown. The **{BENCHMARK_ROW}** row "
+                       "rates each profile's median engagement rate against the typical range for accounts of its "
+                       "size (see Methodology on the Results page).")
+
+
+def key_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """compare_profiles' table turned into a sheet: a "key figure" column, then one text column per profile."""
+    sheet = {"key figure": [label for _, label, _ in KEY_FIGURES]}
+    for _, row in table.iterrows():
+        name = f"@{row['username']}"
+        while name in sheet:  # the same snapshot picked twice still gets its own column
+            name += " (again)"
+        sheet[name] = [None if pd.isna(row[column]) else fmt(row[column]) for column, _, fmt in KEY_FIGURES]
+    return pd.DataFrame(sheet)
+
+
+def kpi_table(table: pd.DataFrame) -> None:
+    """The key figures of the compared profiles side by side (blank = unknown), and what they mean."""
+    sheet = key_figures(table)
+    show_table(sheet, key="compare-kpis", height=ROW_PIXELS * (len(sheet) + 1) + 3, column_config={
+        "key figure": st.column_config.TextColumn("key figure", pinned=True, width="medium"),
+        **{name: st.column_config.TextColumn(name) for name in sheet.columns[1:]},
     })
+    st.caption(KEY_FIGURES_CAPTION)

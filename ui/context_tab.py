@@ -9,6 +9,7 @@ import streamlit as st
 from core.analytics.context import MIN_SAMPLE, ContextFigure, context_figures, context_shares
 from core.exports.fields import field_infos
 from core.instagram.reel_context import AUDIO_TYPES
+from ui.column_help import TOOLTIPS
 
 # Results table columns (after the core ones), in order
 TABLE_COLUMNS = ("collaborators", "is_paid_partnership", "sponsors", "audio_type", "audio_title", "audio_artist",
@@ -19,17 +20,17 @@ _CHOICES = {"sponsored": {_ANY: None, "Sponsored": True, "Organic": False},
 
 
 def column_config() -> dict:
-    """st.dataframe column_config for TABLE_COLUMNS, labels and help from the data dictionary."""
+    """st.dataframe column_config for TABLE_COLUMNS: labels from the data dictionary, tooltips from ui.column_help."""
     infos = field_infos()
     config = {}
     for name in TABLE_COLUMNS:
-        info = infos[name]
+        info, tooltip = infos[name], TOOLTIPS[name]
         if info.kind == "list":
-            config[name] = st.column_config.ListColumn(info.label, help=info.description)
+            config[name] = st.column_config.ListColumn(info.label, help=tooltip)
         elif info.kind == "boolean":
-            config[name] = st.column_config.CheckboxColumn(info.label, help=info.description, width="small")
+            config[name] = st.column_config.CheckboxColumn(info.label, help=tooltip, width="small")
         else:
-            config[name] = st.column_config.TextColumn(info.label, help=info.description)
+            config[name] = st.column_config.TextColumn(info.label, help=tooltip)
     return config
 
 

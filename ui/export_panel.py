@@ -148,7 +148,7 @@ def render_export_history(analysis_id: str | None = None) -> None:
         st.caption("No exports yet.")
         return
     frame = pd.DataFrame([{
-        "created": r.created_at, "file": r.filename, "format": r.format + (" (gzip)" if r.gzip else ""),
+        "created": r.created_at, "file": r.filename, "format": r.variant,
         "fields": len(r.fields), "filters": "what I saw" if r.filters else "everything", "rows": r.rows,
         "size": _size_label(r.bytes), "sha256": r.sha256[:12],
     } for r in records])
@@ -157,7 +157,8 @@ def render_export_history(analysis_id: str | None = None) -> None:
     })
     by_id = {r.export_id: r for r in records}
     chosen = by_id[st.selectbox("Export", list(by_id), key=f"export_history_pick_{analysis_id or 'all'}",
-                                format_func=lambda i: f"{by_id[i].filename} · {by_id[i].rows} reels")]
+                                format_func=lambda i: f"{by_id[i].filename} · {by_id[i].variant} · "
+                                            f"{by_id[i].rows:,} reels")]
     st.download_button(f"Re-download {chosen.filename}", data=lambda: regenerate(db, chosen.export_id).read_all(),
                        file_name=chosen.filename, icon=":material/download:", on_click="ignore",
                        key=f"export_redownload_{analysis_id or 'all'}",

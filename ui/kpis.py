@@ -6,19 +6,20 @@ import re
 
 import streamlit as st
 
-from core.analytics.metrics import METRICS
-from ui.text import fmt_count, fmt_time
+from ui.column_help import TOOLTIPS
+from ui.text import fmt_count, fmt_rate, fmt_time
 
 # (label, how to read the value from a summary, formatter, help)
 _KPIS = (
     ("Reels analysed", lambda s: s["reels_analysed"], fmt_count, "Video posts stored for this analysis"),
-    ("Median plays", lambda s: s["median"]["effective_plays"], fmt_count, METRICS["effective_plays"].description),
+    ("Median plays", lambda s: s["median"]["effective_plays"], fmt_count,
+     "Median over the reels. " + TOOLTIPS["effective_plays"]),
     ("Eng. rate", lambda s: s["median"]["engagement_rate"], lambda v: _pct(v),
-     "Median over the reels. " + METRICS["engagement_rate"].description),
+     "Median over the reels. " + TOOLTIPS["engagement_rate"]),
     ("Eng. per play", lambda s: s["median"]["engagement_per_play"], lambda v: _pct(v),
-     "Median over the reels. " + METRICS["engagement_per_play"].description),
-    ("Plays per day", lambda s: s["median"]["plays_per_day"], fmt_count,
-     "Median over the reels. " + METRICS["plays_per_day"].description),
+     "Median over the reels. " + TOOLTIPS["engagement_per_play"]),
+    ("Plays per day", lambda s: s["median"]["plays_per_day"], fmt_rate,
+     "Median over the reels. " + TOOLTIPS["plays_per_day"]),
     ("Reels per week", lambda s: s["reels_per_week"], lambda v: "—" if v is None else f"{v:.1f}",
      "Posting frequency (pinned reels excluded)"),
 )

@@ -10,6 +10,7 @@ import streamlit as st
 from core.analytics.metrics import METRICS
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database, get_database
+from ui.column_help import SOURCE_HELP
 from ui.tables import count_column, show_table
 from ui.widgets import RESULTS_URL
 
@@ -46,8 +47,7 @@ def all_profiles_table(db: Database, analyses: list[AnalysisState]) -> None:
         "profile": st.column_config.TextColumn("profile", width="small"),
         "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
                                                    width=130),
-        "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
-                                            "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
+        "data": st.column_config.TextColumn("source", width=80, help=SOURCE_HELP),
         "followers": count_column("followers", withheld="followers"),
         "reels": count_column("reels"),
         "median_plays": count_column(f"median {plays.lower()}", withheld="plays"),

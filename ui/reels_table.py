@@ -7,13 +7,15 @@ import streamlit as st
 
 from core.analytics.metrics import METRICS, RAW_FIELDS
 from ui import context_tab
-from ui.tables import WITHHELD_WHY, count_column, show_table
+from ui.column_help import TOOLTIPS
+from ui.tables import COUNT_WIDTH, WITHHELD_WHY, count_column, rate_column, rates, show_table
 from ui.text import image_url, link_url
 
 PAGE_SIZE = 250
 CAPTION_PREVIEW = 90
 
-# Shown columns in order; labels and help texts come from core.analytics.metrics so the table and the methodology agree.
+# Shown columns in order; labels come from core.analytics.metrics so the table and the methodology agree, tooltips
+# from ui.column_help (the methodology's meaning in an analyst's words).
 COLUMNS = ("thumbnail_url", "url", "caption", "posted_at", "topic", "effective_plays", "likes", "comments",
            "engagement_rate", "engagement_per_play", "plays_per_follower", "likes_per_1k_plays",
            "comments_per_1k_plays", "plays_per_day", "plays_vs_median", "age_days", "plays_tier", "engagement_tier",
@@ -22,7 +24,7 @@ _FORMATS = {"engagement_rate": "%.2f%%", "engagement_per_play": "%.2f%%", "plays
             "likes_per_1k_plays": "%.1f", "comments_per_1k_plays": "%.2f", "plays_vs_median": "%.2f×",
             "age_days": "%.0f", "duration": "%.0f s"}
 # Whole counts with thousands separators, and why a blank one is blank.
-_COUNTS = {"effective_plays": "plays", "likes": "likes", "comments": "comments", "plays_per_day": "derived"}
+_COUNTS = {"effective_plays": "plays", "likes": "likes", "comments": "comments"}
 
 
 def _describe(name: str):
@@ -32,21 +34,22 @@ def _describe(name: str):
 def _column_config() -> dict:
     config = {
         "thumbnail_url": st.column_config.ImageColumn("Thumbnail", width="small"),
-        "url": st.column_config.LinkColumn("Reel", display_text="Open ↗", width="small",
-                                           help="Opens the reel on Instagram"),
-        "caption": st.column_config.TextColumn("Caption", width="large", help="First characters of the caption"),
-        "posted_at": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC"),
-        "topic": st.column_config.TextColumn("Topic", help="The reel's topic, found from caption words and hashtags "
-                                                           "(Topics tab); blank: no usable words."),
+        "url": st.column_config.LinkColumn("Reel", display_text="Open ↗", width="small", help=TOOLTIPS["url"]),
+        "caption": st.column_config.TextColumn("Caption", width="large", help=TOOLTIPS["caption"]),
+        "posted_at": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",
+                                                     help=TOOLTIPS["posted_at"]),
+        "topic": st.column_config.TextColumn("Topic", help=TOOLTIPS["topic"] + " Blank: no usable words."),
+        "plays_per_day": rate_column(_describe("plays_per_day").label, TOOLTIPS["plays_per_day"],
+                                     withheld="derived", width=COUNT_WIDTH),
     }
     config.update(context_tab.column_config())
     for name in COLUMNS:
         if name in config:
             continue
         meta = _describe(name)
-        label, help_text = (meta.label, meta.description) if meta else (name, None)
+        label, help_text = (meta.label if meta else name), TOOLTIPS.get(name)
         if name in _COUNTS:
-            config[name] = count_column(label, help_text, withheld=_COUNTS[name])
+            config[name] = count_column(label, help_text, withheld=_COUNTS[name], width=COUNT_WIDTH)
         elif name in _FORMATS:
             config[name] = st.column_config.NumberColumn(
                 label, help=f"{help_text} {WITHHELD_WHY['derived']}" if help_text else None, format=_FORMATS[name])
@@ -68,7 +71,7 @@ def display_frame(reels: pd.DataFrame) -> pd.DataFrame:
     frame["caption"] = frame["caption"].fillna("").map(
         lambda text: text if len(text) <= CAPTION_PREVIEW else text[:CAPTION_PREVIEW].rstrip() + "…")
     if "plays_per_day" in frame.columns:
-        frame["plays_per_day"] = frame["plays_per_day"].round()
+        frame["plays_per_day"] = rates(frame["plays_per_day"])
     for tier in ("plays_tier", "engagement_tier", "benchmark_tier"):
         if tier in frame.columns:
             frame[tier] = frame[tier].astype("string")

@@ -44,6 +44,30 @@ def fmt_count(value: object) -> str:
     return f"{number:,.1f}" if abs(number) >= 10 else f"{number:,.2f}"
 
 
+# Per-day rates (plays/day, gained/day): whole numbers from here up, one decimal below. The one rounding rule
+# for every table, card and chart that shows such a rate.
+RATE_WHOLE_FROM = 100
+
+
+def round_rate(value: object) -> float | None:
+    """846.519 → 847.0, 12.34 → 12.3 (RATE_WHOLE_FROM); None/NaN/NA → None."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number):
+        return None
+    return float(round(number)) if abs(number) >= RATE_WHOLE_FROM else round(number, 1)
+
+
+def fmt_rate(value: object) -> str:
+    """846.519 → '847', 1234567.8 → '1,234,568', 12.34 → '12.3'; unknown → '—'."""
+    number = round_rate(value)
+    if number is None:
+        return "—"
+    return f"{number:,.0f}" if abs(number) >= RATE_WHOLE_FROM else f"{number:,.1f}"
+
+
 def fmt_percent(value: object, digits: int = 2) -> str:
     """0.0345 → '3.45%'; None/NaN → '—'."""
     try:

@@ -12,7 +12,8 @@ from core.analytics.metrics import METRICS
 from core.analytics.topics import NO_TOPIC, RANKED_BY, ranked_topics, topic_performance
 from ui import cache, topic_charts
 from ui.charts import caption_preview
-from ui.tables import count_column, show_table
+from ui.column_help import TOOLTIPS
+from ui.tables import count_column, rate_column, rates, show_table
 
 BEST_REELS = 3
 
@@ -51,6 +52,7 @@ def _performance_table(performance: pd.DataFrame, topics_hashtags: dict[str, str
     table = performance.assign(hashtags=[topics_hashtags.get(t, "") for t in performance["topic"]])
     table = table[["topic", "hashtags", "reels", "share", "plays_sample", "median_plays", "median_engagement_rate",
                    "median_plays_per_day", "plays_lift"]]
+    table = table.assign(median_plays_per_day=rates(table["median_plays_per_day"]))
     show_table(table, key=f"topics-table-{key}", column_config={
         "topic": st.column_config.TextColumn("topic", pinned=True, width="medium"),
         "hashtags": st.column_config.TextColumn("top hashtags"),
@@ -58,9 +60,9 @@ def _performance_table(performance: pd.DataFrame, topics_hashtags: dict[str, str
         "share": st.column_config.NumberColumn("share of reels", format="%.0f%%"),
         "plays_sample": count_column("reels with plays", "Reels of the topic whose plays are known."),
         "median_plays": st.column_config.NumberColumn("median plays", format="compact",
-                                                      help=METRICS["effective_plays"].description),
+                                                      help=TOOLTIPS["effective_plays"]),
         "median_engagement_rate": st.column_config.NumberColumn("median eng. rate", format="%.2f%%"),
-        "median_plays_per_day": st.column_config.NumberColumn("median plays/day", format="compact"),
+        "median_plays_per_day": rate_column("median plays/day", withheld="derived"),
         "plays_lift": st.column_config.NumberColumn(
             "lift vs creator", format="%.2f×",
             help=f"Topic median plays ÷ the creator's median plays; blank below {MIN_SAMPLE} reels with plays."),

@@ -9,7 +9,8 @@ from core.instagram.data_source import INSTAGRAM
 from core.instagram.data_source import label as data_source_label
 from core.storage.analyses import AnalysisState
 from core.storage.models import ANONYMOUS
-from ui.tables import count_column, show_table
+from ui.column_help import SOURCE_HELP
+from ui.tables import count_column, rate_column, rates, show_table
 from ui.text import data_source_badge, escape_markdown, fmt_count, fmt_time, image_url, link_url, status_label
 
 RESULTS_URL = "./Results?analysis={}"
@@ -49,8 +50,7 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
                                                     width="small"),
         "reels": count_column("reels"),
         "message": st.column_config.TextColumn("message", width="medium"),
-        "data": st.column_config.TextColumn("source", width=80, help="Where the data came from: instagram, "
-                                            "emulator (ReelScope's built-in demo data) or other (INSTAGRAM_BASE_URL)"),
+        "data": st.column_config.TextColumn("source", width=80, help=SOURCE_HELP),
         "access": st.column_config.TextColumn("access", width="small", help="Anonymous visitors get no plays "
                                               "from Instagram; logged in, they are included"),
         "requested by": st.column_config.TextColumn("requested by", width="small", help="A signed-in email, an "
@@ -128,7 +128,7 @@ def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
     if why:
         st.info(why, icon=":material/visibility_off:")
         return
-    growth = growth.assign(url=growth["url"].map(link_url), plays_growth_per_day=growth["plays_growth_per_day"].round())
+    growth = growth.assign(url=growth["url"].map(link_url), plays_growth_per_day=rates(growth["plays_growth_per_day"]))
     show_table(growth.drop(columns=["media_id"]), key="reel-growth", column_config={
         "shortcode": st.column_config.TextColumn("Shortcode"),
         "url": st.column_config.LinkColumn("Reel", display_text="Open ↗"),
@@ -136,7 +136,7 @@ def reel_growth_table(db, snapshots: list[AnalysisState]) -> None:
         "plays_before": count_column("Plays before", withheld="plays"),
         "plays_after": count_column("Plays after", withheld="plays"),
         "plays_growth": count_column("Plays gained", withheld="plays"),
-        "plays_growth_per_day": count_column("Gained per day", withheld="plays"),
+        "plays_growth_per_day": rate_column("Gained per day", withheld="plays"),
     })
 
 

@@ -31,6 +31,18 @@ from core.settings import load_settings
 from core.storage.engine import Database
 from core.storage.models import ExportRecord
 
+_FORMAT_NAMES = {"json": "JSON", "xlsx": "Excel (.xlsx)", "parquet": "Parquet"}
+
+
+def export_variant(format: str, plain: bool, gzip: bool = False) -> str:
+    """How a person tells exports apart: 'CSV (plain table)', 'CSV for Excel' (profile header section and a UTF-8
+    byte-order mark), 'JSON', 'Excel (.xlsx)' or 'Parquet', with ', gzip' when compressed."""
+    if format == "csv":
+        name = "CSV (plain table)" if plain else "CSV for Excel"
+    else:
+        name = _FORMAT_NAMES.get(format, format)
+    return name + (", gzip" if gzip else "")
+
 
 @dataclass(frozen=True)
 class ExportInfo:
@@ -48,6 +60,11 @@ class ExportInfo:
     sha256: str
     filename: str
     created_at: datetime
+
+    @property
+    def variant(self) -> str:
+        """The recorded options as a person names them (export_variant): plain CSV and CSV for Excel differ."""
+        return export_variant(self.format, self.plain, self.gzip)
 
 
 class UnknownExport(ExportError):

@@ -121,7 +121,7 @@ def test_compare_shows_two_profiles_side_by_side(seeded_store):
     at = open_page("pages/2_Compare.py")
     assert not at.exception, at.exception
     kpis = at.dataframe[0].value
-    assert sorted(kpis["username"]) == ["demo_creator", "demo_travel"]
+    assert sorted(kpis.columns[1:]) == ["@demo_creator", "@demo_travel"]  # one column per profile
     assert len(at.get("plotly_chart")) == 4  # KPIs, tier mix, plays distribution, topic mix
     assert any(e.value.startswith("Shared") for e in at.subheader)
 
