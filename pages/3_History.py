@@ -48,8 +48,7 @@ by_id = {a.analysis_id: a for a in shown}
 selected = by_id[st.selectbox("Analysis", list(by_id), format_func=lambda i: f"{analysis_label(by_id[i])} · "
                               f"{by_id[i].status}")]
 st.markdown(f"**@{escape_markdown(selected.username)}** · {status_badge(selected.status)} "
-            f"{data_source_badge(selected.data_source)} · {escape_markdown(selected.access or 'access not yet known')} · "
-            f"{selected.progress}% · "
+            f"{data_source_badge(selected.data_source)} · {selected.progress}% · "
             f"created {fmt_time(selected.created_at)} · started {fmt_time(selected.started_at)} · "
             f"finished {fmt_time(selected.finished_at)} · {escape_markdown(access_label(selected))} · "
             f"requested by {escape_markdown(selected.requested_by or 'unknown')}")

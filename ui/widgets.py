@@ -29,6 +29,17 @@ def analysis_label(analysis: AnalysisState) -> str:
             f"{access_label(analysis)}")
 
 
+def _several_requesters(states: list[AnalysisState]) -> bool:
+    """Whether the analyses were asked for by more than one person, token or command (a team's dashboard)."""
+    return len({s.requested_by for s in states if s.requested_by}) > 1
+
+
+def access_kind_label(analysis: AnalysisState) -> str:
+    """The access in a word or two, for tables (the details name the account): "logged in", "anonymous"…"""
+    label = access_label(analysis)
+    return "logged in" if label.startswith("logged in") else label
+
+
 def analyses_table(states: list[AnalysisState], *, key: str) -> None:
     """A sortable table of analyses with a link that opens each completed one on the Results page."""
     frame = pd.DataFrame([{
@@ -38,11 +49,15 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "reels": s.reels_stored,
         "message": s.error if s.status == "failed" else (s.message or ""),
         "data": s.data_source,
-        "access": access_label(s),
+        "access": access_kind_label(s),
         "requested by": s.requested_by or "",
         "created": s.created_at,
         "open": RESULTS_URL.format(s.analysis_id) if s.status == "completed" else None,
     } for s in states])
+    if not _several_requesters(states):  # one person's dashboard: the column would repeat one name
+        frame = frame.drop(columns="requested by")
+    if not any(s.is_active for s in states):  # every analysis finished: the status says all the progress would
+        frame = frame.drop(columns="progress")
     show_table(frame, key=key, column_config={
         "username": st.column_config.TextColumn("username", width=170),  # 30-character names fit, not cut
         "status": st.column_config.TextColumn("status", width="small"),
@@ -51,8 +66,9 @@ def analyses_table(states: list[AnalysisState], *, key: str) -> None:
         "reels": count_column("reels"),
         "message": st.column_config.TextColumn("message", width="medium"),
         "data": st.column_config.TextColumn("source", width=80, help=SOURCE_HELP),
-        "access": st.column_config.TextColumn("access", width="small", help="Anonymous visitors get no plays "
-                                              "from Instagram; logged in, they are included"),
+        "access": st.column_config.TextColumn("access", width=100, help="Anonymous visitors get no plays "
+                                              "from Instagram; logged in, they are included (History names the "
+                                              "account)"),
         "requested by": st.column_config.TextColumn("requested by", width="small", help="A signed-in email, an "
                                                     "API token's name, cli or dashboard (blank: not recorded)"),
         "created": st.column_config.DatetimeColumn("created (UTC)", format="YYYY-MM-DD HH:mm", timezone="UTC",

@@ -17,7 +17,7 @@ def test_a_watch_added_on_the_page_is_analysed_by_the_running_dashboard(page, ap
     page.get_by_role("textbox", name="Usernames to watch").fill("few_posts")
     page.get_by_role("button", name="Watch", exact=True).click()
     wait_idle(page)
-    done = page.get_by_text("1 completed snapshot of @few_posts.")
+    done = page.get_by_text("1 completed snapshot of @few_posts so far")
     deadline = time.monotonic() + 90
     while not done.count():  # the growth section appears once the watch's first analysis has completed
         assert time.monotonic() < deadline, "the dashboard never ran the due watch"
