@@ -181,6 +181,8 @@ def _only(values: Sequence[object], *types: type) -> bool:
 def _column_cells(values: Sequence[object] | pa.Array, kind: str) -> pa.Array:
     """One column as csv text cells (null = empty cell)."""
     if isinstance(values, pa.Array):
+        if values.null_count == len(values):  # every cell unknown (a stored column NULL in every reel)
+            return pa.nulls(len(values), pa.string())
         arrow_type = values.type
         if kind == "number" and pa.types.is_floating(arrow_type):
             data = values.to_numpy(zero_copy_only=False).astype("float64")
