@@ -76,11 +76,27 @@ def _only_text(values: list) -> bool:
     return set(map(type, values)) <= {str, type(None)}
 
 
+def _all_stored_form(text: pa.StringArray) -> bool:
+    """Whether every value is ASCII, 26 characters long with a space at index 10 (what iso_utc rewrites)."""
+    if text.null_count or not len(text):
+        return False
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + len(text) + 1]
+    if not (np.diff(offsets) == 26).all():
+        return False
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return bool(data.max() < 128 and (data[10::26] == ord(" ")).all())
+
+
 def _iso_utc_array(values: list) -> pa.Array:
     """``iso_utc`` of each value as an Arrow string array; SQLite's stored form is rewritten by a kernel."""
     if not _only_text(values):
         return pa.array([iso_utc(v) for v in values], pa.string())
     text = pa.array(values, pa.string())
+    if _all_stored_form(text):  # the usual case: every value as SQLite stores it, sliced without regexes
+        fraction = pc.utf8_slice_codeunits(text, 20, 26)
+        fraction = pc.if_else(pc.equal(fraction, "000000"), "", pc.binary_join_element_wise(".", fraction, ""))
+        return pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, 10), "T",
+                                           pc.utf8_slice_codeunits(text, 11, 19), fraction, "+00:00", "")
     stored = pc.fill_null(pc.match_substring_regex(text, _STORED_TIME), False)
     iso = pc.replace_substring_regex(text, r"(?s)^(.{10}) (.{8}).000000$", r"\1T\2+00:00")
     iso = pc.replace_substring_regex(iso, _STORED_TIME, r"\1T\2.\3+00:00")
@@ -97,7 +113,7 @@ def _joined_lists(values: list) -> pa.Array:
     simple = pa.array([False] * len(values))
     if _only_text(values):
         text = pa.array(values, pa.string())
-        if text.null_count == len(text):  # a context list Instagram never sent (NULL): empty cells
+        if text.null_count == len(text) or pc.all(pc.equal(text, "[]")).as_py():  # nothing listed in any reel
             return pa.repeat("", len(text))
         simple = pc.fill_null(pc.match_substring_regex(text, _JSON_STRINGS), True)  # NULL joins as "", like []
         # no escapes, so every '"' delimits an item: the items are the odd pieces between quotes
