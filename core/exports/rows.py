@@ -299,6 +299,7 @@ class ReelBatches:
         infos = field_infos()
         self.kinds = {name: infos[name].kind for name in fields if name in RAW_FIELDS}
         self.computed_names = [name for name in fields if name not in RAW_FIELDS]
+        self.read_columns: tuple[str, ...] = ()  # the stored columns read, once iteration began
 
     def __iter__(self) -> Iterator[dict[str, list]]:
         computed = None
@@ -316,7 +317,7 @@ class ReelBatches:
             computed = _enrich_whole_analysis(self.db, self.analysis_id, self.followers, self.metrics_at, names,
                                               keep_series=self.filters is not None, checked=checked)
             self.kinds.update({name: computed.kinds.get(name, "text") for name in self.computed_names})
-        read = tuple(n for n in needed if computed is None or n not in computed.empty)
+        read = self.read_columns = tuple(n for n in needed if computed is None or n not in computed.empty)
         for partition in _partitions(self.db, read, self.analysis_id, self.batch_size):
             yield self._batch(_columns(partition, read), read, computed)
 
