@@ -246,10 +246,11 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
 
     parts: dict[str, list] = {name: [] for name in _LEAN}
     present = 0
-    lean_read = (*_LEAN, _PRESENCE) if checked else _LEAN
-    for partition in _partitions(db, _LEAN, analysis_id, 50_000, checked):
+    in_sql = tuple(name for name in checked if name not in _LEAN)  # the lean columns' own values tell the rest
+    lean_read = (*_LEAN, _PRESENCE) if in_sql else _LEAN
+    for partition in _partitions(db, _LEAN, analysis_id, 50_000, in_sql):
         columns = _columns(partition, lean_read)
-        if checked:
+        if in_sql:
             present |= int(np.bitwise_or.reduce(np.fromiter(columns[_PRESENCE], dtype="int64",
                                                             count=len(partition))))
         parts["position"].append(np.fromiter(columns["position"], dtype="int64", count=len(partition)))
@@ -263,10 +264,13 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
         return np.concatenate(parts[name]) if parts[name] else np.array([], dtype=dtype)
 
     lean = pd.DataFrame(index=pd.Index(joined("position", "int64"), name="position"))
+    empty = {name for bit, name in enumerate(in_sql) if not present >> bit & 1}
     for name in _COUNTS:
         values = joined(name, "float64")
         missing = np.isnan(values)
         lean[name] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
+        if name in checked and missing.all():
+            empty.add(name)
     lean["posted_at"] = pd.to_datetime(joined("posted_at", "datetime64[ns]"), utc=True)
     parts.clear()
     try:
@@ -279,8 +283,7 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
     del lean
     if "topic" in names:
         enriched = with_topics(db, analysis_id, enriched)
-    empty = frozenset(name for bit, name in enumerate(checked) if not present >> bit & 1)
-    return _Computed(enriched, names, keep_series, empty)
+    return _Computed(enriched, names, keep_series, frozenset(empty))
 
 
 class ReelBatches:
