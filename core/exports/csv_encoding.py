@@ -181,6 +181,8 @@ def _only(values: Sequence[object], *types: type) -> bool:
 def _column_cells(values: Sequence[object] | pa.Array, kind: str) -> pa.Array:
     """One column as csv text cells (null = empty cell)."""
     if isinstance(values, pa.Array):
+        if values.null_count == len(values):  # every cell unknown (a stored column NULL in every reel)
+            return pa.nulls(len(values), pa.string())
         arrow_type = values.type
         if kind == "number" and pa.types.is_floating(arrow_type):
             data = values.to_numpy(zero_copy_only=False).astype("float64")
@@ -195,6 +197,8 @@ def _column_cells(values: Sequence[object] | pa.Array, kind: str) -> pa.Array:
     if kind == "number" and _only(values, float):
         data = np.array(values, dtype="float64")  # None → NaN
         return _float_cells(data, np.array([v is None for v in values], dtype=bool))
+    if kind in ("text", "datetime") and _only(values, str):  # typed, not inferred: several times faster
+        return _text_cells(pa.array(values, pa.string()), neutralise=kind == "text")
     if kind in ("integer", "text", "datetime"):
         try:  # inferred, not forced: a float or a bool among ints, or a non-str among str, is not converted
             inferred = pa.array(values)

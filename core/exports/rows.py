@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, case, select, type_coerce
 
 from core.domain.reel_fields import EXPORTED_NAMES, names_where
 from core.exports.fields import LIST_SEPARATOR, RAW_FIELDS, field_infos
@@ -36,6 +36,7 @@ _FLAGS, _OPTIONAL_FLAGS = names_where(kind="boolean", required=True), names_wher
 _UNTYPED = (*_TIMES, *_LISTS, *_OPTIONAL_LISTS)  # converted here, faster than type processors
 _COUNTS = ("likes", "comments", "plays", "views")
 _LEAN = ("position", *_COUNTS, "posted_at")  # what enrich_reels reads (another column: the KeyError fallback)
+_PRESENCE = "_present"  # the lean read's bitmask of which checked columns hold a value in that reel
 
 
 def iso_utc(value: object) -> str | None:
@@ -75,11 +76,27 @@ def _only_text(values: list) -> bool:
     return set(map(type, values)) <= {str, type(None)}
 
 
+def _all_stored_form(text: pa.StringArray) -> bool:
+    """Whether every value is ASCII, 26 characters long with a space at index 10 (what iso_utc rewrites)."""
+    if text.null_count or not len(text):
+        return False
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + len(text) + 1]
+    if not (np.diff(offsets) == 26).all():
+        return False
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    return bool(data.max() < 128 and (data[10::26] == ord(" ")).all())
+
+
 def _iso_utc_array(values: list) -> pa.Array:
     """``iso_utc`` of each value as an Arrow string array; SQLite's stored form is rewritten by a kernel."""
     if not _only_text(values):
         return pa.array([iso_utc(v) for v in values], pa.string())
     text = pa.array(values, pa.string())
+    if _all_stored_form(text):  # the usual case: every value as SQLite stores it, sliced without regexes
+        fraction = pc.utf8_slice_codeunits(text, 20, 26)
+        fraction = pc.if_else(pc.equal(fraction, "000000"), "", pc.binary_join_element_wise(".", fraction, ""))
+        return pc.binary_join_element_wise(pc.utf8_slice_codeunits(text, 0, 10), "T",
+                                           pc.utf8_slice_codeunits(text, 11, 19), fraction, "+00:00", "")
     stored = pc.fill_null(pc.match_substring_regex(text, _STORED_TIME), False)
     iso = pc.replace_substring_regex(text, r"(?s)^(.{10}) (.{8}).000000$", r"\1T\2+00:00")
     iso = pc.replace_substring_regex(iso, _STORED_TIME, r"\1T\2.\3+00:00")
@@ -96,7 +113,9 @@ def _joined_lists(values: list) -> pa.Array:
     simple = pa.array([False] * len(values))
     if _only_text(values):
         text = pa.array(values, pa.string())
-        simple = pc.fill_null(pc.match_substring_regex(text, _JSON_STRINGS), False)
+        if text.null_count == len(text) or pc.all(pc.equal(text, "[]")).as_py():  # nothing listed in any reel
+            return pa.repeat("", len(text))
+        simple = pc.fill_null(pc.match_substring_regex(text, _JSON_STRINGS), True)  # NULL joins as "", like []
         # no escapes, so every '"' delimits an item: the items are the odd pieces between quotes
         items = pc.list_slice(pc.split_pattern(pc.fill_null(text, "[]"), '"'), 1, None, 2)
         joined = pc.binary_join(items, LIST_SEPARATOR)
@@ -115,22 +134,32 @@ def _columns(rows: list, names: tuple[str, ...]) -> dict[str, list]:
     return {name: list(map(itemgetter(i), rows)) for i, name in enumerate(names)}
 
 
-def _query(columns: tuple[str, ...], analysis_id: str):
+def _presence(checked: tuple[str, ...]):
+    """One integer per reel: bit i set when ``checked[i]`` is not NULL (at most 62 columns)."""
+    table = Reel.__table__.c
+    return sum((case((table[name].is_not(None), 1 << bit), else_=0) for bit, name in enumerate(checked)),
+               start=0).label(_PRESENCE)
+
+
+def _query(columns: tuple[str, ...], analysis_id: str, checked: tuple[str, ...] = ()):
     table = Reel.__table__.c
     selected = [type_coerce(table[name], Text).label(name) if name in _UNTYPED else table[name] for name in columns]
+    if checked:
+        selected.append(_presence(checked))
     return select(*selected).where(table.analysis_id == analysis_id).order_by(table.position)
 
 
-def _partitions(db: Database, columns: tuple[str, ...], analysis_id: str, size: int) -> Iterator[list]:
+def _partitions(db: Database, columns: tuple[str, ...], analysis_id: str, size: int,
+                checked: tuple[str, ...] = ()) -> Iterator[list]:
     """Lists of up to ``size`` row tuples. On SQLite straight from the DBAPI cursor: building SQLAlchemy Row
     objects cost more than the query itself, and no selected column has a result processor that matters
     (posted_at and the JSON arrays are read as text; booleans are made bool by the readers)."""
     with db.engine.connect() as conn:
         if conn.dialect.name != "sqlite":
-            result = conn.execution_options(yield_per=size).execute(_query(columns, analysis_id))
+            result = conn.execution_options(yield_per=size).execute(_query(columns, analysis_id, checked))
             yield from result.partitions()
             return
-        compiled = _query(columns, analysis_id).compile(dialect=conn.dialect)
+        compiled = _query(columns, analysis_id, checked).compile(dialect=conn.dialect)
         params = compiled.construct_params()
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -144,8 +173,10 @@ def _partitions(db: Database, columns: tuple[str, ...], analysis_id: str, size: 
 class _Computed:
     """The whole analysis's computed columns, kept as numpy arrays and taken out per batch by position."""
 
-    def __init__(self, enriched: pd.DataFrame, names: list[str], keep_series: bool) -> None:
+    def __init__(self, enriched: pd.DataFrame, names: list[str], keep_series: bool,
+                 empty: frozenset[str] = frozenset()) -> None:
         self.index = pd.Index(enriched.index)
+        self.empty = empty  # stored columns checked by the lean read and NULL in every reel of the analysis
         self.kinds: dict[str, str] = {}
         self._take: dict[str, Any] = {}
         self._arrays: dict[str, tuple[str, np.ndarray, Any]] = {}  # name → (kind, values, missing or labels)
@@ -205,13 +236,23 @@ class _Computed:
 
 
 def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None, now: datetime,
-                           names: list[str], keep_series: bool) -> _Computed:
-    """core.analytics.metrics.enrich_reels over every reel of the analysis, reading only the numeric columns."""
+                           names: list[str], keep_series: bool, checked: tuple[str, ...] = ()) -> _Computed:
+    """core.analytics.metrics.enrich_reels over every reel of the analysis, reading only the numeric columns.
+
+    The same read finds which of the ``checked`` columns are NULL in every reel (``_Computed.empty``), so the
+    CSV read can leave them out: reels stored without their context (older analyses, or Instagram not sending
+    it) then cost nothing for those columns."""
     from core.analytics.metrics import enrich_reels
 
     parts: dict[str, list] = {name: [] for name in _LEAN}
-    for partition in _partitions(db, _LEAN, analysis_id, 50_000):
-        columns = _columns(partition, _LEAN)
+    present = 0
+    in_sql = tuple(name for name in checked if name not in _LEAN)  # the lean columns' own values tell the rest
+    lean_read = (*_LEAN, _PRESENCE) if in_sql else _LEAN
+    for partition in _partitions(db, _LEAN, analysis_id, 50_000, in_sql):
+        columns = _columns(partition, lean_read)
+        if in_sql:
+            present |= int(np.bitwise_or.reduce(np.fromiter(columns[_PRESENCE], dtype="int64",
+                                                            count=len(partition))))
         parts["position"].append(np.fromiter(columns["position"], dtype="int64", count=len(partition)))
         for name in _COUNTS:
             parts[name].append(np.array(columns[name], dtype="float64"))  # None → NaN
@@ -223,10 +264,13 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
         return np.concatenate(parts[name]) if parts[name] else np.array([], dtype=dtype)
 
     lean = pd.DataFrame(index=pd.Index(joined("position", "int64"), name="position"))
+    empty = {name for bit, name in enumerate(in_sql) if not present >> bit & 1}
     for name in _COUNTS:
         values = joined(name, "float64")
         missing = np.isnan(values)
         lean[name] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
+        if name in checked and missing.all():
+            empty.add(name)
     lean["posted_at"] = pd.to_datetime(joined("posted_at", "datetime64[ns]"), utc=True)
     parts.clear()
     try:
@@ -239,7 +283,7 @@ def _enrich_whole_analysis(db: Database, analysis_id: str, followers: int | None
     del lean
     if "topic" in names:
         enriched = with_topics(db, analysis_id, enriched)
-    return _Computed(enriched, names, keep_series)
+    return _Computed(enriched, names, keep_series, frozenset(empty))
 
 
 class ReelBatches:
@@ -258,9 +302,15 @@ class ReelBatches:
         infos = field_infos()
         self.kinds = {name: infos[name].kind for name in fields if name in RAW_FIELDS}
         self.computed_names = [name for name in fields if name not in RAW_FIELDS]
+        self.read_columns: tuple[str, ...] = ()  # the stored columns read, once iteration began
 
     def __iter__(self) -> Iterator[dict[str, list]]:
         computed = None
+        needed = READ_COLUMNS if self.filters is not None else \
+            tuple(dict.fromkeys([*[n for n in self.fields if n in RAW_FIELDS], "position"]))
+        # Arrow batches (CSV) leave out the stored columns that are NULL in every reel; the lean read checks them
+        nullable = Reel.__table__.c
+        checked = tuple(n for n in needed if nullable[n].nullable) if self.arrays and self.filters is None else ()
         if self.computed_names or self.filters is not None:
             from core.analytics.metrics import PER_REEL_COLUMNS
 
@@ -268,12 +318,11 @@ class ReelBatches:
                 if self.filters is not None \
                 else self.computed_names
             computed = _enrich_whole_analysis(self.db, self.analysis_id, self.followers, self.metrics_at, names,
-                                              keep_series=self.filters is not None)
+                                              keep_series=self.filters is not None, checked=checked)
             self.kinds.update({name: computed.kinds.get(name, "text") for name in self.computed_names})
-        needed = READ_COLUMNS if self.filters is not None else \
-            tuple(dict.fromkeys([*[n for n in self.fields if n in RAW_FIELDS], "position"]))
-        for partition in _partitions(self.db, needed, self.analysis_id, self.batch_size):
-            yield self._batch(_columns(partition, needed), needed, computed)
+        read = self.read_columns = tuple(n for n in needed if computed is None or n not in computed.empty)
+        for partition in _partitions(self.db, read, self.analysis_id, self.batch_size):
+            yield self._batch(_columns(partition, read), read, computed)
 
     def _batch(self, raw: dict[str, list], needed: tuple[str, ...], computed: _Computed | None) -> dict[str, list]:
         if self.arrays and self.filters is None:  # for csv_block: whole columns converted by Arrow kernels
@@ -313,9 +362,11 @@ class ReelBatches:
             if name in raw:
                 raw[name] = _joined_lists(raw[name])
         self._booleans(raw)
-        idx = computed.indexer(raw["position"]) if computed is not None else None
-        return {name: raw[name] if name in raw else computed.take_array(name, idx)  # type: ignore[union-attr]
-                for name in self.fields}
+        if computed is None:
+            return {name: raw[name] for name in self.fields}
+        idx = computed.indexer(raw["position"])
+        return {name: raw[name] if name in raw else pa.nulls(len(idx)) if name in computed.empty
+                else computed.take_array(name, idx) for name in self.fields}
 
     @staticmethod
     def _booleans(raw: dict[str, list]) -> None:

@@ -36,7 +36,11 @@ class StoredTopics:
     def labels_for(self, positions) -> pd.Series:
         """The topic label of each position as a categorical (labels in topic order; <NA> for no topic)."""
         labels = [topic.label for topic in self.topics]
-        codes = np.fromiter((self.by_position.get(int(p), -1) for p in positions), dtype=np.int64)
+        count = len(self.by_position)
+        assigned = pd.Index(np.fromiter(self.by_position.keys(), dtype=np.int64, count=count))
+        topic_of = np.fromiter(self.by_position.values(), dtype=np.int64, count=count)
+        found = assigned.get_indexer(np.asarray(positions, dtype=np.int64))  # -1: a reel without a topic
+        codes = np.where(found >= 0, topic_of[found], -1) if count else np.full(len(found), -1, dtype=np.int64)
         return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object)), name="topic")
 
     def attach(self, reels: pd.DataFrame) -> pd.DataFrame:
