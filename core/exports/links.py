@@ -81,10 +81,13 @@ def verify(token: str, key: bytes | None = None) -> tuple[str, datetime]:
         raise BadLink("not a download link")
     encoded_payload, encoded_signature = token.split(".")
     try:
-        payload, signature = _unb64(encoded_payload), _unb64(encoded_signature)
+        payload = _unb64(encoded_payload)
     except (binascii.Error, ValueError) as exc:
         raise BadLink("not a download link") from exc
-    if not hmac.compare_digest(signature, _signature(payload, key or signing_key())):
+    # Compared as text, so only the one canonical encoding passes: base64's spare low bits in the last character
+    # would otherwise let several strings stand for one token.
+    expected = _b64(_signature(payload, key or signing_key()))
+    if _b64(payload) != encoded_payload or not hmac.compare_digest(encoded_signature, expected):
         raise BadLink("not a download link")
     match = _PAYLOAD.match(payload.decode("ascii", errors="replace"))
     if match is None:
