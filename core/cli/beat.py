@@ -21,7 +21,7 @@ def register(sub) -> None:
                                       "that starts due watches. Needs CELERY_BROKER_URL; run one per team.")
     beat.add_argument("--loglevel", default="INFO", help="Celery log level (default INFO)")
     beat.add_argument("--schedule-file", default=str(DEFAULT_SCHEDULE_FILE), metavar="PATH",
-                      help=f"where beat keeps its state (default {DEFAULT_SCHEDULE_FILE})")
+                      help="where beat keeps its state (default data/celerybeat-schedule in the project folder)")
     beat.set_defaults(run=run)
 
 

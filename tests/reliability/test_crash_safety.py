@@ -71,8 +71,10 @@ def test_a_killed_analysis_keeps_the_reels_stored_so_far_and_a_retry_stores_each
         assert (final.status, final.error_kind) == ("failed", "interrupted")
         assert "Interrupted" in final.error
         assert final.reels_stored == len(kept)  # what was stored before the kill stays
-        if kill_at_progress >= 55:
+        if kill_at_progress == 55:  # mid-listing: some pages stored, not all
             assert 0 < len(kept) < videos
+        if kill_at_progress == 80:  # the listing may have ended (80% is its last step) before the kill
+            assert 0 < len(kept) <= videos
         assert retry_analysis(victim.analysis_id, db=db)
         [final] = wait_for([victim.analysis_id], timeout=60)
     assert final.status == "completed"
