@@ -78,18 +78,19 @@ def run(mode: str, only: set[str] | None) -> list[Figure]:
             emit([stored.analytics_figure(database, config["stored_total"], config["stored_repeat"])])
             emit([stored.results_page_figure(database, ids[0], 1 + config["stored_repeat"])])
             if config["cold_start"]:
-                emit(stored.cold_start_figures(database, ids[0], config["cold_start"]))
+                emit(stored.cold_start_figures(database, ids, min(config["cold_start"], len(ids) - 1)))
     if wanted("metrics"):
         args = ["--analyses", str(config["metrics_analyses"]), "--repeat", str(config["repeat"]),
                 "--profile", config["anonymous_profile"]]
         emit([Figure(**{k: v for k, v in d.items() if k != "ratio"}) for d in run_child("bench.metrics_bench", args)])
-    if wanted("first-chart") and only is not None:  # on its own: a store with one 10,000-reel analysis
+    if wanted("first-chart") and only is not None:  # on its own: a store of 10,000-reel analyses, one per sample
         from bench import stored
 
+        samples = max(5, config["cold_start"])
         with tempfile.TemporaryDirectory() as folder:
             database = Path(folder) / "first-chart.db"
-            ids = stored.build_store(database, 1_000 + stored.PER_PROFILE, 1_000)
-            emit(stored.cold_start_figures(database, ids[0], max(3, config["cold_start"])))
+            ids = stored.build_store(database, 1_000 + (samples + 1) * stored.PER_PROFILE, 1_000)
+            emit(stored.cold_start_figures(database, ids, samples))
     return figures
 
 
