@@ -176,8 +176,9 @@ def export_figures(database: Path, total: int, repeat: int) -> list[Figure]:
 
 def use_columns_beside(database: Path, analysis_id: str) -> Path:
     """Point REELSCOPE_COLUMNS_DIR at a folder next to the bench store (never the project's data/columns) and
-    write the analysis's columnar file, as its completion would have (build_store bypasses the job)."""
-    from core.storage import columnar
+    write the analysis's columnar file and Overview frame, as its completion would have (build_store bypasses the
+    job)."""
+    from core.storage import columnar, overview_frames
     from core.storage.engine import Database
 
     folder = database.parent / "columns"
@@ -186,6 +187,8 @@ def use_columns_beside(database: Path, analysis_id: str) -> Path:
     try:
         if not columnar.write_completed(db, analysis_id):
             raise RuntimeError(f"could not write the columnar file of {analysis_id}")
+        if not overview_frames.prepare_when_completed(db, analysis_id):
+            raise RuntimeError(f"could not prepare the overview frame of {analysis_id}")
     finally:
         db.dispose()
     return folder

@@ -46,7 +46,14 @@ by_id = {s.analysis_id: s for s in completed}
 chosen = requested if requested in by_id else next(iter(by_id))
 st.query_params["analysis"] = chosen
 analysis = by_id[chosen]
-reels, profile = cache.enriched(db, analysis)
+# The Overview frame (prepared when the analysis completed) is all the first view reads; every column of every reel
+# is loaded only for what needs it: filters, the other tabs.
+reels, profile = cache.overview(db, analysis)
+
+
+def whole_analysis():
+    return cache.enriched(db, analysis)[0]
+
 
 # The page is laid out in reading order but filled chart first: the picker, profile header and KPI cards go in this
 # container after the first chart has been sent, so the browser starts drawing it before loading their widgets.
@@ -79,12 +86,12 @@ if reels.empty:
     draw_sidebar()
     st.stop()
 
-shown, chosen_filters = sections.filters(reels, key=chosen)
+shown, chosen_filters = sections.filters(reels, key=chosen, whole=whole_analysis)
 narrowed = not chosen_filters.is_empty
 log_plays = sections.log_plays_toggle(key=chosen)
 # The reels shown are named by the analysis, its last update and the filters set: the Overview figures are cached.
 version = f"{chosen}|{analysis.updated_at.isoformat()}|{chosen_filters!r}"
-sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays, version=version)
+sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays, version=version, whole=whole_analysis)
 draw_above_the_charts(shown if narrowed else None)
 draw_sidebar()
 

@@ -82,11 +82,28 @@ def enriched(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | N
     return frame.copy(deep=False), dict(profile_) if profile_ is not None else None
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _overview(database_url: str, analysis_id: str, updated_at: datetime) -> tuple[pd.DataFrame, dict | None]:
+    from core.storage import overview_frames
+
+    loaded = overview_frames.load(get_database(database_url), analysis_id)
+    if loaded is None:  # not (or no longer) completed: the whole frame answers
+        return _enriched(database_url, analysis_id, updated_at)
+    return loaded
+
+
+def overview(db: Database, state: AnalysisState) -> tuple[pd.DataFrame, dict | None]:
+    """The analysis's Overview frame (core.analytics.overview_frame: what the Overview charts and KPI cards read,
+    prepared when it completed) and its profile snapshot; cached, each caller gets its own copy to change."""
+    frame, profile_ = _overview(db.url, state.analysis_id, state.updated_at)
+    return frame.copy(deep=False), dict(profile_) if profile_ is not None else None
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _summary(database_url: str, analysis_id: str, updated_at: datetime) -> dict:
     from core.analytics.aggregates import profile_summary
 
-    frame, profile_ = _enriched(database_url, analysis_id, updated_at)
+    frame, profile_ = _overview(database_url, analysis_id, updated_at)
     return profile_summary(frame.copy(deep=False), profile_)
 
 

@@ -17,6 +17,7 @@ from core.storage.engine import Database, get_database
 from core.watchlists.scheduler import WatchScheduler, start_scheduler
 from ui import state
 from ui.signin import is_admin, require_sign_in, signed_in_sidebar
+from ui.warm_up import start_warm_up
 
 DEMO_LABEL = "Demo mode — demo data from the built-in emulator, not Instagram"
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
@@ -66,6 +67,7 @@ def setup_page(title: str, icon: str = ":material/movie:", *, sidebar: bool = Tr
     db = get_database()
     _recover_orphans_once(db.url)
     _watch_scheduler(db.url)
+    start_warm_up()  # once per process, in the background: the first Results page then opens as fast as later ones
     if (metrics_port := metrics_port_from_argv(sys.argv[1:])) is not None:  # streamlit run … -- --metrics-port P
         serve_metrics_once(metrics_port)
     if sidebar:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -42,11 +43,15 @@ def filters_key(key: str) -> str:
     return f"filters-{key}"
 
 
-def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters]:
+def filters(reels: pd.DataFrame, *, key: str,
+            whole: Callable[[], pd.DataFrame] | None = None) -> tuple[pd.DataFrame, ReelFilters]:
     """Filter widgets → core.analytics.filters; returns the matching reels and the filters set (possibly empty).
 
     The widgets live in an expander that loads on demand (ten widgets would hold up the first chart). Their values
-    are kept in session_state (``kept``), so the filters set stay applied, and are shown again, while it is closed."""
+    are kept in session_state (``kept``), so the filters set stay applied, and are shown again, while it is closed.
+    ``reels`` may be the analysis's Overview frame (what the first view reads); ``whole`` then loads every column,
+    which the widgets and the filters need: with no filter set and the expander closed, it is never called."""
+    whole = whole or (lambda: reels)
     posted = reels["posted_at"].dropna()
     first = posted.min().date() if len(posted) else date.today()
     last = posted.max().date() if len(posted) else date.today()
@@ -54,7 +59,7 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters
     panel = st.expander(FILTERS_LABEL, icon=":material/filter_alt:", key=filters_key(key), on_change="rerun")
     if panel.open:
         with panel:
-            _filter_widgets(reels, kept, first, last, key=key)
+            _filter_widgets(whole(), kept, first, last, key=key)
     dates = kept.get("dates", (first, last))
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     search = kept.get("search", "")
@@ -65,6 +70,7 @@ def filters(reels: pd.DataFrame, *, key: str) -> tuple[pd.DataFrame, ReelFilters
                          **topics_tab.filter_arguments(kept))
     if chosen.is_empty:
         return reels, chosen
+    reels = whole()
     if chosen.topic:
         reels = topics_tab.attach(reels, key)
     filtered = apply_filters(reels, chosen)
@@ -135,14 +141,19 @@ RESULT_TABS = ("Overview", "Reels table", "Hashtags & mentions", "Top performers
 
 
 def result_tabs(reels: pd.DataFrame, filtered: bool, *, key: str, log_plays: bool = True,
-                version: str | None = None) -> None:
+                version: str | None = None, whole: Callable[[], pd.DataFrame] | None = None) -> None:
     """The Results page's tabs; only the open one is computed and sent to the browser (switching tabs reruns the
-    page), so the first chart is not held up by the rest. ``version``: see overview_charts."""
+    page), so the first chart is not held up by the rest. ``version``: see overview_charts. Unfiltered, ``reels``
+    may be the Overview frame; the other tabs then read ``whole()``, every column of the analysis."""
     overview, table, tags, top, trends, timing, context, topics = st.tabs(
         list(RESULT_TABS), key=f"detail-tabs-{key}", on_change="rerun")
     if overview.open:
         with overview:
             overview_charts(reels, filtered, key=key, log_plays=log_plays, version=version)
+    if not any(tab.open for tab in (table, tags, top, trends, timing, context, topics)):
+        return
+    if not filtered and whole is not None:
+        reels = whole()
     if table.open:
         with table:
             reels_table(topics_tab.attach(reels, key), key=f"reels-{key}")

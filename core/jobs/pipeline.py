@@ -23,7 +23,7 @@ from core.jobs.reel_pages import ReelPages, expected_reels
 from core.logs import analysis_context, configure_logging
 from core.observability.process_metrics import observe_analysis
 from core.storage import analyses as store
-from core.storage import columnar, topics
+from core.storage import columnar, overview_frames, topics
 from core.storage.engine import Database, get_database
 from core.storage.models import ANONYMOUS, Status, utcnow
 from core.watchlists import alerts
@@ -219,7 +219,8 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
 
 
 def _complete(db: Database, analysis_id: str, reporter: _ProgressReporter, withheld: list[str]) -> None:
-    """The one step that ends a run: mark the analysis completed (one transaction) and write its analytics cache."""
+    """The one step that ends a run: mark the analysis completed (one transaction) and write its analytics caches."""
     store.complete_stored(db, analysis_id, withheld, owner=reporter.owner)
     columnar.write_completed(db, analysis_id)  # the analytics cache; never raises (a reader rebuilds it)
+    overview_frames.prepare_when_completed(db, analysis_id)  # so Results' first chart reads it; never raises
     topics.compute_when_completed(db, analysis_id)  # so no page waits for them; never raises
