@@ -293,3 +293,29 @@ def test_the_analysis_picker_switches_results_and_follows_the_address(seeded_sto
     at.run()
     assert at.selectbox(key=state.RESULTS_PICKER).value == creator.analysis_id
     assert at.markdown[0].value.startswith("## @demo\\_creator")
+
+
+def test_results_first_view_reads_only_the_prepared_overview_frame(seeded_store, monkeypatch):
+    import streamlit as st
+
+    from core.storage import columnar, overview_frames, queries
+
+    analysis = _completed(seeded_store, "demo_creator")
+    assert overview_frames.prepare_when_completed(seeded_store, analysis.analysis_id)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def whole_analysis_read(*args, **kwargs):
+        raise AssertionError("the first view read every column of every reel")
+
+    with monkeypatch.context() as blocked:
+        blocked.setattr(columnar, "reels_frame", whole_analysis_read)
+        blocked.setattr(queries, "load_reels_frame", whole_analysis_read)
+        at = open_page("pages/1_Results.py", {"analysis": analysis.analysis_id})
+    assert not at.exception, at.exception
+    specs = " | ".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "Plays over time" in specs and "tiers" in specs
+    assert len(at.metric) >= 4  # the KPI cards, from the same frame
+    table = open_tab(at, analysis.analysis_id, "Reels table")  # the other tabs load the whole analysis
+    assert not table.exception, table.exception
+    assert len(table.dataframe[0].value) == analysis.reels_stored
