@@ -22,11 +22,11 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 
 ## Set up and start the dashboard on the embedded SQLite default (data/reelscope.db).
 run: $(STAMP)
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.address 127.0.0.1
+	$(PY) -m ui.serve --server.port $(PORT) --server.address 127.0.0.1
 
 ## The dashboard on the built-in Instagram emulator (clearly labelled demo data).
 demo: $(STAMP)
-	REELSCOPE_DEMO=1 $(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.address 127.0.0.1
+	REELSCOPE_DEMO=1 $(PY) -m ui.serve --server.port $(PORT) --server.address 127.0.0.1
 
 ## Debian packages the tests need (headless Chromium for the browser tests).
 system-deps:

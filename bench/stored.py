@@ -244,7 +244,8 @@ FLOOR_APP = ROOT / "bench" / "floor_app.py"
 
 
 class _Server:
-    """``streamlit run APP`` on a free port against the bench store; ``started`` is when it was spawned."""
+    """The dashboard as ``make run`` starts it (``python -m ui.serve``), or ``streamlit run APP`` (the floor app), on
+    a free port against the bench store; ``started`` is when it was spawned."""
 
     def __init__(self, database: Path, app: Path) -> None:
         port = _free_port()
@@ -252,8 +253,9 @@ class _Server:
                "REELSCOPE_COLUMNS_DIR": str(database.parent / "columns")}
         env.pop("REELSCOPE_DEMO", None)
         self.started = time.perf_counter()
+        start = ["-m", "ui.serve"] if app == ROOT / "streamlit_app.py" else ["-m", "streamlit", "run", str(app)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+            [sys.executable, *start, "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{port}"

@@ -86,12 +86,24 @@ if reels.empty:
     draw_sidebar()
     st.stop()
 
-shown, chosen_filters = sections.filters(reels, key=chosen, whole=whole_analysis)
+# The Filters expander and the log-scale switch sit above the tabs but are sent after the first chart (unless the
+# expander is open: its widgets set the filters), so the browser starts drawing the chart before loading them.
+filter_slot = st.container()
+if sections.filter_panel_open(chosen):
+    with filter_slot:
+        sections.filter_panel(reels, key=chosen, whole=whole_analysis)
+shown, chosen_filters = sections.applied_filters(reels, key=chosen, whole=whole_analysis)
 narrowed = not chosen_filters.is_empty
-log_plays = sections.log_plays_toggle(key=chosen)
+toggle_slot = st.container()
+log_plays = sections.log_plays(key=chosen)
 # The reels shown are named by the analysis, its last update and the filters set: the Overview figures are cached.
 version = f"{chosen}|{analysis.updated_at.isoformat()}|{chosen_filters!r}"
 sections.result_tabs(shown, narrowed, key=chosen, log_plays=log_plays, version=version, whole=whole_analysis)
+if not sections.filter_panel_open(chosen):
+    with filter_slot:
+        sections.filter_panel(reels, key=chosen, whole=whole_analysis)
+with toggle_slot:
+    sections.log_plays_toggle(key=chosen)
 draw_above_the_charts(shown if narrowed else None)
 draw_sidebar()
 

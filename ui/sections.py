@@ -43,23 +43,35 @@ def filters_key(key: str) -> str:
     return f"filters-{key}"
 
 
-def filters(reels: pd.DataFrame, *, key: str,
-            whole: Callable[[], pd.DataFrame] | None = None) -> tuple[pd.DataFrame, ReelFilters]:
-    """Filter widgets → core.analytics.filters; returns the matching reels and the filters set (possibly empty).
+def filter_panel_open(key: str) -> bool:
+    """Whether the Filters expander is open (its widgets then set the filters, so it is drawn before they apply)."""
+    return bool(st.session_state.get(filters_key(key), False))
 
-    The widgets live in an expander that loads on demand (ten widgets would hold up the first chart). Their values
-    are kept in session_state (``kept``), so the filters set stay applied, and are shown again, while it is closed.
-    ``reels`` may be the analysis's Overview frame (what the first view reads); ``whole`` then loads every column,
-    which the widgets and the filters need: with no filter set and the expander closed, it is never called."""
-    whole = whole or (lambda: reels)
+
+def _posted_range(reels: pd.DataFrame) -> tuple[date, date]:
     posted = reels["posted_at"].dropna()
-    first = posted.min().date() if len(posted) else date.today()
-    last = posted.max().date() if len(posted) else date.today()
+    return (posted.min().date(), posted.max().date()) if len(posted) else (date.today(), date.today())
+
+
+def filter_panel(reels: pd.DataFrame, *, key: str, whole: Callable[[], pd.DataFrame] | None = None) -> None:
+    """The Filters expander. Its widgets load on demand (ten widgets would hold up the first chart): drawn only
+    while it is open, they keep their values in session_state, so the filters set stay applied (applied_filters),
+    and are shown again, while it is closed. ``reels`` may be the analysis's Overview frame; ``whole`` then loads
+    every column, which the widgets need."""
     kept = st.session_state.setdefault(f"filters-kept-{key}", {})
     panel = st.expander(FILTERS_LABEL, icon=":material/filter_alt:", key=filters_key(key), on_change="rerun")
     if panel.open:
         with panel:
-            _filter_widgets(whole(), kept, first, last, key=key)
+            _filter_widgets((whole or (lambda: reels))(), kept, *_posted_range(reels), key=key)
+
+
+def applied_filters(reels: pd.DataFrame, *, key: str,
+                    whole: Callable[[], pd.DataFrame] | None = None) -> tuple[pd.DataFrame, ReelFilters]:
+    """The filters set in the Filters panel → core.analytics.filters: the matching reels and the filters (possibly
+    empty). With none set, ``reels`` itself (possibly the Overview frame: ``whole``, every column of the analysis,
+    is then never loaded); otherwise ``whole()`` filtered, under a caption saying how many match."""
+    first, last = _posted_range(reels)
+    kept = st.session_state.setdefault(f"filters-kept-{key}", {})
     dates = kept.get("dates", (first, last))
     start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, (tuple, list)) else (dates, None)
     search = kept.get("search", "")
@@ -70,7 +82,7 @@ def filters(reels: pd.DataFrame, *, key: str,
                          **topics_tab.filter_arguments(kept))
     if chosen.is_empty:
         return reels, chosen
-    reels = whole()
+    reels = (whole or (lambda: reels))()
     if chosen.topic:
         reels = topics_tab.attach(reels, key)
     filtered = apply_filters(reels, chosen)
@@ -99,9 +111,19 @@ def _filter_widgets(reels: pd.DataFrame, kept: dict, first: date, last: date, *,
     topics_tab.filter_widget(reels, key=key, kept=kept)
 
 
+def _log_plays_key(key: str) -> str:
+    return f"logplays-{key}"
+
+
+def log_plays(*, key: str) -> bool:
+    """The log-scale switch's value (log by default), before the switch is drawn: the page draws it after its first
+    chart, so the browser starts on the chart sooner."""
+    return bool(st.session_state.get(_log_plays_key(key), True))
+
+
 def log_plays_toggle(*, key: str) -> bool:
     """One switch for every plays axis of the page (log by default: a few viral reels would flatten the rest)."""
-    return st.toggle("Plays on a log scale", value=True, key=f"logplays-{key}",
+    return st.toggle("Plays on a log scale", value=True, key=_log_plays_key(key),
                      help="A log scale spreads out the many reels with modest plays; switch off for a linear axis.")
 
 

@@ -47,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return EXIT_USAGE
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "streamlit_app.py"),
-               "--server.address", args.host, "--server.port", str(args.port),
+    # ui.serve: `streamlit run streamlit_app.py`, warmed up while the first browser loads (it lives beside core/).
+    command = [sys.executable, "-m", "ui.serve", "--server.address", args.host, "--server.port", str(args.port),
                *(option for path in args.secrets_file or () for option in ("--secrets.files", str(path)))]
-    os.execv(sys.executable, command)  # the dashboard replaces this process (signals reach Streamlit directly)
+    path = os.pathsep.join(filter(None, (str(PROJECT_ROOT), os.environ.get("PYTHONPATH"))))
+    os.execve(sys.executable, command, {**os.environ, "PYTHONPATH": path})  # signals reach Streamlit directly
     return 0  # not reached

@@ -22,3 +22,20 @@ def test_the_warm_up_sample_has_every_documented_reel_column():
     sample = warm_up._sample_reels()
     assert list(sample.columns) == list(REEL_COLUMNS)
     assert len(sample) == 3
+
+
+def test_the_warm_up_imports_every_module_the_home_and_results_pages_import():
+    import ast
+    import importlib.util
+
+    from tests.pages.conftest import MAIN
+
+    imported = set()
+    for page in (MAIN, MAIN.parent / "pages" / "1_Results.py"):
+        for node in ast.walk(ast.parse(page.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("core", "ui"):
+                for alias in node.names:  # `from ui import cache` imports the module ui.cache
+                    name = f"{node.module}.{alias.name}"
+                    imported.add(name if importlib.util.find_spec(node.module).submodule_search_locations
+                                 and importlib.util.find_spec(name) else node.module)
+    assert imported - set(warm_up.PAGE_MODULES) == set()
