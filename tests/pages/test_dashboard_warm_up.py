@@ -39,3 +39,12 @@ def test_the_warm_up_imports_every_module_the_home_and_results_pages_import():
                     imported.add(name if importlib.util.find_spec(node.module).submodule_search_locations
                                  and importlib.util.find_spec(name) else node.module)
     assert imported - set(warm_up.PAGE_MODULES) == set()
+
+
+def test_the_launcher_waits_for_the_address_the_server_listens_on():
+    from ui.serve import listen_address
+
+    assert listen_address(["--server.port", "8600", "--server.address", "0.0.0.0"]) == ("127.0.0.1", 8600)
+    assert listen_address(["--server.port=9000", "--server.address=10.0.0.5"]) == ("10.0.0.5", 9000)
+    assert listen_address([]) == ("127.0.0.1", 8501)
+    assert listen_address(["--", "--server.port", "1"]) == ("127.0.0.1", 8501)  # after --: the script's own options
