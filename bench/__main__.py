@@ -26,7 +26,7 @@ MODES = {
                   stored_total=20_000, export_reels=10_000, repeat=3, stored_repeat=1, cold_start=0,
                   metrics_analyses=100_000),
     "dry-run": dict(scrape_repeat=1, profile="demo_creator", anonymous_profile="few_posts", concurrent=(6, 1), store_n=200, analytics_n=500,
-                    stored_total=11_000, export_reels=1_000, repeat=1, stored_repeat=1, cold_start=1,
+                    stored_total=21_000, export_reels=1_000, repeat=1, stored_repeat=1, cold_start=1,
                     metrics_analyses=2_000),
 }
 
