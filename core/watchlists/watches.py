@@ -121,6 +121,7 @@ class WatchState:
     next_due_at: datetime | None
     due: bool
     created_at: datetime
+    requested_by: str | None = None  # who added (or last re-added) the watch; its analyses record it too
 
     def to_json(self) -> dict:
         """The README: Watchlists and alerts object of ``watch list --json``."""
@@ -185,7 +186,7 @@ def _state(watch: Watch, last_status: str | None, now: datetime) -> WatchState:
         last_analysis_id=watch.last_analysis_id, last_run_at=watch.last_run_at, last_status=last_status,
         next_due_at=next_due_at(watch.last_run_at, every),
         due=is_due(watch.last_run_at, every, now) and last_status not in Status.ACTIVE,
-        created_at=watch.created_at)
+        created_at=watch.created_at, requested_by=watch.requested_by)
 
 
 def is_watched(db: Database, username: str) -> bool:
@@ -213,7 +214,7 @@ def _claim(db: Database, watch: WatchState, now: datetime, owner: str, lease_unt
             return None
         analysis = Analysis(username=watch.username, max_reels=watch.max_reels, owner=owner, status=Status.PENDING,
                             progress=0, data_source=data_source, is_demo=data_source == EMULATOR,
-                            lease_expires_at=lease_until,
+                            lease_expires_at=lease_until, requested_by=watch.requested_by,
                             status_message="Waiting to start (watchlist)")
         session.add(analysis)
         session.flush()

@@ -179,3 +179,12 @@ def test_more_names_than_one_submission_allows_are_refused_whole(watch_env, monk
     with pytest.raises(InvalidSubmission, match="Too many usernames"):
         add_watches(watch_env, ["one_a", "two_b", "three_c"], DAY)
     assert list_watches(watch_env) == []
+
+
+def test_an_analysis_a_watch_starts_records_who_added_the_watch(watch_env):
+    add_watches(watch_env, ["few_posts"], DAY, requested_by="ana@example.org")
+    add_watches(watch_env, ["demo_food"], DAY)  # added without a name (an old watch): its analyses say unknown
+    claim_due_watches(watch_env, now=T0)
+    with watch_env.session() as session:
+        by_user = dict(session.execute(select(Analysis.username, Analysis.requested_by)).all())
+    assert by_user == {"few_posts": "ana@example.org", "demo_food": None}
