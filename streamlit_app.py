@@ -16,6 +16,7 @@ from ui import state
 from ui.layout import setup_page
 from ui.progress import show_progress
 from ui.signin import current_person
+from ui.store_errors import store_write
 from ui.text import escape_markdown
 from ui.widgets import analyses_table
 
@@ -48,8 +49,10 @@ elif submitted:
     state.record_submission(time.monotonic())
     reuse = None if refresh or settings.reuse_minutes <= 0 else timedelta(minutes=settings.reuse_minutes)
     try:
-        submissions = submit_analyses(usernames, max_reels=int(max_reels) or None, db=db, reuse_within=reuse,
-                                      requested_by=current_person().name, requested_access=state.requested_access())
+        with store_write("Submitting"):
+            submissions = submit_analyses(usernames, max_reels=int(max_reels) or None, db=db, reuse_within=reuse,
+                                          requested_by=current_person().name,
+                                          requested_access=state.requested_access())
     except InvalidSubmission as exc:
         if exc.rejected and any(r.raw for r in exc.rejected):
             lines = "\n".join(f"- {escape_markdown(str(r))}" for r in exc.rejected)

@@ -16,6 +16,7 @@ from ui.export_panel import render_export_history
 from ui.layout import setup_page
 from ui.overview import all_profiles_table
 from ui.signin import current_person, may_delete, requested_by_filter
+from ui.store_errors import store_write
 from ui.text import data_source_badge, escape_markdown, fmt_time, status_badge
 from ui.watchlist import alerts_table
 from ui.widgets import access_label, analyses_table, analysis_label, follower_growth, reel_growth_table
@@ -67,16 +68,18 @@ if can_rerun and access_change:
 if rerun_col.button("Re-run", disabled=not can_rerun, help="Failed: retried in place (not offered when a retry "
                     "cannot help: a missing, private or invalid profile). Otherwise a new analysis of the same "
                     "username starts, so snapshots can be compared. An analysis asked to run anonymously stays anonymous."):
-    if selected.status == "failed":
-        retry_analysis(selected.analysis_id, db=db)
-        state.remember_submitted([selected.analysis_id])
-    else:
-        state.remember_submitted(create_analyses([selected.username], max_reels=selected.max_reels, db=db,
-                                                 requested_by=current_person().name,
-                                                 requested_access=access_asked_for(selected)))
+    with store_write("Re-running"):
+        if selected.status == "failed":
+            retry_analysis(selected.analysis_id, db=db)
+            state.remember_submitted([selected.analysis_id])
+        else:
+            state.remember_submitted(create_analyses([selected.username], max_reels=selected.max_reels, db=db,
+                                                     requested_by=current_person().name,
+                                                     requested_access=access_asked_for(selected)))
     st.switch_page("streamlit_app.py")
 if cancel_col.button("Cancel", disabled=not selected.is_active):
-    cancel_analysis(selected.analysis_id, db=db)
+    with store_write("Cancelling"):
+        cancel_analysis(selected.analysis_id, db=db)
     st.toast("Cancellation requested; the analysis stops at its next step.")
     st.rerun()
 if may_delete(selected) and delete_col.button("Delete…", disabled=selected.is_active,
@@ -87,8 +90,9 @@ if st.session_state.get(state.CONFIRM_DELETE) == selected.analysis_id and may_de
                f"and its {selected.reels_stored} reels? This cannot be undone.")
     yes, no = st.columns(2)
     if yes.button("Yes, delete", type="primary"):
-        store.delete_analysis(db, selected.analysis_id)
         st.session_state.pop(state.CONFIRM_DELETE, None)
+        with store_write("Deleting"):
+            store.delete_analysis(db, selected.analysis_id)
         st.toast("Analysis deleted.")
         st.rerun()
     if no.button("Keep it"):

@@ -6,10 +6,12 @@ generated when the download button is clicked and then recorded in the export hi
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.analytics.filters import describe
 from core.exports.documents import (
@@ -27,8 +29,11 @@ from core.exports.jobs import get_job, start_export
 from core.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from core.settings import load_settings
 from core.storage.engine import get_database
+from core.storage.unavailable import driver_message
 from ui.signin import current_person
 from ui.tables import show_table
+
+log = logging.getLogger("reelscope.ui")
 
 _KEY = "export_{}_{}"  # widget keys: one namespace per analysis, so two panels never collide
 _WHAT_I_SEE, _EVERYTHING = "Export what I see", "Export everything"
@@ -67,7 +72,10 @@ def _generate_and_record(analysis_id: str, options: ExportOptions, exported_at: 
     db = get_database()
     stream = open_export(db, analysis_id, options, exported_at=exported_at)
     data = stream.read_all()
-    record_export(db, stream, requested_by)
+    try:
+        record_export(db, stream, requested_by)
+    except SQLAlchemyError as exc:  # the file is complete; only its line in the export history is missing
+        log.warning("export of analysis %s not recorded in its history: %s", analysis_id, driver_message(exc))
     return data
 
 

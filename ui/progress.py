@@ -10,6 +10,7 @@ from core.storage import analyses as store
 from core.storage.analyses import AnalysisState
 from core.storage.engine import Database
 from ui import state
+from ui.store_errors import store_write
 from ui.text import data_source_badge, escape_markdown, fmt_duration, status_badge
 
 POLL_SECONDS = 1.0
@@ -53,14 +54,16 @@ def progress_card(db: Database, analysis: AnalysisState) -> None:
             st.error(analysis.error or message, icon=":material/error:")
             if is_retryable(analysis.error_kind) and side.button("Retry", key=f"retry-{analysis.analysis_id}",
                                                                  type="primary"):
-                retry_analysis(analysis.analysis_id, db=db)
+                with store_write("Retrying"):
+                    retry_analysis(analysis.analysis_id, db=db)
                 st.rerun(scope="app")
             return
         st.progress(analysis.progress / 100, text=f"{analysis.progress}% · {message}")
         if analysis.is_active:
             st.caption(f"Time left: {fmt_duration(analysis.eta_seconds)}")
             if side.button("Cancel", key=f"cancel-{analysis.analysis_id}"):
-                cancel_analysis(analysis.analysis_id, db=db)
+                with store_write("Cancelling"):
+                    cancel_analysis(analysis.analysis_id, db=db)
                 st.rerun(scope="app")
             if analysis.reels_stored:
                 side.page_link(RESULTS_PAGE, label="Results so far", icon=":material/analytics:",
@@ -73,7 +76,8 @@ def progress_card(db: Database, analysis: AnalysisState) -> None:
                       icon=":material/history:")
             if again.button("Refresh", key=f"refresh-{analysis.analysis_id}",
                             help="Scrape this profile again now"):
-                [fresh] = submit_analyses([analysis.username], max_reels=analysis.max_reels, db=db)
+                with store_write("Refreshing"):
+                    [fresh] = submit_analyses([analysis.username], max_reels=analysis.max_reels, db=db)
                 state.forget_reused(analysis.analysis_id)
                 state.forget_submitted(analysis.analysis_id)
                 state.remember_submitted([fresh.analysis_id])

@@ -22,6 +22,7 @@ from core.watchlists.watches import (
 )
 from ui import growth_charts
 from ui.signin import current_person, is_admin
+from ui.store_errors import store_write
 from ui.text import escape_markdown, fmt_time
 
 DELIVERY_LABELS = {"delivered": "delivered", "pending": "not yet: retried later", "failed": "failed: gave up",
@@ -50,7 +51,8 @@ def add_watch_form(db: Database) -> None:
         return
     try:
         every = parse_duration(custom.strip() or intervals[preset])
-        added = add_watches(db, names, every, int(max_reels) or None, requested_by=current_person().name)
+        with store_write("Adding the watch"):
+            added = add_watches(db, names, every, int(max_reels) or None, requested_by=current_person().name)
     except (InvalidSubmission, InvalidDuration) as exc:
         st.error(f"Nothing was added. {escape_markdown(str(exc))}", icon=":material/block:")
         return
@@ -65,13 +67,15 @@ def watch_actions(db: Database, watches: list[WatchState]) -> None:
     run_col, remove_col = st.columns(2)
     if run_col.button("Run due watches now", disabled=not any(w.due for w in watches),
                       help="Start every watch that is due (the same step the scheduler runs)."):
-        started = start_due_watches(db)
+        with store_write("Running the due watches"):
+            started = start_due_watches(db)
         st.toast(f"Started {len(started)} analyses" if started else "Nothing was due", icon=":material/play_arrow:")
         st.rerun()
     to_remove = remove_col.selectbox("Stop watching", [None] + [w.username for w in watches],
                                      format_func=lambda n: "choose a profile…" if n is None else f"@{n}")
     if to_remove and remove_col.button(f"Stop watching @{to_remove}"):
-        remove_watches(db, [to_remove])
+        with store_write("Stopping the watch"):
+            remove_watches(db, [to_remove])
         st.toast(f"Stopped watching @{to_remove}; its analyses and alerts are kept.")
         st.rerun()
 
