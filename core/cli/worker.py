@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
     except SchemaTooNew as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    from core.exports.leftovers import clean_export_leftovers
+
+    clean_export_leftovers()  # partial export files a killed worker left (what a live process writes is locked)
     from core.jobs.celery_app import QUEUE_NAME, get_app
 
     hostname = args.hostname or f"reelscope-{os.getpid()}@%h"

@@ -169,3 +169,13 @@ def test_a_job_whose_machine_stopped_renewing_its_lease_is_handed_to_another_wor
     _assert_stored_once(db, gone, len(emulator.catalogue["few_posts"].videos))
     [other] = wait_for([alive], db=db, timeout=0)
     assert other.status == "processing"  # a live lease on another machine is left alone
+
+
+def test_a_starting_worker_removes_the_partial_exports_a_killed_one_left(celery_env, workers, tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    leftover = exports / "reels.csv.part"
+    leftover.write_bytes(b"half a file")  # no process holds its lock: what a killed writer leaves
+    env = {**celery_env, "REELSCOPE_EXPORT_DIR": str(exports)}
+    workers.wait_ready(workers.start(env))
+    assert not leftover.exists()
