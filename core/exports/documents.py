@@ -273,7 +273,8 @@ class ExportStream:
             path = Path(folder) / "export.xlsx"
             write_workbook(path, analysis=ctx.analysis, profile=ctx.profile, exported_at=ctx.exported_at,
                            fields=ctx.fields, kinds=batches.kinds, batches=counted, hashtags=hashtags,
-                           dictionary={name: field_infos()[name].as_dict() for name in ctx.fields}, tmpdir=folder)
+                           dictionary={name: field_infos()[name].as_dict() for name in ctx.fields}, tmpdir=folder,
+                           topics=self._topics().get("topics"))
             yield from file_chunks(path, CHUNK_BYTES)
 
     def _topics(self) -> dict:

@@ -27,7 +27,7 @@ URL_LIMIT = 2_079  # Excel's longest hyperlink; a longer URL is written as text
 HYPERLINKS_PER_SHEET = 65_530
 URL_FIELDS = ("url", "thumbnail_url")
 DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
-SHEETS = ("Profile", "Reels", "Hashtags", "Data dictionary")
+SHEETS = ("Profile", "Reels", "Hashtags", "Topics", "Data dictionary")  # Topics: when the export has the topic field
 _WIDTHS = {"text": 18, "integer": 12, "number": 12, "boolean": 10, "datetime": 20, "list": 24}
 # number formats of the computed metrics (the values stay exact; Excel shows them rounded, percent units named)
 NUMBER_FORMATS = {"engagement_rate": '0.00" %"', "engagement_per_play": '0.00" %"', "plays_per_day": "#,##0.0",
@@ -57,6 +57,7 @@ class _Formats:
     link: object
     wrap: object
     numbers: dict = field(default_factory=dict)  # field name -> its column's number format (NUMBER_FORMATS)
+    topic_numbers: dict = field(default_factory=dict)  # number format -> format, for the Topics sheet
 
 
 class _CellWriter:
@@ -120,9 +121,11 @@ def _profile_rows(analysis: dict, profile: dict, exported_at: datetime) -> list[
 
 def write_workbook(path: Path, *, analysis: dict, profile: dict, exported_at: datetime, fields: tuple[str, ...],
                    kinds: dict[str, str], batches: Iterable[dict[str, list]], hashtags: Iterable[list[list[str]]],
-                   dictionary: dict[str, dict], tmpdir: str | None = None) -> int:
+                   dictionary: dict[str, dict], tmpdir: str | None = None, topics: list[dict] | None = None) -> int:
     """Write the workbook to ``path``; return the number of reel rows. ``kinds`` may fill in while ``batches``
-    is iterated (core.export_rows.ReelBatches); ``hashtags`` yields batches of each reel's hashtags."""
+    is iterated (core.export_rows.ReelBatches); ``hashtags`` yields batches of each reel's hashtags; ``topics``
+    (core.exports.topics.exported_topics, the JSON export's ``analysis.topics``) fills a Topics sheet, which an
+    export without the topic field does not have."""
     workbook = xlsxwriter.Workbook(str(path), {
         "constant_memory": True, "tmpdir": tmpdir, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": DATE_FORMAT})
@@ -132,12 +135,16 @@ def write_workbook(path: Path, *, analysis: dict, profile: dict, exported_at: da
                        date=workbook.add_format({"num_format": DATE_FORMAT}),
                        link=workbook.add_format({"font_color": "blue", "underline": 1}),
                        wrap=workbook.add_format({"text_wrap": True, "valign": "top"}),
-                       numbers={name: workbook.add_format({"num_format": fmt}) for name, fmt in NUMBER_FORMATS.items()})
-    sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
+                       numbers={name: workbook.add_format({"num_format": fmt}) for name, fmt in NUMBER_FORMATS.items()},
+                       topic_numbers={fmt: workbook.add_format({"num_format": fmt})
+                                      for fmt in {c[3] for c in TOPIC_COLUMNS if c[3]}})
+    sheets = {name: workbook.add_worksheet(name) for name in SHEETS if name != "Topics" or topics is not None}
     try:
         _write_profile(sheets["Profile"], formats, _profile_rows(analysis, profile, exported_at))
         rows = _write_reels(sheets["Reels"], formats, fields, kinds, batches)
         _write_hashtags(sheets["Hashtags"], formats, hashtags)
+        if topics is not None:
+            _write_topics(sheets["Topics"], formats, topics)
         _write_dictionary(sheets["Data dictionary"], formats, dictionary)
     finally:
         workbook.close()
@@ -195,6 +202,40 @@ def _write_hashtags(sheet: Worksheet, formats: _Formats, hashtags: Iterable[list
     for row, (tag, count) in enumerate(hashtag_counts(hashtags), start=1):
         sheet.write_string(row, 0, cell_text(tag))
         sheet.write_number(row, 1, count)
+
+
+# (column, key of core.analytics.topics.topics_summary, width, number format or None)
+TOPIC_COLUMNS = (
+    ("topic", "label", 30, None), ("top terms", "terms", 34, None), ("top hashtags", "hashtags", 30, None),
+    ("reels", "reels", 8, "0"), ("share of reels (%)", "share", 12, "0.0"),
+    ("reels with plays", "plays_sample", 10, "0"), ("median plays", "median_plays", 14, "#,##0"),
+    ("median engagement rate (%)", "median_engagement_rate", 14, "0.00"), ("median likes", "median_likes", 12, "#,##0"),
+    ("median plays per day", "median_plays_per_day", 14, "#,##0.0"), ("plays lift", "plays_lift", 10, "0.00"),
+    ("ranked", "supported", 8, None))
+TOPICS_NOTE = ("plays lift = the topic's median plays / the creator's median plays over the exported reels; empty "
+               "(and the topic not ranked) with fewer than 5 reels with known plays. Empty medians: unknown "
+               "(Instagram withheld every value).")
+
+
+def _write_topics(sheet: Worksheet, formats: _Formats, topics: list[dict]) -> None:
+    """One row per topic of the exported reels, most reels first: the numbers of the JSON export's analysis.topics."""
+    for col, (title, _key, width, number) in enumerate(TOPIC_COLUMNS):
+        sheet.set_column(col, col, width, formats.topic_numbers.get(number) if number else None)
+        sheet.write_string(0, col, title, formats.header)
+    sheet.write_comment(0, [c[1] for c in TOPIC_COLUMNS].index("plays_lift"), TOPICS_NOTE)
+    sheet.freeze_panes(1, 0)
+    for row, topic in enumerate(topics, start=1):
+        for col, (_title, key, _width, _number) in enumerate(TOPIC_COLUMNS):
+            value = topic.get(key)
+            if isinstance(value, list):
+                sheet.write_string(row, col, cell_text(" · ".join(value)))
+            elif isinstance(value, bool):
+                sheet.write_string(row, col, "yes" if value else "no")
+            elif isinstance(value, (int, float)):
+                sheet.write_number(row, col, value)
+            elif value is not None:
+                sheet.write_string(row, col, cell_text(str(value)))
+    sheet.write_string(len(topics) + 2, 0, TOPICS_NOTE)
 
 
 def _write_dictionary(sheet: Worksheet, formats: _Formats, dictionary: dict[str, dict]) -> None:

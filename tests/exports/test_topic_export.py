@@ -143,3 +143,29 @@ def test_the_api_gives_each_reel_its_topic_and_the_summary_lists_the_topics(topi
         [(t["label"], t["reels"]) for t in exported["analysis"]["topics"]]
     assert {r["shortcode"]: r["topic"] for r in reels} == {r["shortcode"]: r["topic"] for r in exported["reels"]}
     assert filtered and {r["topic"] for r in filtered} == {label}
+
+
+def test_the_excel_export_has_a_topics_sheet_with_the_json_exports_numbers(topics_env):
+    db, analysis_id, _media = topics_env
+    expected = _json(db, analysis_id)["analysis"]["topics"]
+    workbook = openpyxl.load_workbook(io.BytesIO(export_bytes(db, analysis_id, ExportOptions(format="xlsx"))),
+                                      read_only=True)
+    assert workbook.sheetnames == ["Profile", "Reels", "Hashtags", "Topics", "Data dictionary"]
+    rows = list(workbook["Topics"].iter_rows(values_only=True))
+    header, body = rows[0], [r for r in rows[1:len(expected) + 1]]
+    assert header[:4] == ("topic", "top terms", "top hashtags", "reels")
+    assert [r[0] for r in body] == [t["label"] for t in expected]
+    assert [r[3] for r in body] == [t["reels"] for t in expected]
+    by_title = dict(zip(header, zip(*body, strict=True), strict=False))
+    assert list(by_title["median plays"]) == pytest.approx([t["median_plays"] for t in expected])
+    lifts = [t["plays_lift"] for t in expected]
+    assert [v is None for v in by_title["plays lift"]] == [v is None for v in lifts]  # empty when not ranked
+    assert [v for v in by_title["plays lift"] if v is not None] == pytest.approx([v for v in lifts if v is not None])
+    assert list(by_title["ranked"]) == ["yes" if t["supported"] else "no" for t in expected]
+    assert [r[1] for r in body] == [" · ".join(t["terms"]) for t in expected]
+
+
+def test_an_excel_export_without_the_topic_field_has_no_topics_sheet(topics_env):
+    db, analysis_id, _media = topics_env
+    data = export_bytes(db, analysis_id, ExportOptions(format="xlsx", fields=("shortcode", "effective_plays")))
+    assert "Topics" not in openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
