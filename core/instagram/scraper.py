@@ -276,6 +276,11 @@ class ReelListing:
     # Called (outside the lock) once every node of a listing page has been read, before the next page is asked
     # for: the pipeline stores the page's reels then (core.jobs.reel_pages).
     on_page_end: Callable[[], None] | None = None
+    # A signed-in listing's way on when Instagram refuses every signed-in listing route after it started: the
+    # anonymous listing of the same profile (next_reel switches to it, skipping the reels already read).
+    fallback: Callable[[], ReelListing] | None = None
+    # Set when that happened: the one sentence the analysis then carries.
+    switched_notice: str | None = None
 
     def page_served(self) -> bool:
         """Whether every node of the current listing page has been read (so the next read asks for a page).
@@ -353,6 +358,11 @@ class RoutedNodes:
 
     def __iter__(self) -> RoutedNodes:
         return self
+
+    @property
+    def seen_codes(self) -> frozenset[str]:
+        """The codes of the entries given so far."""
+        return frozenset(self._seen)
 
     def __next__(self) -> dict:
         while True:
@@ -642,7 +652,10 @@ class InstagramClient:
             try:
                 nodes = self.call(lambda: RoutedNodes(self, self._listing_stages(self.context, username, user_id),
                                                       on_wait), on_wait)
-                return snapshot, ReelListing(nodes, nodes.source or "reels_tab", self.access, self.context)
+                listing = ReelListing(nodes, nodes.source or "reels_tab", self.access, self.context)
+                listing.fallback = lambda: self._anonymous_listing(snapshot, page, Access(
+                    anonymous_because=refused_capability_notice(REELS_LISTING, POSTS_LISTING)), on_wait)[1]
+                return snapshot, listing
             except (queries.ListingUnavailable, LoginRequired):
                 log.info("the signed-in reels tab of %s is null; checking the session", username)
             except CapabilityRefused as refused:
@@ -653,7 +666,10 @@ class InstagramClient:
                 try:
                     nodes = self.call(lambda: RoutedNodes(
                         self, self._listing_stages(self.context, username, user_id, reels_tab=False), on_wait), on_wait)
-                    return snapshot, ReelListing(nodes, "timeline", self.access, self.context)
+                    listing = ReelListing(nodes, "timeline", self.access, self.context)
+                    listing.fallback = lambda: self._anonymous_listing(snapshot, page, Access(
+                        anonymous_because=refused_capability_notice(POSTS_LISTING)), on_wait)[1]
+                    return snapshot, listing
                 except CapabilityRefused:
                     return self._anonymous_listing(snapshot, page, Access(anonymous_because=refused_capability_notice(
                         POSTS_LISTING)), on_wait)
@@ -679,6 +695,18 @@ class InstagramClient:
             WEB_APP: lambda: queries.media_detail(context, code, web_api=True),
             GRAPHQL_QUERY: lambda: queries.media_detail(context, code, web_api=False)}, on_wait)
 
+    def _continue_anonymously(self, listing: ReelListing, refused: CapabilityRefused) -> None:
+        """Instagram refused every signed-in listing route after the listing started: go on with the profile's
+        anonymous listing, skipping what was read, and note it on the listing (plays of the rest are withheld)."""
+        seen = getattr(listing.nodes, "seen_codes", frozenset())
+        log.warning("signed-in listings refused on every route after %d posts (%s); continuing anonymously",
+                    len(seen), refused.detail)
+        anonymous = listing.fallback()
+        listing.fallback = None
+        listing.nodes = SkippingSeen(anonymous.nodes, seen)
+        listing.source, listing.access, listing.context = anonymous.source, anonymous.access, anonymous.context
+        listing.switched_notice = _continue_anonymously_notice(len(seen))
+
     def next_reel(self, listing: ReelListing, on_wait: WaitListener | None = None) -> FetchedReel | None:
         """The listing's next video post as plain data.
 
@@ -689,7 +717,14 @@ class InstagramClient:
         while True:
             if listing.on_page_end is not None and listing.page_served():
                 listing.on_page_end()
-            media = self.call(lambda: next(listing.nodes, None), on_wait)
+            try:
+                media = self.call(lambda: next(listing.nodes, None), on_wait)
+            except CapabilityRefused as refused:
+                if listing.fallback is None:
+                    raise
+                self._continue_anonymously(listing, refused)
+                context = listing.context
+                continue
             if media is None:
                 return None
             kind = video_kind(media)
@@ -713,6 +748,32 @@ class InstagramClient:
             final = video_kind(media)
             if final or (final is None and kind):
                 return reel_from_media(media, context)
+
+
+def _continue_anonymously_notice(read: int) -> str:
+    return (f"Instagram refused the signed-in listing of this profile on every route ReelScope knows after "
+            f"{read} posts, so the rest were read anonymously and their plays are missing; ReelScope needs an "
+            "update (`python -m core doctor` shows which route was refused).")
+
+
+class SkippingSeen:
+    """A listing's entries without those whose code is in ``seen`` (read before a switch of listing); keeps the
+    wrapped NodeIterator's page boundaries readable (``freeze``, ``total_index``) for ReelListing.page_served."""
+
+    def __init__(self, nodes: Iterator[dict], seen: frozenset[str]) -> None:
+        self._nodes, self._seen = nodes, seen
+
+    def __iter__(self) -> SkippingSeen:
+        return self
+
+    def __next__(self) -> dict:
+        while True:
+            node = next(self._nodes)
+            if not (isinstance(node, dict) and node.get("code") in self._seen):
+                return node
+
+    def __getattr__(self, name: str):  # freeze, total_index, source: the wrapped iterator's
+        return getattr(self._nodes, name)
 
 
 def withheld_fields(reels: list[FetchedReel], access: Access) -> list[str]:

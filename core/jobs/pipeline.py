@@ -198,8 +198,12 @@ def _scrape_and_store(db: Database, client: InstagramClient, analysis_id: str, r
     # Each listing page's reels are stored as soon as the page has been read, in their own transaction.
     pages = ReelPages(partial(store.store_reel_page, db, analysis_id, owner=reporter.owner))
     listing.on_page_end = pages.page_ended
+    opened_as, switch_recorded = listing.access.label, False
     while max_reels is None or pages.count < max_reels:
         reel = client.next_reel(listing, on_wait=reporter.waiting)
+        if listing.switched_notice and not switch_recorded:  # signed-in listings refused mid-run: say so now
+            store.save_access(db, analysis_id, opened_as, listing.switched_notice)
+            switch_recorded = True
         if reel is None:
             break
         if not pages.add(reel):

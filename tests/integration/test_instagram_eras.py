@@ -156,3 +156,18 @@ def test_login_status_says_the_session_works_and_a_refused_check_is_not_called_e
     assert cli_main(["login", "--status", "--json"]) == 1
     status = json.loads(capsys.readouterr().out)
     assert status["state"] == "refused" and "expired" not in status["message"]
+
+
+def test_every_signed_in_listing_refused_mid_run_continues_anonymously_and_says_so(signed_in, store_db):
+    # the first reels-tab page answers; then every signed-in listing route is refused (both reels routes, the feed)
+    signed_in.add_fault(Fault("retired_doc_id", endpoint="reels", after=1))
+    signed_in.add_fault(Fault("retired_doc_id", endpoint="feed"))
+    profile = signed_in.catalogue["demo_creator"]
+    state = analyse("demo_creator")
+    assert (state.status, state.access) == ("completed", "logged in as @demo_viewer")
+    assert "after 12 posts" in state.access_notice and "read anonymously" in state.access_notice
+    reels = stored_reels(store_db, state.analysis_id)
+    assert sorted(r.media_id for r in reels.values()) == sorted(m.pk for m in profile.videos)  # each once
+    plays = {m.pk: m.play_count for m in profile.videos}
+    with_plays = [r for r in reels.values() if r.plays is not None]
+    assert len(with_plays) == 12 and all(r.plays == plays[r.media_id] for r in with_plays)
