@@ -20,7 +20,8 @@ PAGE_MODULES: tuple[str, ...] = (
     "core.analytics.aggregates", "core.analytics.context", "core.analytics.metrics", "core.instagram.demo",
     "core.jobs.submission", "core.jobs.submission_limits", "core.settings", "core.storage.analyses",
     "core.storage.overview_frames", "ui.access_notice", "ui.cache", "ui.export_panel", "ui.kpis", "ui.layout",
-    "ui.progress", "ui.running_results", "ui.sections", "ui.signin", "ui.state", "ui.text", "ui.widgets")
+    "ui.progress", "ui.running_results", "ui.sections", "ui.signin", "ui.state", "ui.store_errors", "ui.text",
+    "ui.widgets")
 
 _started = threading.Lock()
 _thread: threading.Thread | None = None
