@@ -103,17 +103,11 @@ def check_viewer(context: InstaloaderContext, memory: RouteMemory) -> SessionChe
         except (LoggedOut, LoginRequiredException):
             check.state, check.answered_by = "expired", route
             break
-        except AbortDownloadException as exc:
-            if "logged out" in str(exc).lower() or "login page" in str(exc).lower():
+        except Exception as exc:  # noqa: BLE001 - a refusal tries the next route; anything else: not asked
+            if isinstance(exc, AbortDownloadException) and ("logged out" in str(exc).lower()
+                                                            or "login page" in str(exc).lower()):
                 check.state, check.answered_by = "expired", route
                 break
-            refusal = refusal_of(exc)
-            if refusal is None:
-                check.state, check.reason = "unchecked", f"the check failed with {type(exc).__name__}"
-                return check
-            check.refused.append((route, refusal))
-            continue
-        except Exception as exc:  # noqa: BLE001 - anything else: Instagram could not be asked
             refusal = refusal_of(exc)
             if refusal is None:
                 check.state, check.reason = "unchecked", f"the check failed with {type(exc).__name__}"

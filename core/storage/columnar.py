@@ -115,18 +115,28 @@ def write(db: Database, analysis: Completed, folder: Path | None = None) -> pa.T
         # The store's rows disagree with its own count (should not happen for a completed analysis):
         # record what was read, so the file is rebuilt again next time rather than trusted.
         log.warning("analysis %s: %d reels stored, %d recorded", analysis.analysis_id, table.num_rows, analysis.reels)
-    table = table.replace_schema_metadata({
-        _META_ID: analysis.analysis_id.encode(), _META_UPDATED: analysis.stamp.encode(),
-        _META_REELS: str(analysis.reels).encode(), _META_FORMAT: FORMAT_VERSION.encode()})
-    target = path_for(analysis.analysis_id, folder)
+    table = table.replace_schema_metadata(footer(analysis))
+    write_atomically(table, path_for(analysis.analysis_id, folder))
+    return table
+
+
+def footer(analysis: Completed, format_version: str = FORMAT_VERSION) -> dict[bytes, bytes]:
+    """The metadata a file prepared from ``analysis`` carries: what must still match the store for it to be trusted
+    (``trusted``). ``format_version`` names the kind of file and its layout."""
+    return {_META_ID: analysis.analysis_id.encode(), _META_UPDATED: analysis.stamp.encode(),
+            _META_REELS: str(analysis.reels).encode(), _META_FORMAT: format_version.encode()}
+
+
+def write_atomically(table: pa.Table, target: Path) -> None:
+    """Write ``table`` to ``target`` through a temporary file in the same folder renamed into place, so a reader
+    never sees half a file and two writers cannot collide."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         pq.write_table(table, temporary, compression="lz4")
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-    return table
 
 
 def write_completed(db: Database, analysis_id: str) -> bool:
@@ -156,13 +166,10 @@ def remove(analysis_id: str, folder: Path | None = None) -> None:
 
 # --- reading -------------------------------------------------------------------------------------------------
 
-def _trusted(table: pa.Table, analysis: Completed) -> bool:
-    meta = table.schema.metadata or {}
-    return (meta.get(_META_FORMAT) == FORMAT_VERSION.encode()
-            and meta.get(_META_ID) == analysis.analysis_id.encode()
-            and meta.get(_META_UPDATED) == analysis.stamp.encode()
-            and meta.get(_META_REELS) == str(analysis.reels).encode()
-            and table.num_rows == analysis.reels)
+def trusted(table: pa.Table, analysis: Completed, format_version: str = FORMAT_VERSION) -> bool:
+    """Whether a file read back still describes ``analysis`` as the store has it now (its ``footer``)."""
+    return footer(analysis, format_version).items() <= (table.schema.metadata or {}).items() \
+        and table.num_rows == analysis.reels
 
 
 def read(db: Database, analysis: Completed, columns: Sequence[str] | None = None,
@@ -171,7 +178,7 @@ def read(db: Database, analysis: Completed, columns: Sequence[str] | None = None
     path = path_for(analysis.analysis_id, folder)
     try:
         table = pq.ParquetFile(path).read(columns=list(columns) if columns else None, use_threads=False)
-        if _trusted(table, analysis):
+        if trusted(table, analysis):
             return table
         reason = "stale"
     except FileNotFoundError:

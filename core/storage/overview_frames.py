@@ -10,8 +10,6 @@ column of every reel and computing the metrics on the first page open.
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -26,18 +24,11 @@ from core.storage.engine import Database
 
 log = logging.getLogger("reelscope.overview_frames")
 
-FORMAT_VERSION = "1"
-_META = {"id": b"reelscope.analysis_id", "updated": b"reelscope.updated_at", "reels": b"reelscope.reels",
-         "format": b"reelscope.overview_format"}
+FORMAT_VERSION = "overview-1"  # in the footer columnar.trusted checks (the columnar copy's own format: "3")
 
 
 def path_for(analysis_id: str, folder: Path | None = None) -> Path:
     return columnar.path_for(analysis_id, folder).with_suffix(".overview.parquet")
-
-
-def _footer(analysis: columnar.Completed) -> dict[bytes, bytes]:
-    return {_META["id"]: analysis.analysis_id.encode(), _META["updated"]: analysis.stamp.encode(),
-            _META["reels"]: str(analysis.reels).encode(), _META["format"]: FORMAT_VERSION.encode()}
 
 
 def _computed(db: Database, analysis: columnar.Completed) -> tuple[pd.DataFrame, dict | None]:
@@ -52,16 +43,10 @@ def _computed(db: Database, analysis: columnar.Completed) -> tuple[pd.DataFrame,
 
 
 def _write(frame: pd.DataFrame, analysis: columnar.Completed, folder: Path | None = None) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **_footer(analysis)})
-    target = path_for(analysis.analysis_id, folder)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        pq.write_table(table, temporary, compression="lz4")
-        os.replace(temporary, target)  # a reader never sees half a file
-    finally:
-        temporary.unlink(missing_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False)  # keeps pandas' metadata (the dtypes) beside ours
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           **columnar.footer(analysis, FORMAT_VERSION)})
+    columnar.write_atomically(table, path_for(analysis.analysis_id, folder))
 
 
 def _as_computed(table: pa.Table) -> pd.DataFrame:
@@ -87,7 +72,7 @@ def _read(analysis: columnar.Completed, folder: Path | None = None) -> pd.DataFr
     except (OSError, pa.ArrowException, ValueError):  # truncated, corrupt or not Parquet: never trusted
         log.info("the overview frame of analysis %s is unreadable; rebuilding it", analysis.analysis_id)
         return None
-    if not _footer(analysis).items() <= (table.schema.metadata or {}).items() or table.num_rows != analysis.reels:
+    if not columnar.trusted(table, analysis, FORMAT_VERSION):
         return None  # stale: the analysis changed (or another format)
     return _as_computed(table)
 

@@ -16,9 +16,8 @@ from sklearn.metrics import adjusted_rand_score
 
 from core.analytics.filters import ReelFilters
 from core.exports.documents import ExportOptions, export_bytes
-from core.storage.engine import get_database
 from core.storage.models import AnalysisTopics
-from tests.conftest import demo_session
+from tests.exports.conftest import analysed_store
 
 PROFILE = "demo_topics"
 
@@ -26,23 +25,9 @@ PROFILE = "demo_topics"
 @pytest.fixture(scope="module")
 def topics_env(tmp_path_factory, emulator_server):
     """(db, analysis id, the emulator's reels of demo_topics by shortcode)."""
-    from core.jobs.submission import create_analyses, wait_for
-
-    folder = tmp_path_factory.mktemp("topics")
-    env = {"DATABASE_URL": f"sqlite:///{folder / 'reelscope.db'}", "INSTAGRAM_BASE_URL": emulator_server.url,
-           "REELSCOPE_RATE_LIMIT_SCALE": "0", "REELSCOPE_EXPORT_DIR": str(folder / "exports")}
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in env.items():
-            patch.setenv(key, value)
-        patch.delenv("REELSCOPE_DEMO", raising=False)
-        db = get_database(env["DATABASE_URL"])
-        emulator_server.clear_faults()
-        with demo_session():
-            [analysis_id] = create_analyses([PROFILE], db=db)
-            [state] = wait_for([analysis_id], db=db, timeout=120)
-        assert state.status == "completed", state.error
+    with analysed_store(tmp_path_factory, emulator_server, [PROFILE], folder="topics") as (db, ids, _env):
         media = {m.code: m for m in emulator_server.catalogue[PROFILE].media if m.product_type == "clips"}
-        yield db, analysis_id, media
+        yield db, ids[PROFILE], media
 
 
 def _json(db, analysis_id, **options) -> dict:
